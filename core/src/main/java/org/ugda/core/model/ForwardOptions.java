@@ -1,0 +1,50 @@
+package org.ugda.core.model;
+
+/**
+ * What one forward pass computes.
+ *
+ * @param adapter LoRA adapter to apply, or null for the bare base (the SFT reference policy)
+ * @param logits compute LM logits [B, T, V]
+ * @param lastLogitsOnly compute logits only at the last column [B, 1, V] (generation)
+ * @param scores compute the scalar head at each row's last non-pad token [B, labels]
+ * @param cache KV cache to extend (generation), or null
+ * @param capture records each adapted layer's input and output gradient probe, for closed-form
+ *     per-sample gradients; null when not needed
+ * @param training apply LoRA dropout
+ */
+public record ForwardOptions(
+    String adapter, boolean logits, boolean lastLogitsOnly, boolean scores, KvCache cache,
+    LoraCapture capture, boolean training) {
+
+  public static ForwardOptions logits(String adapter) {
+    return new ForwardOptions(adapter, true, false, false, null, null, false);
+  }
+
+  public static ForwardOptions scores(String adapter) {
+    return new ForwardOptions(adapter, false, false, true, null, null, false);
+  }
+
+  public static ForwardOptions hiddenOnly(String adapter) {
+    return new ForwardOptions(adapter, false, false, false, null, null, false);
+  }
+
+  public ForwardOptions withCache(KvCache c) {
+    return new ForwardOptions(adapter, logits, lastLogitsOnly, scores, c, capture, training);
+  }
+
+  public ForwardOptions withLastLogitsOnly() {
+    return new ForwardOptions(adapter, true, true, scores, cache, capture, training);
+  }
+
+  public ForwardOptions withCapture(LoraCapture c) {
+    return new ForwardOptions(adapter, logits, lastLogitsOnly, scores, cache, c, training);
+  }
+
+  public ForwardOptions withTraining(boolean t) {
+    return new ForwardOptions(adapter, logits, lastLogitsOnly, scores, cache, capture, t);
+  }
+
+  public ForwardOptions withScores(boolean s) {
+    return new ForwardOptions(adapter, logits, lastLogitsOnly, s, cache, capture, training);
+  }
+}

@@ -1,0 +1,503 @@
+package org.ugda.core.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ugda.core.format.AtomicFiles;
+import org.ugda.core.format.CheckpointException;
+import org.ugda.core.format.Checkpoints;
+import org.ugda.core.format.DType;
+import org.ugda.core.format.ModelConfig;
+import org.ugda.core.format.SafeTensorsWriter;
+import org.ugda.core.format.TensorSource;
+import org.ugda.core.lora.LoraAdapter;
+import org.ugda.core.lora.LoraConfig;
+import org.ugda.core.tensor.FloatTensor;
+import org.ugda.core.tensor.Rng;
+
+/**
+ * A decoder-only transformer of the Llama, Gemma or Qwen2 family on DJL's PyTorch engine, with
+ * any number of named LoRA adapters on its one copy of the base weights.
+ *
+ * <p>Computes what transformers computes (eager attention, float32): RMSNorm (Gemma's
+ * {@code 1 + weight} form), RoPE in the rotate-half layout, grouped/multi-query attention with a
+ * causal + padding mask, SwiGLU or GeGLU MLP, tied or separate LM head, and a scalar score head
+ * read at each row's last non-pad token.
+ *
+ * <p>Thread safety: forward passes may run concurrently (each in its own scope manager); adding
+ * and removing adapters is safe at any time; changing weights (an optimizer step) must not race
+ * with forwards that use them.
+ */
+public final class Transformer implements AutoCloseable {
+
+  record Lin(NDArray w, NDArray b) {}
+
+  record Block(NDArray inNorm, NDArray postNorm, Lin[] proj) {}
+
+  private final ModelConfig config;
+  private final NDManager manager;
+  private final NDArray embed;
+  private final Block[] blocks;
+  private final NDArray norm;
+  private final NDArray lmHead;
+  private final NDArray score;
+  private final Rope rope;
+  private final Map<String, LoraAdapter> adapters = new ConcurrentHashMap<>();
+
+  private Transformer(ModelConfig config, NDManager manager, Map<String, NDArray> w) {
+    this.config = config;
+    this.manager = manager;
+    this.embed = w.get("model.embed_tokens.weight");
+    this.blocks = new Block[config.numLayers()];
+    for (int l = 0; l < config.numLayers(); l++) {
+      Lin[] proj = new Lin[Proj.values().length];
+      for (Proj p : Proj.values()) {
+        String key = p.moduleKey(l);
+        proj[p.ordinal()] = new Lin(w.get(key + ".weight"), w.get(key + ".bias"));
+      }
+      blocks[l] = new Block(
+          w.get("model.layers." + l + ".input_layernorm.weight"),
+          w.get("model.layers." + l + ".post_attention_layernorm.weight"), proj);
+    }
+    this.norm = w.get("model.norm.weight");
+    this.lmHead = w.get("lm_head.weight");
+    this.score = w.get("score.weight");
+    this.rope = new Rope(config, manager);
+  }
+
+  /** Hugging Face names and shapes of every base weight this config needs, in a stable order. */
+  public static Map<String, long[]> expectedShapes(ModelConfig c) {
+    Map<String, long[]> out = new LinkedHashMap<>();
+    out.put("model.embed_tokens.weight", new long[] {c.vocabSize(), c.hiddenSize()});
+    for (int l = 0; l < c.numLayers(); l++) {
+      out.put("model.layers." + l + ".input_layernorm.weight", new long[] {c.hiddenSize()});
+      for (Proj p : Proj.values()) {
+        out.put(p.moduleKey(l) + ".weight", new long[] {Dims.out(p, c), Dims.in(p, c)});
+        if (Dims.hasBias(p, c)) {
+          out.put(p.moduleKey(l) + ".bias", new long[] {Dims.out(p, c)});
+        }
+      }
+      out.put("model.layers." + l + ".post_attention_layernorm.weight", new long[] {c.hiddenSize()});
+    }
+    out.put("model.norm.weight", new long[] {c.hiddenSize()});
+    if (c.head() == ModelConfig.Head.CAUSAL_LM && !c.tieWordEmbeddings()) {
+      out.put("lm_head.weight", new long[] {c.vocabSize(), c.hiddenSize()});
+    }
+    if (c.head() == ModelConfig.Head.SEQUENCE_CLASSIFICATION) {
+      out.put("score.weight", new long[] {c.numLabels(), c.hiddenSize()});
+    }
+    return out;
+  }
+
+  /** Loads {@code config.json} and the safetensors weights (single or sharded) of a directory. */
+  public static Transformer load(Path dir, Device device) {
+    ModelConfig config = ModelConfig.load(dir);
+    DjlRuntime.engine();
+    NDManager manager = NDManager.newBaseManager(device);
+    try (TensorSource src = Checkpoints.open(dir)) {
+      Map<String, NDArray> w = new LinkedHashMap<>();
+      for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
+        if (!src.contains(e.getKey())) {
+          throw new CheckpointException(
+              dir + ": missing tensor '" + e.getKey() + "' required by " + config.architecture());
+        }
+        src.requireShape(e.getKey(), e.getValue());
+        ByteBuffer data = src.readFloat32(e.getKey());
+        w.put(e.getKey(), manager.create(data, new Shape(e.getValue()), DataType.FLOAT32));
+      }
+      return new Transformer(config, manager, w);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /** A model from plain tensors keyed by Hugging Face names (shapes checked). */
+  public static Transformer fromTensors(ModelConfig config, Map<String, FloatTensor> tensors, Device device) {
+    DjlRuntime.engine();
+    NDManager manager = NDManager.newBaseManager(device);
+    try {
+      Map<String, NDArray> w = new LinkedHashMap<>();
+      for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
+        FloatTensor t = tensors.get(e.getKey());
+        if (t == null) {
+          throw new CheckpointException("missing tensor '" + e.getKey() + "' required by " + config.architecture());
+        }
+        if (!java.util.Arrays.equals(t.shape(), e.getValue())) {
+          throw new CheckpointException("tensor '" + e.getKey() + "' has shape "
+              + java.util.Arrays.toString(t.shape()) + " but the config expects " + java.util.Arrays.toString(e.getValue()));
+        }
+        w.put(e.getKey(), manager.create(t.data(), new Shape(e.getValue())));
+      }
+      return new Transformer(config, manager, w);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A freshly initialised model, as transformers initialises one: linear and embedding weights
+   * ~ N(0, 0.02), norms at identity (ones, or zeros for Gemma's 1 + w), biases zero.
+   */
+  public static Transformer initialise(ModelConfig config, long seed, Device device) {
+    Map<String, FloatTensor> t = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
+      String name = e.getKey();
+      long[] shape = e.getValue();
+      int n = (int) FloatTensor.numel(shape);
+      float[] data;
+      if (name.endsWith("norm.weight")) {
+        data = new float[n];
+        if (!config.family().normAddsOne()) {
+          java.util.Arrays.fill(data, 1f);
+        }
+      } else if (name.endsWith(".bias")) {
+        data = new float[n];
+      } else {
+        SplittableRandom r = Rng.stream(seed, "init/" + name);
+        data = Rng.gaussian(r, n, 0.02);
+      }
+      t.put(name, new FloatTensor(shape, data));
+    }
+    return fromTensors(config, t, device);
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  /** A scope for one request or step; close it to free everything a forward pass made. */
+  public NDManager newScope() {
+    return manager.newSubManager();
+  }
+
+  /** Base weights by Hugging Face name, in checkpoint order. */
+  public List<NamedArray> baseParameters() {
+    List<NamedArray> out = new ArrayList<>();
+    out.add(new NamedArray("model.embed_tokens.weight", embed));
+    for (int l = 0; l < blocks.length; l++) {
+      Block b = blocks[l];
+      out.add(new NamedArray("model.layers." + l + ".input_layernorm.weight", b.inNorm));
+      for (Proj p : Proj.values()) {
+        Lin lin = b.proj[p.ordinal()];
+        out.add(new NamedArray(p.moduleKey(l) + ".weight", lin.w));
+        if (lin.b != null) {
+          out.add(new NamedArray(p.moduleKey(l) + ".bias", lin.b));
+        }
+      }
+      out.add(new NamedArray("model.layers." + l + ".post_attention_layernorm.weight", b.postNorm));
+    }
+    out.add(new NamedArray("model.norm.weight", norm));
+    if (lmHead != null) {
+      out.add(new NamedArray("lm_head.weight", lmHead));
+    }
+    if (score != null) {
+      out.add(new NamedArray("score.weight", score));
+    }
+    return out;
+  }
+
+  /** Makes every base weight trainable (full training from scratch) or frozen (LoRA). */
+  public void setBaseTrainable(boolean trainable) {
+    for (NamedArray p : baseParameters()) {
+      p.array().setRequiresGradient(trainable);
+    }
+  }
+
+  /** Writes {@code config.json} and {@code model.safetensors} (sharded above 2 GB) atomically. */
+  public void save(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    SafeTensorsWriter w = new SafeTensorsWriter();
+    for (NamedArray p : baseParameters()) {
+      w.add(p.name(), new FloatTensor(p.array().getShape().getShape(), p.array().toFloatArray()), DType.F32);
+    }
+    w.writeSharded(dir, "model", 2L << 30);
+    AtomicFiles.writeString(dir.resolve("config.json"), config.toJson());
+  }
+
+  // ---------------------------------------------------------------- adapters
+
+  /** Creates a fresh adapter (PEFT initialisation from {@code seed}) and registers it. */
+  public LoraAdapter addAdapter(String name, LoraConfig cfg, long seed) {
+    return register(LoraAdapter.initialise(name, cfg, config, manager, seed));
+  }
+
+  /** Registers an adapter with given weights (PEFT in-memory names). */
+  public LoraAdapter addAdapter(String name, LoraConfig cfg, Map<String, FloatTensor> tensors, String source) {
+    return register(LoraAdapter.fromTensors(name, cfg, config, manager, tensors, source));
+  }
+
+  private LoraAdapter register(LoraAdapter ad) {
+    LoraAdapter prev = adapters.putIfAbsent(ad.name(), ad);
+    if (prev != null) {
+      ad.close();
+      throw new IllegalArgumentException("an adapter named '" + ad.name() + "' is already loaded");
+    }
+    return ad;
+  }
+
+  public LoraAdapter adapter(String name) {
+    LoraAdapter ad = adapters.get(name);
+    if (ad == null) {
+      throw new IllegalArgumentException("no adapter named '" + name + "'; loaded: " + adapters.keySet());
+    }
+    return ad;
+  }
+
+  public boolean hasAdapter(String name) {
+    return adapters.containsKey(name);
+  }
+
+  public Set<String> adapterNames() {
+    return Set.copyOf(adapters.keySet());
+  }
+
+  /** Unloads an adapter and frees its arrays. The caller ensures no forward still uses it. */
+  public void removeAdapter(String name) {
+    LoraAdapter ad = adapters.remove(name);
+    if (ad != null) {
+      ad.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- forward
+
+  /**
+   * One forward pass over a padded batch. Every array made lives in {@code scope}.
+   *
+   * <p>Attention: query i of row b (absolute position past + i) sees key j when j <= past + i and
+   * the key is a real token.
+   */
+  public ForwardOutput forward(NDManager scope, TokenBatch batch, ForwardOptions opt) {
+    org.ugda.core.train.Autograd.noGradUnlessRecording();
+    LoraAdapter ad = opt.adapter() == null ? null : adapter(opt.adapter());
+    KvCache cache = opt.cache();
+    int rows = batch.rows();
+    int cols = batch.cols();
+    int past = cache == null ? 0 : cache.length();
+
+    NDArray ids = scope.create(batch.ids(), new Shape(rows, cols));
+    long[] posData = positions(batch, past);
+    long maxPos = 0;
+    for (long p : posData) {
+      maxPos = Math.max(maxPos, p);
+    }
+    NDArray pos = scope.create(posData, new Shape(rows, cols));
+    NDArray[] cs = rope.lookup(pos, maxPos);
+    int keys = past + cols;
+    NDArray mask = scope.create(attentionMask(batch, cache, past), new Shape(rows, 1, 1, cols, keys));
+
+    NDArray x = Embedding.embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow();
+    if (config.family().scalesEmbeddings()) {
+      x = x.mul((float) Math.sqrt(config.hiddenSize()));
+    }
+    NDArray cosQ = cs[0].reshape(rows, 1, 1, cols, config.headDim());
+    NDArray sinQ = cs[1].reshape(rows, 1, 1, cols, config.headDim());
+    NDArray cosK = cs[0].reshape(rows, 1, cols, config.headDim());
+    NDArray sinK = cs[1].reshape(rows, 1, cols, config.headDim());
+    for (int l = 0; l < blocks.length; l++) {
+      Block blk = blocks[l];
+      NDArray h = rmsNorm(x, blk.inNorm);
+      NDArray attn = attention(scope, l, blk, h, ad, opt, cache, cosQ, sinQ, cosK, sinK, mask);
+      x = x.add(attn);
+      NDArray h2 = rmsNorm(x, blk.postNorm);
+      x = x.add(mlp(scope, l, blk, h2, ad, opt));
+    }
+    if (cache != null) {
+      cache.advance(rows, cols, batch.mask());
+    }
+    NDArray hidden = rmsNorm(x, norm);
+
+    NDArray logits = null;
+    if (opt.logits()) {
+      NDArray head = lmHead != null ? lmHead : embed;
+      if (config.head() != ModelConfig.Head.CAUSAL_LM && lmHead == null && !config.tieWordEmbeddings()) {
+        throw new IllegalStateException(config.architecture() + " has no LM head; load a *ForCausalLM checkpoint");
+      }
+      NDArray src = opt.lastLogitsOnly() ? hidden.get(":, -1:, :") : hidden;
+      logits = Linear.linear(src, head).singletonOrThrow();
+    }
+    NDArray scores = null;
+    NDArray pooled = null;
+    if (opt.scores()) {
+      NDArray head = ad != null && ad.head() != null ? ad.head() : score;
+      if (head == null) {
+        throw new IllegalStateException("no score head: the base is " + config.architecture()
+            + (ad == null ? " and no adapter was given" : " and adapter '" + ad.name() + "' has none"));
+      }
+      int[] last = batch.lastTokenIndex(config.padTokenId());
+      long[] flat = new long[rows];
+      for (int r = 0; r < rows; r++) {
+        flat[r] = (long) r * cols + last[r];
+      }
+      NDArray idx = scope.create(flat, new Shape(rows));
+      pooled = hidden.reshape(rows * (long) cols, config.hiddenSize()).get(idx);
+      scores = Linear.linear(pooled, head).singletonOrThrow();
+      if (opt.capture() != null) {
+        NDArray probe = scope.zeros(scores.getShape());
+        probe.setRequiresGradient(true);
+        scores = scores.add(probe);
+        opt.capture().head(pooled, probe);
+      }
+    }
+    return new ForwardOutput(hidden, logits, scores, pooled);
+  }
+
+  private static long[] positions(TokenBatch batch, int past) {
+    if (batch.positions() != null) {
+      return batch.positions();
+    }
+    long[] p = new long[batch.rows() * batch.cols()];
+    for (int r = 0; r < batch.rows(); r++) {
+      for (int c = 0; c < batch.cols(); c++) {
+        p[r * batch.cols() + c] = past + c;
+      }
+    }
+    return p;
+  }
+
+  /**
+   * The additive mask [B,1,1,T,S]: 0 where query i may see key j, float32's lowest value where
+   * not (transformers' eager attention adds the same, so a fully masked row stays finite).
+   */
+  private static float[] attentionMask(TokenBatch batch, KvCache cache, int past) {
+    int rows = batch.rows();
+    int cols = batch.cols();
+    int keys = past + cols;
+    long[] pastMask = cache == null ? new long[0] : cache.mask();
+    float[] m = new float[rows * cols * keys];
+    java.util.Arrays.fill(m, -Float.MAX_VALUE);
+    for (int r = 0; r < rows; r++) {
+      for (int i = 0; i < cols; i++) {
+        int base = (r * cols + i) * keys;
+        for (int j = 0; j <= past + i; j++) {
+          long real = j < past ? pastMask[r * past + j] : batch.mask()[r * cols + (j - past)];
+          if (real != 0) {
+            m[base + j] = 0f;
+          }
+        }
+      }
+    }
+    return m;
+  }
+
+  private NDArray rmsNorm(NDArray x, NDArray w) {
+    NDArray var = x.square().mean(new int[] {-1}, true);
+    NDArray normed = x.div(var.add((float) config.rmsNormEps()).sqrt());
+    NDArray scaled = normed.mul(w);
+    return config.family().normAddsOne() ? scaled.add(normed) : scaled;
+  }
+
+  private NDArray linear(NDManager scope, int layer, Proj p, NDArray x, LoraAdapter ad, ForwardOptions opt) {
+    Lin lin = blocks[layer].proj[p.ordinal()];
+    NDArray y = lin.b == null
+        ? Linear.linear(x, lin.w).singletonOrThrow()
+        : Linear.linear(x, lin.w, lin.b).singletonOrThrow();
+    if (ad == null) {
+      return y;
+    }
+    NDArray a = ad.a(layer, p);
+    if (a == null) {
+      return y;
+    }
+    NDArray in = x;
+    if (opt.training() && ad.config().dropout() > 0) {
+      in = Dropout.dropout(x, (float) ad.config().dropout(), true).singletonOrThrow();
+    }
+    NDArray xa = Linear.linear(in, a).singletonOrThrow();
+    NDArray delta = Linear.linear(xa, ad.b(layer, p)).singletonOrThrow().mul((float) ad.scale());
+    y = y.add(delta);
+    if (opt.capture() != null) {
+      NDArray probe = scope.zeros(y.getShape());
+      probe.setRequiresGradient(true);
+      y = y.add(probe);
+      opt.capture().add(new LoraCapture.Site(layer, p, in, xa, probe));
+    }
+    return y;
+  }
+
+  private NDArray attention(
+      NDManager scope, int l, Block blk, NDArray h, LoraAdapter ad, ForwardOptions opt, KvCache cache,
+      NDArray cosQ, NDArray sinQ, NDArray cosK, NDArray sinK, NDArray mask) {
+    long rows = h.getShape().get(0);
+    long cols = h.getShape().get(1);
+    int hd = config.headDim();
+    int kvh = config.numKvHeads();
+    int groups = config.kvGroups();
+    NDArray q = linear(scope, l, Proj.Q, h, ad, opt).reshape(rows, cols, kvh, groups, hd).transpose(0, 2, 3, 1, 4);
+    NDArray k = linear(scope, l, Proj.K, h, ad, opt).reshape(rows, cols, kvh, hd).transpose(0, 2, 1, 3);
+    NDArray v = linear(scope, l, Proj.V, h, ad, opt).reshape(rows, cols, kvh, hd).transpose(0, 2, 1, 3);
+    q = Rope.apply(q, cosQ, sinQ);
+    k = Rope.apply(k, cosK, sinK);
+    if (cache != null) {
+      cache.put(l, k, v);
+      k = cache.keys(l);
+      v = cache.values(l);
+    }
+    long keys = k.getShape().get(2);
+    // views of cached arrays would land in the cache's manager: move them to this scope
+    NDArray kT = inScope(scope, k.reshape(rows, kvh, 1, keys, hd)).transpose(0, 1, 2, 4, 3);
+    NDArray v5 = inScope(scope, v.reshape(rows, kvh, 1, keys, hd));
+    NDArray scores = q.matMul(kT).mul((float) (1.0 / Math.sqrt(hd)));
+    scores = scores.add(mask);
+    NDArray probs = scores.softmax(-1);
+    NDArray out = probs.matMul(v5);
+    out = out.transpose(0, 3, 1, 2, 4).reshape(rows, cols, (long) config.numHeads() * hd);
+    return linear(scope, l, Proj.O, out, ad, opt);
+  }
+
+  private static NDArray inScope(NDManager scope, NDArray a) {
+    a.attach(scope);
+    return a;
+  }
+
+  private NDArray mlp(NDManager scope, int l, Block blk, NDArray h, LoraAdapter ad, ForwardOptions opt) {
+    NDArray gate = linear(scope, l, Proj.GATE, h, ad, opt);
+    NDArray up = linear(scope, l, Proj.UP, h, ad, opt);
+    NDArray act = switch (config.activation()) {
+      case SILU -> gate.mul(Activation.sigmoid(gate));
+      case GELU -> Activation.gelu(gate);
+      case GELU_TANH -> geluTanh(gate);
+    };
+    return linear(scope, l, Proj.DOWN, act.mul(up), ad, opt);
+  }
+
+  /** GELU, tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+  private static NDArray geluTanh(NDArray x) {
+    NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
+    return x.mul(inner.tanh().add(1f)).mul(0.5f);
+  }
+
+  @Override
+  public void close() {
+    adapters.values().forEach(LoraAdapter::close);
+    adapters.clear();
+    manager.close();
+  }
+}
