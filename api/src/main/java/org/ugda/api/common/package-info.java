@@ -1,0 +1,4 @@
+/**
+ * Types shared by every service's contract.
+ */
+package org.ugda.api.common;

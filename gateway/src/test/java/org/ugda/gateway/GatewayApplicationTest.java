@@ -1,0 +1,95 @@
+package org.ugda.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.UseMainMethod;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Starts the gateway through its {@code main} (so with {@code gateway.yml}) with every service
+ * URL pointing at a small local HTTP server that echoes the method and the path it received.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS)
+class GatewayApplicationTest {
+
+    private static HttpServer upstream;
+
+    private final RestClient http;
+
+    GatewayApplicationTest(@LocalServerPort int port) {
+        this.http = RestClient.create("http://localhost:" + port);
+    }
+
+    @BeforeAll
+    static void startUpstream() throws IOException {
+        upstream = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        upstream.createContext("/", exchange -> {
+            byte[] body = (exchange.getRequestMethod() + " " + exchange.getRequestURI())
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        upstream.start();
+    }
+
+    @AfterAll
+    static void stopUpstream() {
+        upstream.stop(0);
+    }
+
+    @DynamicPropertySource
+    static void serviceUrls(DynamicPropertyRegistry registry) {
+        for (String service : new String[] {"reward", "policy", "selection", "relabel"}) {
+            registry.add("ugda.services." + service + "-url",
+                    () -> "http://localhost:" + upstream.getAddress().getPort());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"reward", "policy", "selection", "relabel"})
+    void shouldForwardToServiceWithPrefixStripped(String prefix) {
+        ResponseEntity<String> response = http.get()
+                .uri("/" + prefix + "/v1/things/42?verbose=true")
+                .retrieve()
+                .toEntity(String.class);
+
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(response.getBody()).isEqualTo("GET /v1/things/42?verbose=true");
+    }
+
+    @Test
+    void shouldReportUpOnHealthEndpointAndExposeDocsAndMetrics() {
+        ResponseEntity<String> health = get("/actuator/health");
+        assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(health.getBody()).contains("\"status\":\"UP\"");
+
+        assertThat(get("/actuator/health/liveness").getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(get("/actuator/health/readiness").getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(get("/v3/api-docs").getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(get("/actuator/prometheus").getStatusCode()).isEqualTo(HttpStatus.OK);
+    }
+
+    private ResponseEntity<String> get(String path) {
+        return http.get().uri(path).retrieve().toEntity(String.class);
+    }
+}

@@ -1,0 +1,150 @@
+package org.ugda.standalone;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.ugda.gateway.GatewayApplication;
+import org.ugda.policy.PolicyServiceApplication;
+import org.ugda.relabel.RelabelServiceApplication;
+import org.ugda.reward.RewardServiceApplication;
+import org.ugda.selection.SelectionServiceApplication;
+
+/**
+ * The running services of a standalone JVM, one application context each.
+ *
+ * <p>All modules share one classpath here, so nothing may rely on a classpath-wide default:
+ * <ul>
+ *   <li>each service reads its own config file ({@code reward-service.yml}, ...,
+ *       {@code gateway.yml}), because its {@code application()} builder sets
+ *       {@code spring.config.name}; an {@code application.yml} would be read by every context;</li>
+ *   <li>each {@code @SpringBootApplication} scans only its own package;</li>
+ *   <li>auto-configuration sees every jar, so the gateway's auto-configurations are excluded
+ *       from the services' contexts ({@link #GATEWAY_AUTO_CONFIGURATIONS});
+ *       {@code spring.cloud.gateway.server.webmvc.enabled=false} alone is not enough with
+ *       Gateway 5.0.4, whose {@code FilterAutoConfiguration} ignores it and then fails for want
+ *       of {@code GatewayMvcProperties}.</li>
+ *   <li>logging is JVM-wide and each context re-initialises it, so the last context started
+ *       would label every log line with its name; the application name is left out of log
+ *       lines instead ({@code logging.include-application-name=false}).</li>
+ * </ul>
+ * The services start first; the gateway starts last, with {@code ugda.services.*-url} set to
+ * the ports the services actually listen on.
+ */
+final class Standalone implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Standalone.class);
+
+    /** A service and the gateway route prefix that leads to it ({@code ugda.services.<route>-url}). */
+    private record Service(String route, String name, Supplier<SpringApplicationBuilder> application) {
+    }
+
+    private static final List<Service> SERVICES = List.of(
+            new Service("reward", RewardServiceApplication.CONFIG_NAME, RewardServiceApplication::application),
+            new Service("policy", PolicyServiceApplication.CONFIG_NAME, PolicyServiceApplication::application),
+            new Service("selection", SelectionServiceApplication.CONFIG_NAME,
+                    SelectionServiceApplication::application),
+            new Service("relabel", RelabelServiceApplication.CONFIG_NAME, RelabelServiceApplication::application));
+
+    /** Everything {@code spring-cloud-gateway-server-webmvc} registers for auto-configuration. */
+    private static final String GATEWAY_AUTO_CONFIGURATIONS = String.join(",",
+            "org.springframework.cloud.gateway.server.mvc.GatewayServerMvcAutoConfiguration",
+            "org.springframework.cloud.gateway.server.mvc.GatewayMvcClassPathWarningAutoConfiguration",
+            "org.springframework.cloud.gateway.server.mvc.filter.FilterAutoConfiguration",
+            "org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctionAutoConfiguration",
+            "org.springframework.cloud.gateway.server.mvc.handler.GatewayMultipartAutoConfiguration",
+            "org.springframework.cloud.gateway.server.mvc.predicate.PredicateAutoConfiguration",
+            "org.springframework.cloud.gateway.server.mvc.config.DefaultFunctionConfiguration");
+
+    private final Map<String, ConfigurableApplicationContext> contexts;
+
+    private Standalone(Map<String, ConfigurableApplicationContext> contexts) {
+        this.contexts = contexts;
+    }
+
+    /** Starts every service, then the gateway; on failure closes what had started and rethrows. */
+    static Standalone start(String... args) {
+        StandaloneProperties settings = StandaloneProperties.from(args);
+        Standalone standalone = new Standalone(new LinkedHashMap<>());
+        try {
+            Map<String, Object> serviceUrls = new LinkedHashMap<>();
+            for (Service service : SERVICES) {
+                ConfigurableApplicationContext context = standalone.run(service.name(), service.application().get()
+                        .properties("spring.autoconfigure.exclude=" + GATEWAY_AUTO_CONFIGURATIONS),
+                        settings, Map.of(), args);
+                serviceUrls.put("ugda.services." + service.route() + "-url", url(context).toString());
+            }
+            standalone.run(GatewayApplication.CONFIG_NAME, GatewayApplication.application(), settings,
+                    serviceUrls, args);
+        } catch (RuntimeException e) {
+            standalone.close();
+            throw e;
+        }
+        log.info("UGDA standalone is up:{}", standalone.summary());
+        return standalone;
+    }
+
+    /** Base URL of each running service by name (its {@code spring.config.name}), gateway last. */
+    Map<String, URI> urls() {
+        Map<String, URI> urls = new LinkedHashMap<>();
+        contexts.forEach((name, context) -> urls.put(name, url(context)));
+        return urls;
+    }
+
+    /** Closes the contexts in reverse start order (gateway first). */
+    @Override
+    public void close() {
+        List<ConfigurableApplicationContext> started = new ArrayList<>(contexts.values());
+        Collections.reverse(started);
+        started.forEach(ConfigurableApplicationContext::close);
+        contexts.clear();
+    }
+
+    private ConfigurableApplicationContext run(String name, SpringApplicationBuilder application,
+            StandaloneProperties settings, Map<String, Object> overrides, String... args) {
+        ConfigurableApplicationContext context = application
+                .properties("spring.main.banner-mode=off", "logging.include-application-name=false")
+                .initializers(overrides(settings, overrides))
+                .run(args);
+        contexts.put(name, context);
+        return context;
+    }
+
+    /**
+     * Puts the offset port and {@code overrides} ahead of every other property source. It runs
+     * once the context's own config file is loaded, so the offset applies to the port that file
+     * (or the command line) configures.
+     */
+    private static ApplicationContextInitializer<ConfigurableApplicationContext> overrides(
+            StandaloneProperties settings, Map<String, Object> overrides) {
+        return context -> {
+            ConfigurableEnvironment environment = context.getEnvironment();
+            Map<String, Object> properties = new LinkedHashMap<>(overrides);
+            properties.put("server.port", settings.port(environment.getProperty("server.port", Integer.class, 8080)));
+            environment.getPropertySources().addFirst(new MapPropertySource("ugdaStandalone", properties));
+        };
+    }
+
+    private static URI url(ConfigurableApplicationContext context) {
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        return URI.create("http://localhost:" + port);
+    }
+
+    private String summary() {
+        StringBuilder summary = new StringBuilder();
+        urls().forEach((name, url) -> summary.append(String.format("%n  %-18s %s  (API docs: %s/swagger-ui.html)",
+                name, url, url)));
+        return summary.toString();
+    }
+}
