@@ -2,9 +2,16 @@ package org.ugda.relabel;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * Relabel service: experts that score selected samples (LLM judge, human queue, simulated expert).
+ *
+ * <p>Features, one package each: {@code judge} (the LLM judge over any OpenAI-compatible API, with
+ * its Postgres cache), {@code job} (asynchronous relabel jobs), {@code queue} (the human queue),
+ * {@code label} (immutable labels and corrections), {@code simulated} (the benchmark world's
+ * expert), {@code agreement} (table 1 statistics), {@code web} (the labelling page and problem+json
+ * errors) and {@code db} (the {@code relabel} schema).
  *
  * <p>This service reads {@code relabel-service.yml}, not {@code application.yml}: the standalone
  * launcher starts every service in one JVM, where each module's {@code application.yml}
@@ -14,6 +21,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
  * {@code ./config/relabel-service.yml}, profile files such as {@code relabel-service-prod.yml}).
  */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class RelabelServiceApplication {
 
     /** Base name of this service's configuration file. */

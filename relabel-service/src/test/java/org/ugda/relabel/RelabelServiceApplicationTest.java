@@ -11,13 +11,21 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
+import org.ugda.testsupport.TestDatabase;
 
 /** Starts the service through its {@code main} (so with {@code relabel-service.yml}) on a random port. */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS)
 class RelabelServiceApplicationTest {
 
     private final RestClient http;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabase.shared().register(registry);
+    }
 
     RelabelServiceApplicationTest(@LocalServerPort int port) {
         this.http = RestClient.create("http://localhost:" + port);

@@ -1,0 +1,2 @@
+/** Labels: immutable rows, one original per item, corrections that supersede with a link. */
+package org.ugda.relabel.label;
