@@ -59,7 +59,7 @@ CREATE TABLE relabel.task (
     created_at  timestamptz NOT NULL DEFAULT now(),
     done_at     timestamptz
 );
-CREATE INDEX task_queue ON relabel.task (created_at, id) WHERE state <> 'DONE';
+CREATE INDEX task_open ON relabel.task (job_id) WHERE state <> 'DONE';
 
 CREATE TABLE relabel.label (
     id             uuid PRIMARY KEY,

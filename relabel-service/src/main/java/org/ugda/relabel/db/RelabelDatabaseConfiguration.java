@@ -62,6 +62,11 @@ public class RelabelDatabaseConfiguration {
     /** Migrates the {@code relabel} schema before anything else uses the database. */
     @Bean
     Flyway relabelFlyway(DataSource dataSource) {
+        return migrate(dataSource);
+    }
+
+    /** Creates or updates the {@code relabel} schema in {@code dataSource}'s database. */
+    public static Flyway migrate(DataSource dataSource) {
         Flyway flyway = Flyway.configure()
                 .dataSource(dataSource)
                 .schemas(SCHEMA)

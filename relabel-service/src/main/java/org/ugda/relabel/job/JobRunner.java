@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +72,18 @@ public class JobRunner implements SmartLifecycle {
         }
         long launched = System.nanoTime();
         lost.remove(jobId);
-        runs.put(jobId, new Run(coordinators.submit(() -> run(jobId)), launched));
+        // registered before it starts, and removed only by itself, so a fast job leaves no stale entry
+        Run[] self = new Run[1];
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            try {
+                run(jobId);
+            } finally {
+                runs.remove(jobId, self[0]);
+            }
+        }, null);
+        self[0] = new Run(task, launched);
+        runs.put(jobId, self[0]);
+        coordinators.execute(task);
     }
 
     private void run(UUID jobId) {
@@ -105,8 +117,6 @@ public class JobRunner implements SmartLifecycle {
                 jobs.finish(jobId, instance, "stopped by an internal error (" + e.getClass().getSimpleName()
                         + "); POST /v1/relabel/jobs/" + jobId + "/resume retries");
             }
-        } finally {
-            runs.remove(jobId);
         }
     }
 

@@ -17,16 +17,9 @@ public class JudgeConfiguration {
 
     @Bean(destroyMethod = "close")
     LlmJudge llmJudge(JudgeProperties properties, JdbcClient jdbc, MeterRegistry registry) {
-        ApiKey key = ApiKey.resolve(properties.apiKeyFile(), properties.apiKeyEnv(), System::getenv);
-        Rubric rubric = Rubric.V1;
-        CircuitBreaker breaker = new CircuitBreaker(properties.breaker().failureThreshold(),
-                properties.breaker().openFor(), System::nanoTime);
-        JudgeMetrics metrics = new JudgeMetrics(registry, properties.model(), breaker);
-        OpenAiChat chat = key.present() ? new OpenAiChat(properties, key, rubric) : null;
-        ResilientJudge resilient = chat == null ? null : new ResilientJudge(chat, properties, breaker,
-                new RateLimiter(properties.limits().requestsPerSecond(), System::nanoTime), metrics);
+        LlmJudge judge = LlmJudge.create(properties, System::getenv, jdbc, registry);
         log.info("LLM judge: model {} at {}, rubric {}, API key from {}", properties.model(), properties.baseUrl(),
-                rubric.version(), key.source());
-        return new LlmJudge(properties, rubric, key, new JudgeCache(jdbc), chat, resilient, metrics);
+                judge.rubric().version(), judge.keySource());
+        return judge;
     }
 }

@@ -1,11 +1,14 @@
 package org.ugda.relabel.judge;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The LLM judge as the jobs use it: the answer from the cache when there is one; otherwise a
@@ -46,6 +49,29 @@ public final class LlmJudge implements AutoCloseable {
         this.chat = chat;
         this.resilient = resilient;
         this.metrics = metrics;
+    }
+
+    /**
+     * Builds the judge: the key from {@code properties.apiKeyFile()} or the environment variable
+     * {@code properties.apiKeyEnv()} (looked up with {@code environment}), the cache in
+     * {@code jdbc}'s {@code relabel} schema, meters in {@code registry}.
+     */
+    public static LlmJudge create(JudgeProperties properties, UnaryOperator<String> environment, JdbcClient jdbc,
+            MeterRegistry registry) {
+        ApiKey key = ApiKey.resolve(properties.apiKeyFile(), properties.apiKeyEnv(), environment);
+        Rubric rubric = Rubric.V1;
+        CircuitBreaker breaker = new CircuitBreaker(properties.breaker().failureThreshold(),
+                properties.breaker().openFor(), System::nanoTime);
+        JudgeMetrics metrics = new JudgeMetrics(registry, properties.model(), breaker);
+        OpenAiChat chat = key.present() ? new OpenAiChat(properties, key, rubric) : null;
+        ResilientJudge resilient = chat == null ? null : new ResilientJudge(chat, properties, breaker,
+                new RateLimiter(properties.limits().requestsPerSecond(), System::nanoTime), metrics);
+        return new LlmJudge(properties, rubric, key, new JudgeCache(jdbc), chat, resilient, metrics);
+    }
+
+    /** Where the key came from (never the key): safe to log. */
+    public String keySource() {
+        return key.source();
     }
 
     /** Whether an API key is configured (without one, {@link #judge} always fails as misconfigured). */

@@ -16,8 +16,9 @@ import org.ugda.relabel.job.JobStore;
 import org.ugda.relabel.label.LabelStore;
 
 /**
- * The human queue in {@code relabel.task}: a labeller claims the oldest open task for a lease
- * (a task whose lease has passed counts as open), and submits a score under that claim. The first
+ * The human queue in {@code relabel.task}: a labeller claims the next open task for a lease
+ * (a task whose lease has passed counts as open), oldest job first and in the job's item order,
+ * and submits a score under that claim. The first
  * submit stores the label; the same submit again returns it and stores nothing.
  */
 @Service
@@ -66,10 +67,11 @@ public class HumanQueue {
                 UPDATE relabel.task t
                 SET state = 'CLAIMED', claim_id = :claim, claimed_by = :labeller, claimed_at = now(),
                     lease_until = now() + :leaseMs * interval '1 millisecond', claims = claims + 1
-                WHERE t.id = (SELECT id FROM relabel.task
-                              WHERE (state = 'OPEN' OR (state = 'CLAIMED' AND lease_until < now()))
-                                AND (CAST(:job AS uuid) IS NULL OR job_id = :job)
-                              ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                WHERE t.id = (SELECT o.id FROM relabel.task o
+                              JOIN relabel.job j ON j.id = o.job_id JOIN relabel.item i ON i.id = o.item_id
+                              WHERE (o.state = 'OPEN' OR (o.state = 'CLAIMED' AND o.lease_until < now()))
+                                AND (CAST(:job AS uuid) IS NULL OR o.job_id = :job)
+                              ORDER BY j.created_at, j.id, i.ordinal LIMIT 1 FOR UPDATE OF o SKIP LOCKED)
                 RETURNING t.id""")
                 .param("claim", UUID.randomUUID()).param("labeller", labeller)
                 .param("leaseMs", properties.lease().toMillis()).param("job", jobId)

@@ -119,6 +119,11 @@ final class LabelPage {
             int end = i + 1 < marks.size() ? marks.get(i + 1)[0] : prompt.length();
             String speaker = marks.get(i)[2] == 0 ? "Human" : "Assistant";
             String said = prompt.substring(marks.get(i)[1], end).strip();
+            boolean answerFollows = i == marks.size() - 1 && speaker.equals("Assistant") && said.isEmpty();
+            if (answerFollows) {
+                html.append("<div class=\"turn assistant\"><b>Assistant:</b> <i>(the response below)</i></div>\n");
+                continue;
+            }
             html.append("<div class=\"turn ").append(speaker.toLowerCase()).append("\"><b>").append(speaker)
                     .append(":</b> ").append(text(said)).append("</div>\n");
         }

@@ -2,6 +2,7 @@ package org.ugda.relabel.web;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.stream.Collectors;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.ugda.relabel.RelabelProblem;
+import tools.jackson.databind.DatabindException;
 
 /**
  * Every error of the relabel service as RFC 9457 {@code application/problem+json}: 400 for
@@ -58,10 +60,27 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 return new ResponseEntity<>(badRequest(cause.getMessage()).getBody(), HttpStatus.BAD_REQUEST);
             }
         }
+        String where = "";
+        for (Throwable cause = ex.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
+                where = " (at " + databind.getPath().stream()
+                        .map(reference -> reference.getPropertyName() != null ? reference.getPropertyName()
+                                : "[" + reference.getIndex() + "]")
+                        .collect(Collectors.joining(".")) + ": " + firstSentence(databind.getOriginalMessage()) + ")";
+                break;
+            }
+        }
         ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "the request body is not valid JSON for this endpoint; see /v3/api-docs for its schema");
+                "the request body is not valid JSON for this endpoint" + where + "; see /v3/api-docs for its schema");
         detail.setTitle("Malformed request body");
         return new ResponseEntity<>(detail, HttpStatus.BAD_REQUEST);
+    }
+
+    private static String firstSentence(String message) {
+        String text = message == null ? "" : message.strip();
+        int end = text.indexOf('\n');
+        text = end < 0 ? text : text.substring(0, end);
+        return text.length() <= 200 ? text : text.substring(0, 197) + "...";
     }
 
     private static ResponseEntity<ProblemDetail> badRequest(String message) {

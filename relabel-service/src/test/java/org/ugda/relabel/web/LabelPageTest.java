@@ -16,7 +16,7 @@ class LabelPageTest {
                 + "\n\nAssistant:");
 
         assertThat(html).contains("<b>Human:</b> what is 2 plus 2 ?", "<b>Assistant:</b> 4 .",
-                "<b>Human:</b> and 3 plus 3 ?");
+                "<b>Human:</b> and 3 plus 3 ?", "<b>Assistant:</b> <i>(the response below)</i>");
     }
 
     @Test
