@@ -45,7 +45,8 @@ class RelabelServiceApplicationTest {
         ResponseEntity<String> response = get("/v3/api-docs");
 
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(response.getBody()).contains("\"openapi\"");
+        assertThat(response.getBody()).contains("\"openapi\"", "/v1/relabel/jobs", "/v1/relabel/tasks/claim",
+                "/v1/relabel/labels/{labelId}/corrections", "/v1/relabel/agreement");
     }
 
     @Test

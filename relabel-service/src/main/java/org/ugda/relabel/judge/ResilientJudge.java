@@ -58,7 +58,11 @@ final class ResilientJudge {
             } catch (CallFailure failure) {
                 last = failure;
                 switch (failure.kind()) {
-                    case TRANSIENT -> breaker.onFailure();
+                    case TRANSIENT -> {
+                        breaker.onFailure();
+                        // a 503 with Retry-After speaks for the whole provider: hold every worker back
+                        failure.retryAfter().ifPresent(rateLimiter::pause);
+                    }
                     case RATE_LIMITED -> {
                         breaker.onSuccess();
                         failure.retryAfter().ifPresent(rateLimiter::pause);

@@ -52,6 +52,19 @@ class ResilientJudgeStubTest {
     }
 
     @Test
+    void shouldHonourRetryAfterOnServiceUnavailableForEveryWorker() throws Exception {
+        ResilientJudge judge = judge(settings(Duration.ofSeconds(5), 4, 100, 0));
+
+        judge.complete("p", "r #stub:unavailable-once:3", () -> { });
+        judge.complete("p", "r #stub:ok:3 after-503", () -> { });
+
+        List<OpenAiStub.Request> requests = STUB.requests("unavailable-once");
+        assertThat(requests).extracting(OpenAiStub.Request::status).containsExactly(503, 200);
+        assertThat(Duration.ofNanos(requests.get(1).startedNanos() - requests.get(0).startedNanos()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+    }
+
+    @Test
     void shouldRetryServerErrors() throws Exception {
         Completion completion = judge(settings(Duration.ofSeconds(5), 4, 100, 0)).complete("p", "r #stub:error-twice:2",
                 () -> { });

@@ -29,7 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
  * so tests can tell how often each item was asked about and paid for.
  *
  * <p>Behaviours: {@code ok} (answer the score), {@code rate-limit-once} (429 with
- * {@code Retry-After: 1}, then ok), {@code error-twice} (500, 500, then ok), {@code slow-once}
+ * {@code Retry-After: 1}, then ok), {@code unavailable-once} (503 with {@code Retry-After: 1}, then
+ * ok), {@code error-twice} (500, 500, then ok), {@code slow-once}
  * (first answer after {@link #SLOW_MILLIS}, past the client's timeout, then ok), {@code malformed}
  * (prose instead of JSON), {@code out-of-range} (score 7), {@code always-500}, {@code bad-request}
  * (400), {@code unauthorized} (401 that echoes the bearer token, as real providers half do),
@@ -172,8 +173,10 @@ public final class OpenAiStub implements AutoCloseable {
             if (delayMillis > 0) {
                 Thread.sleep(delayMillis);
             }
-            int status = switch (behaviour) {
+            Answer reply = switch (behaviour) {
                 case "rate-limit-once" -> attempt == 1 ? error(exchange, 429, "Rate limit reached for requests",
+                        Map.of("Retry-After", "1")) : answer(exchange, request, score, attempt);
+                case "unavailable-once" -> attempt == 1 ? error(exchange, 503, "The engine is currently overloaded",
                         Map.of("Retry-After", "1")) : answer(exchange, request, score, attempt);
                 case "error-twice" -> attempt <= 2 ? error(exchange, 500, "The server had an error", Map.of())
                         : answer(exchange, request, score, attempt);
@@ -190,7 +193,9 @@ public final class OpenAiStub implements AutoCloseable {
                         + (authorization == null ? "none" : authorization.replace("Bearer ", "")), Map.of());
                 default -> answer(exchange, request, score, attempt);
             };
-            requests.add(new Request(item, status, started, authorization));
+            // recorded before the answer leaves, so a client that has its answer also sees the record
+            requests.add(new Request(item, reply.status(), started, authorization));
+            send(exchange, reply);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -200,7 +205,10 @@ public final class OpenAiStub implements AutoCloseable {
         }
     }
 
-    private int answer(HttpExchange exchange, JsonNode request, int score, int attempt) throws IOException {
+    private record Answer(int status, String body, Map<String, String> headers) {
+    }
+
+    private Answer answer(HttpExchange exchange, JsonNode request, int score, int attempt) {
         String item = userMessage(request);
         String behaviour = Directive.of(item).behaviour();
         ObjectNode message = JSON.createObjectNode().put("role", "assistant");
@@ -224,31 +232,28 @@ public final class OpenAiStub implements AutoCloseable {
         int promptTokens = Math.max(1, item.length() / 4);
         completion.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", 20)
                 .put("total_tokens", promptTokens + 20);
-        return send(exchange, 200, completion.toString(), Map.of());
+        return new Answer(200, completion.toString(), Map.of());
     }
 
-    private static int error(HttpExchange exchange, int status, String message, Map<String, String> headers)
-            throws IOException {
+    private static Answer error(HttpExchange exchange, int status, String message, Map<String, String> headers) {
         ObjectNode body = JSON.createObjectNode();
         body.putObject("error").put("message", message).put("type", status == 429 ? "requests" : "server_error")
                 .putNull("param").put("code", status == 401 ? "invalid_api_key" : null);
-        return send(exchange, status, body.toString(), headers);
+        return new Answer(status, body.toString(), headers);
     }
 
-    private static int send(HttpExchange exchange, int status, String body, Map<String, String> headers)
-            throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    private static void send(HttpExchange exchange, Answer answer) {
+        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        answer.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         try {
-            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.sendResponseHeaders(answer.status(), bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
         } catch (IOException clientGone) {
             // the client timed out and closed the connection; the answer was still produced
         }
-        return status;
     }
 
     private static String userMessage(JsonNode request) {

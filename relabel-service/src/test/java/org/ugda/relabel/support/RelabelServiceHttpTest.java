@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Base of the service's HTTP tests: the whole service on a random port, on this JVM's real
  * PostgreSQL, judging through the real {@code openai-java} client against {@link OpenAiStub}.
  * Every subclass shares one Spring context (same settings), so tests tell their rows apart by
- * job id and by a run id in the item texts. Short timings: 1 s request timeout, 2 s human lease.
+ * job id and by a run id in the item texts. Short timings: 1 s request timeout, 3 s human lease.
  */
 @SpringBootTest(classes = RelabelServiceApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = {
@@ -62,7 +62,7 @@ import tools.jackson.databind.json.JsonMapper;
             "ugda.relabel.jobs.max-items=50",
             "ugda.relabel.jobs.max-text-chars=2000",
             "ugda.relabel.jobs.shutdown-grace=2s",
-            "ugda.relabel.queue.lease=2s",
+            "ugda.relabel.queue.lease=3s",
             "ugda.relabel.database.max-pool-size=12"
         })
 public abstract class RelabelServiceHttpTest {

@@ -34,7 +34,7 @@ import org.ugda.relabel.support.RelabelServiceHttpTest;
 /**
  * A person labels three items on the labelling page in headless Chromium, with the keys 1-5; the
  * labels are stored; a claim abandoned by someone else comes back to the queue after its lease
- * (2 s here). Uses Debian's {@code chromium} and {@code chromium-driver} (installed by
+ * (3 s here). Uses Debian's {@code chromium} and {@code chromium-driver} (installed by
  * {@code .ci/run}); Selenium Manager is bypassed, so nothing is downloaded. Without Chromium the
  * test fails under {@code CI=true} and is skipped, with a message, elsewhere.
  */
