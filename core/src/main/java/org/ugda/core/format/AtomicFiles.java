@@ -26,6 +26,7 @@ public final class AtomicFiles {
       tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
       Files.delete(tmp);
       body.writeTo(tmp);
+      readableByAll(tmp);
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -42,6 +43,19 @@ public final class AtomicFiles {
           // best effort: the failure above is what matters
         }
       }
+    }
+  }
+
+  /**
+   * Temporary files are created owner-only; the finished file gets the usual rw-r--r-- (or
+   * rwxr-xr-x for a directory) so other users and containers can read what was written.
+   */
+  public static void readableByAll(Path p) {
+    try {
+      java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+          java.nio.file.Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+    } catch (UnsupportedOperationException | IOException e) {
+      // not a POSIX file system: keep the defaults
     }
   }
 

@@ -1,5 +1,6 @@
 package org.ugda.core.lora;
 
+import org.ugda.core.tensor.NdData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -65,14 +66,14 @@ public final class LoraAdapter implements AutoCloseable {
         int in = Dims.in(p, model);
         int out = Dims.out(p, model);
         SplittableRandom r = Rng.stream(seed, "lora/" + p.moduleKey(l));
-        ad.a[l][p.ordinal()] = ad.manager.create(Rng.uniform(r, config.rank() * in, 1.0 / Math.sqrt(in)),
+        ad.a[l][p.ordinal()] = NdData.floats(ad.manager, Rng.uniform(r, config.rank() * in, 1.0 / Math.sqrt(in)),
             new Shape(config.rank(), in));
         ad.b[l][p.ordinal()] = ad.manager.zeros(new Shape(out, config.rank()));
       }
     }
     if (config.headModule() != null) {
       SplittableRandom r = Rng.stream(seed, "head/" + config.headModule());
-      ad.head = ad.manager.create(Rng.gaussian(r, model.numLabels() * model.hiddenSize(), 0.02),
+      ad.head = NdData.floats(ad.manager, Rng.gaussian(r, model.numLabels() * model.hiddenSize(), 0.02),
           new Shape(model.numLabels(), model.hiddenSize()));
     }
     return ad;
@@ -120,7 +121,7 @@ public final class LoraAdapter implements AutoCloseable {
           + java.util.Arrays.toString(t.shape()) + " but the base model and adapter config expect "
           + java.util.Arrays.toString(shape));
     }
-    return manager.create(t.data(), new Shape(shape));
+    return NdData.floats(manager, t.data(), new Shape(shape));
   }
 
   /** PEFT in-memory name of lora_A / lora_B of a module, e.g. {@code ...q_proj.lora_A.default.weight}. */

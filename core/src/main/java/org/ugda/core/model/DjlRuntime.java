@@ -26,10 +26,11 @@ public final class DjlRuntime {
         if (e == null) {
           setIfAbsent("ai.djl.offline", "true");
           setIfAbsent("ai.djl.default_engine", "PyTorch");
+          // thread pools are sized once, when libtorch starts: set them before, never after
+          setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(Integer.getInteger("ugda.threads", 1)));
+          setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+          setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
           e = Engine.getEngine("PyTorch");
-          int threads = Integer.getInteger("ugda.threads", 1);
-          ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
-          ai.djl.pytorch.jni.JniUtils.setNumInteropThreads(1);
           engine = e;
         }
       }
@@ -43,7 +44,10 @@ public final class DjlRuntime {
     }
   }
 
-  /** Sets libtorch's intra-op thread count for this process. */
+  /**
+   * Sets libtorch's intra-op thread count for this process. Prefer {@code -Dugda.threads=N} at
+   * start-up: resizing after parallel work has begun is not guaranteed to take effect.
+   */
   public static void setThreads(int n) {
     engine();
     ai.djl.pytorch.jni.JniUtils.setNumThreads(n);

@@ -1,5 +1,6 @@
 package org.ugda.core.model;
 
+import org.ugda.core.tensor.NdData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -32,7 +33,7 @@ final class Rope {
     float[] inv = new float[half];
     for (int i = 0; i < half; i++) {
       float exponent = (float) (2 * i) / (float) c.headDim();
-      inv[i] = 1.0f / (float) Math.pow(c.ropeTheta(), exponent);
+      inv[i] = 1.0f / (float) StrictMath.pow(c.ropeTheta(), exponent);
     }
     ModelConfig.RopeScaling s = c.ropeScaling();
     switch (s.type()) {
@@ -72,8 +73,8 @@ final class Rope {
     for (int p = 0; p < n; p++) {
       for (int i = 0; i < half; i++) {
         float angle = (float) p * invFreq[i];
-        float cv = (float) Math.cos(angle);
-        float sv = (float) Math.sin(angle);
+        float cv = (float) StrictMath.cos(angle);
+        float sv = (float) StrictMath.sin(angle);
         c[p * d + i] = cv;
         c[p * d + half + i] = cv;
         s[p * d + i] = sv;
@@ -82,8 +83,8 @@ final class Rope {
     }
     NDArray oldC = cos;
     NDArray oldS = sin;
-    cos = manager.create(c, new Shape(n, d));
-    sin = manager.create(s, new Shape(n, d));
+    cos = NdData.floats(manager, c, new Shape(n, d));
+    sin = NdData.floats(manager, s, new Shape(n, d));
     size = n;
     // Old tables may still be read by a forward pass that started before; the manager frees
     // them with the model. They are small.

@@ -35,7 +35,7 @@ final class Sampler {
     double sum = 0;
     double[] p = new double[vocab];
     for (int i = 0; i < vocab; i++) {
-      p[i] = s[i] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(s[i] - max);
+      p[i] = s[i] == Double.NEGATIVE_INFINITY ? 0 : StrictMath.exp(s[i] - max);
       sum += p[i];
     }
     double u = rng.nextDouble() * sum;
@@ -68,7 +68,7 @@ final class Sampler {
     double sum = 0;
     double[] e = new double[n];
     for (int i = 0; i < n; i++) {
-      e[i] = s[order[i]] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(s[order[i]] - max);
+      e[i] = s[order[i]] == Double.NEGATIVE_INFINITY ? 0 : StrictMath.exp(s[order[i]] - max);
       sum += e[i];
     }
     double cum = 0;

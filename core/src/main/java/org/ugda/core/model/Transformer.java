@@ -1,9 +1,9 @@
 package org.ugda.core.model;
 
+import org.ugda.core.tensor.NdData;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
@@ -120,7 +120,7 @@ public final class Transformer implements AutoCloseable {
         }
         src.requireShape(e.getKey(), e.getValue());
         ByteBuffer data = src.readFloat32(e.getKey());
-        w.put(e.getKey(), manager.create(data, new Shape(e.getValue()), DataType.FLOAT32));
+        w.put(e.getKey(), NdData.floats(manager, data, new Shape(e.getValue())));
       }
       return new Transformer(config, manager, w);
     } catch (RuntimeException e) {
@@ -144,7 +144,7 @@ public final class Transformer implements AutoCloseable {
           throw new CheckpointException("tensor '" + e.getKey() + "' has shape "
               + java.util.Arrays.toString(t.shape()) + " but the config expects " + java.util.Arrays.toString(e.getValue()));
         }
-        w.put(e.getKey(), manager.create(t.data(), new Shape(e.getValue())));
+        w.put(e.getKey(), NdData.floats(manager, t.data(), new Shape(e.getValue())));
       }
       return new Transformer(config, manager, w);
     } catch (RuntimeException e) {
@@ -302,16 +302,16 @@ public final class Transformer implements AutoCloseable {
     int cols = batch.cols();
     int past = cache == null ? 0 : cache.length();
 
-    NDArray ids = scope.create(batch.ids(), new Shape(rows, cols));
+    NDArray ids = NdData.longs(scope, batch.ids(), new Shape(rows, cols));
     long[] posData = positions(batch, past);
     long maxPos = 0;
     for (long p : posData) {
       maxPos = Math.max(maxPos, p);
     }
-    NDArray pos = scope.create(posData, new Shape(rows, cols));
+    NDArray pos = NdData.longs(scope, posData, new Shape(rows, cols));
     NDArray[] cs = rope.lookup(pos, maxPos);
     int keys = past + cols;
-    NDArray mask = scope.create(attentionMask(batch, cache, past), new Shape(rows, 1, 1, cols, keys));
+    NDArray mask = NdData.floats(scope, attentionMask(batch, cache, past), new Shape(rows, 1, 1, cols, keys));
 
     NDArray x = Embedding.embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow();
     if (config.family().scalesEmbeddings()) {
@@ -356,7 +356,7 @@ public final class Transformer implements AutoCloseable {
       for (int r = 0; r < rows; r++) {
         flat[r] = (long) r * cols + last[r];
       }
-      NDArray idx = scope.create(flat, new Shape(rows));
+      NDArray idx = NdData.longs(scope, flat, new Shape(rows));
       pooled = hidden.reshape(rows * (long) cols, config.hiddenSize()).get(idx);
       scores = Linear.linear(pooled, head).singletonOrThrow();
       if (opt.capture() != null) {

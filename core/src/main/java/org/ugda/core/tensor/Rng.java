@@ -5,6 +5,11 @@ import java.util.SplittableRandom;
 /**
  * Seeded random streams. Every consumer gets its own stream derived from (seed, purpose), so
  * adding a draw in one place never shifts the numbers of another (Tribuo's discipline).
+ *
+ * <p>Transcendental functions here and wherever a number feeds a model use {@link StrictMath}:
+ * {@code Math.cos} and friends may return different last bits in the interpreter and in
+ * JIT-compiled code, so the same seed would give different weights depending on when the JIT
+ * happened to compile a loop (seen as run-to-run differences under CPU contention).
  */
 public final class Rng {
   private Rng() {}
@@ -27,10 +32,10 @@ public final class Rng {
       // Box-Muller: two normals per pair of uniforms
       double u1 = 1.0 - r.nextDouble();
       double u2 = r.nextDouble();
-      double rad = Math.sqrt(-2 * Math.log(u1));
-      out[i] = (float) (std * rad * Math.cos(2 * Math.PI * u2));
+      double rad = Math.sqrt(-2 * StrictMath.log(u1));
+      out[i] = (float) (std * rad * StrictMath.cos(2 * Math.PI * u2));
       if (i + 1 < n) {
-        out[i + 1] = (float) (std * rad * Math.sin(2 * Math.PI * u2));
+        out[i + 1] = (float) (std * rad * StrictMath.sin(2 * Math.PI * u2));
       }
     }
     return out;
@@ -48,6 +53,6 @@ public final class Rng {
   public static double gaussian(SplittableRandom r) {
     double u1 = 1.0 - r.nextDouble();
     double u2 = r.nextDouble();
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    return Math.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2);
   }
 }

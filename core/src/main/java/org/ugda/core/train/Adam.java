@@ -97,8 +97,8 @@ public final class Adam implements AutoCloseable {
     }
     Autograd.noGradUnlessRecording();
     step++;
-    double bc1 = 1 - Math.pow(hyper.beta1(), step);
-    double bc2 = 1 - Math.pow(hyper.beta2(), step);
+    double bc1 = 1 - StrictMath.pow(hyper.beta1(), step);
+    double bc2 = 1 - StrictMath.pow(hyper.beta2(), step);
     float stepSize = (float) (lr / bc1);
     float bc2Sqrt = (float) Math.sqrt(bc2);
     for (int i = 0; i < params.size(); i++) {

@@ -28,7 +28,7 @@ public record CosineSchedule(double peak, double floor, int warmupSteps, int tot
     }
     int span = Math.max(1, totalSteps - warmupSteps - 1);
     double progress = Math.min(1.0, (double) (step - warmupSteps) / span);
-    return floor + (peak - floor) * 0.5 * (1 + Math.cos(Math.PI * progress));
+    return floor + (peak - floor) * 0.5 * (1 + StrictMath.cos(Math.PI * progress));
   }
 
   /** The mean rate over steps [from, to): the paper's eta-bar of an epoch (Eq. 10). */

@@ -59,14 +59,12 @@ public final class Gradients {
     return out;
   }
 
-  /** The global L2 norm of all gradients. */
+  /** The global L2 norm of all gradients, accumulated in double precision. */
   public static double globalNorm(List<NamedArray> params) {
     double sq = 0;
     for (NamedArray p : params) {
-      if (p.array().hasGradient()) {
-        try (NDArray g = p.array().getGradient(); NDArray s = g.square(); NDArray t = s.sum()) {
-          sq += t.getFloat();
-        }
+      for (float x : of(p)) {
+        sq += (double) x * x;
       }
     }
     return Math.sqrt(sq);
@@ -80,7 +78,16 @@ public final class Gradients {
   public static double clip(List<NamedArray> params, double maxNorm) {
     double norm = globalNorm(params);
     if (!Double.isFinite(norm)) {
-      throw new NonFiniteException("gradient norm is " + norm);
+      List<String> bad = new java.util.ArrayList<>();
+      for (NamedArray p : params) {
+        for (float x : of(p)) {
+          if (!Float.isFinite(x)) {
+            bad.add(p.name());
+            break;
+          }
+        }
+      }
+      throw new NonFiniteException("gradient norm is " + norm + "; non-finite gradients in " + bad);
     }
     double factor = maxNorm / (norm + 1e-6);
     if (factor < 1) {

@@ -1,5 +1,6 @@
 package org.ugda.core.train;
 
+import org.ugda.core.tensor.NdData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -60,7 +61,7 @@ public final class Losses {
         w[r * (cols - 1) + t] = labels[r * cols + t + 1] == IGNORE ? 0f : 1f;
       }
     }
-    return scope.create(w, new Shape(rows, cols - 1));
+    return NdData.floats(scope, w, new Shape(rows, cols - 1));
   }
 
   /**
@@ -68,7 +69,7 @@ public final class Losses {
    * batch (a token-level mean, so long responses weigh more).
    */
   public static NDArray lmLoss(NDManager scope, NDArray logits, TokenBatch batch, long[] labels) {
-    NDArray ids = scope.create(batch.ids(), new Shape(batch.rows(), batch.cols()));
+    NDArray ids = NdData.longs(scope, batch.ids(), new Shape(batch.rows(), batch.cols()));
     NDArray w = shiftedWeights(scope, labels, batch.rows(), batch.cols());
     float count = w.sum().getFloat();
     if (count == 0) {
@@ -82,7 +83,7 @@ public final class Losses {
    * step (DESIGN.md section 3.4). A row without response tokens is an error.
    */
   public static NDArray perSampleLmLoss(NDManager scope, NDArray logits, TokenBatch batch, long[] labels) {
-    NDArray ids = scope.create(batch.ids(), new Shape(batch.rows(), batch.cols()));
+    NDArray ids = NdData.longs(scope, batch.ids(), new Shape(batch.rows(), batch.cols()));
     NDArray w = shiftedWeights(scope, labels, batch.rows(), batch.cols());
     float[] counts = w.sum(new int[] {1}).toFloatArray();
     for (int r = 0; r < counts.length; r++) {
@@ -90,7 +91,7 @@ public final class Losses {
         throw new IllegalArgumentException("row " + r + " has no response token");
       }
     }
-    return nextTokenLogProbs(logits, ids).mul(w).sum(new int[] {1}).neg().div(scope.create(counts));
+    return nextTokenLogProbs(logits, ids).mul(w).sum(new int[] {1}).neg().div(NdData.floats(scope, counts, new Shape(counts.length)));
   }
 
   /** softplus(x) = log(1 + e^x), computed as max(x, 0) + log(1 + e^-|x|) so large |x| stay finite. */
