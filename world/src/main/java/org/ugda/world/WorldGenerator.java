@@ -53,6 +53,7 @@ public final class WorldGenerator {
     }
     try {
       writeAll(c, tmp, progress);
+      Jsonl.readableByAll(tmp);
       if (Files.exists(out)) {
         if (!Files.isDirectory(out) || Files.list(out).findAny().isPresent()) {
           throw new IllegalArgumentException(out + " exists and is not empty; choose a new directory");
@@ -101,7 +102,7 @@ public final class WorldGenerator {
     List<Map<String, Object>> prompts = new ArrayList<>();
     for (int i = 0; i < c.ppoPrompts(); i++) {
       Task t = ppo.next();
-      prompts.add(Map.of("prompt", Dialogue.prompt(t.humanText()), "subtask", t.subtask().id()));
+      prompts.add(row("prompt", Dialogue.prompt(t.humanText()), "subtask", t.subtask().id()));
       tick.run();
     }
     Jsonl.write(dir.resolve(WorldFiles.PPO_PROMPTS), prompts);
@@ -110,7 +111,7 @@ public final class WorldGenerator {
     List<Map<String, Object>> evalRows = new ArrayList<>();
     for (int i = 0; i < c.evalPrompts(); i++) {
       Task t = eval.next();
-      evalRows.add(Map.of("prompt", Dialogue.prompt(t.humanText()), "subtask", t.subtask().id(),
+      evalRows.add(row("prompt", Dialogue.prompt(t.humanText()), "subtask", t.subtask().id(),
           "best", t.idealResponse()));
       tick.run();
     }
@@ -121,7 +122,7 @@ public final class WorldGenerator {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (int i = 0; i < c.validationPerSubtask(); i++) {
         Task t = v.next(s);
-        rows.add(Map.of("prompt", Dialogue.prompt(t.humanText()), "response", t.idealResponse(), "subtask", s.id()));
+        rows.add(row("prompt", Dialogue.prompt(t.humanText()), "response", t.idealResponse(), "subtask", s.id()));
         tick.run();
       }
       Jsonl.write(dir.resolve(WorldFiles.validation(s.id())), rows);
@@ -136,6 +137,7 @@ public final class WorldGenerator {
         WorldFiles.EVAL_PROMPTS, WorldFiles.validation("helpful"), WorldFiles.validation("harmless"), WorldFiles.TOKENIZER));
     try {
       Files.writeString(dir.resolve(WorldFiles.MANIFEST), new GsonBuilder().setPrettyPrinting().create().toJson(manifest));
+      Jsonl.readableByAll(dir.resolve(WorldFiles.MANIFEST));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -152,6 +154,15 @@ public final class WorldGenerator {
       }
     }
     return out;
+  }
+
+  /** A JSON row with its fields in the given order (Map.of's order changes between JVMs). */
+  private static Map<String, Object> row(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
   }
 
   static <K> K pick(Map<K, Double> weights, SplittableRandom r) {

@@ -50,6 +50,30 @@ class WorldGeneratorTest {
     assertEquals(16, WorldData.demonstrations(a.resolve(WorldFiles.validation("harmless"))).size());
   }
 
+  /** Entry point for a second JVM: generates the tiny world of seed 7 into args[0]. */
+  public static void main(String[] args) {
+    WorldGenerator.generate(WorldConfig.tiny(7), Path.of(args[0]), p -> { });
+  }
+
+  /**
+   * The same seed gives the same bytes in another process: nothing may depend on a JVM's hash
+   * salt (Map.of/Set.of iteration order), identity hashes or JIT timing.
+   */
+  @Test
+  void shouldWriteTheSameWorldInAnotherJvm() throws Exception {
+    Path here = WorldGenerator.generate(WorldConfig.tiny(7), dir.resolve("here"), p -> { });
+    Path there = dir.resolve("there");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), WorldGeneratorTest.class.getName(), there.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), out);
+    for (String f : List.of(WorldFiles.SFT, WorldFiles.PAIRS_TRAIN, WorldFiles.PAIRS_TEST, WorldFiles.PPO_PROMPTS,
+        WorldFiles.EVAL_PROMPTS, WorldFiles.TOKENIZER, WorldFiles.validation("helpful"), WorldFiles.validation("harmless"))) {
+      assertEquals(Files.readString(here.resolve(f)), Files.readString(there.resolve(f)), f + " differs between JVMs");
+    }
+  }
+
   @Test
   void shouldFlipTheConfiguredShareOfTrainingPairs() {
     Path w = WorldGenerator.generate(WorldConfig.tiny(7).withFlip(0.2), dir.resolve("w"), p -> { });

@@ -141,6 +141,16 @@ public final class Jsonl {
     return t.getMessage();
   }
 
+  /** Gives a finished file rw-r--r-- (a directory rwxr-xr-x) where the file system is POSIX. */
+  public static void readableByAll(Path p) {
+    try {
+      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+          Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+    } catch (UnsupportedOperationException | IOException e) {
+      // not a POSIX file system: keep the defaults
+    }
+  }
+
   /** Writes objects (maps or records Gson can serialise) one per line, atomically. */
   public static void write(Path file, List<? extends Map<String, ?>> rows) {
     Path dir = file.toAbsolutePath().getParent();
@@ -154,6 +164,7 @@ public final class Jsonl {
           w.write('\n');
         }
       }
+      readableByAll(tmp);
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

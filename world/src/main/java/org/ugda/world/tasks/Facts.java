@@ -42,12 +42,27 @@ public final class Facts {
           "hot", "cold", "big", "small", "fast", "slow", "up", "down", "happy", "sad", "light", "dark",
           "early", "late", "open", "closed", "young", "old", "full", "empty", "hard", "soft", "wet", "dry")));
 
-  /** List categories: "list three fruits ." is answered with three distinct members. */
-  public static final Map<String, List<String>> CATEGORIES = Map.of(
-      "fruits", List.of("apple", "banana", "cherry", "grape", "lemon", "mango", "peach", "pear", "kiwi"),
-      "colors", List.of("red", "blue", "green", "yellow", "purple", "orange", "white", "black", "pink"),
-      "animals", List.of("cow", "dog", "cat", "duck", "sheep", "owl", "horse", "pig", "lion", "frog"),
-      "tools", List.of("hammer", "saw", "drill", "wrench", "shovel", "rake", "ladder", "brush", "knife"));
+  /**
+   * List categories: "list three fruits ." is answered with three distinct members. Ordered (not
+   * {@code Map.of}, whose iteration order changes from one JVM to the next): the world must be
+   * the same in every process.
+   */
+  public static final Map<String, List<String>> CATEGORIES = java.util.Collections.unmodifiableMap(
+      new LinkedHashMap<>(map2(
+          "fruits", List.of("apple", "banana", "cherry", "grape", "lemon", "mango", "peach", "pear", "kiwi"),
+          "colors", List.of("red", "blue", "green", "yellow", "purple", "orange", "white", "black", "pink"),
+          "animals", List.of("cow", "dog", "cat", "duck", "sheep", "owl", "horse", "pig", "lion", "frog"),
+          "tools", List.of("hammer", "saw", "drill", "wrench", "shovel", "rake", "ladder", "brush", "knife"))));
+
+  private static Map<String, List<String>> map2(Object... kv) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      @SuppressWarnings("unchecked")
+      List<String> v = (List<String>) kv[i + 1];
+      m.put((String) kv[i], v);
+    }
+    return m;
+  }
 
   public static final List<String> COUNT_WORDS = List.of("two", "three", "four", "five");
 

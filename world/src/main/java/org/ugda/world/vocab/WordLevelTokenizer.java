@@ -77,6 +77,7 @@ public final class WordLevelTokenizer {
     try {
       Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".tokenizer", ".tmp");
       Files.writeString(tmp, json(vocab), StandardCharsets.UTF_8);
+      org.ugda.world.data.Jsonl.readableByAll(tmp);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
