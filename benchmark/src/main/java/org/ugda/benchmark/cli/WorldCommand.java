@@ -94,8 +94,9 @@ public final class WorldCommand {
         bar[0].update(phase[0], step, total, String.format(Locale.ROOT, "loss %.3f", loss));
       }
     });
-    System.out.printf(Locale.ROOT, "pretrain loss %.3f -> %.3f, sft loss %.3f -> %.3f; wrote %s in %.1f s%n",
-        r.pretrain().firstLoss(), r.pretrain().finalLoss(), r.sft().firstLoss(), r.sft().finalLoss(), out, r.seconds());
+    System.out.printf(Locale.ROOT,
+        "pretrain loss %.3f -> %.3f; SFT objective (response tokens) %.3f -> %.3f; wrote %s in %.1f s%n",
+        r.pretrain().firstLoss(), r.pretrain().finalLoss(), r.sftLossBefore(), r.sftLossAfter(), out, r.seconds());
     int recomputed = r.pretrain().recomputedSteps() + r.sft().recomputedSteps();
     if (recomputed > 0) {
       System.out.println("note: " + recomputed + " step(s) recomputed after a transient non-finite gradient");

@@ -17,6 +17,8 @@ import org.ugda.core.model.DjlRuntime;
 import org.ugda.core.model.Transformer;
 import org.ugda.core.train.Adam;
 import org.ugda.core.train.SupervisedTrainer;
+import org.ugda.core.train.TrainConfig;
+import org.ugda.core.train.TrainingLoop;
 import org.ugda.world.WorldFiles;
 import org.ugda.world.data.PreferenceFiles;
 import org.ugda.world.data.PreferencePair;
@@ -39,21 +41,21 @@ public final class SftRecipe {
    * @param sft the fine-tuning phase
    * @param maxLength tokens per sequence at most
    */
-  public record Config(String preset, long seed, SupervisedTrainer.Config pretrain, SupervisedTrainer.Config sft,
+  public record Config(String preset, long seed, TrainConfig pretrain, TrainConfig sft,
       int maxLength) {
 
     /** The default small preset (a few minutes on 2 cores). */
     public static Config small(long seed) {
       return new Config("small", seed,
-          new SupervisedTrainer.Config(1, 32, 1, 3e-3, 3e-4, 0.05, 0.01, 1.0, Adam.Hyper.paper(), seed),
-          new SupervisedTrainer.Config(2, 32, 1, 1e-3, 1e-4, 0.05, 0.01, 1.0, Adam.Hyper.paper(), seed + 1), 96);
+          new TrainConfig(1, 32, 1, 3e-3, 3e-4, 0.05, 0.01, 1.0, Adam.Hyper.paper(), seed),
+          new TrainConfig(2, 32, 1, 1e-3, 1e-4, 0.05, 0.01, 1.0, Adam.Hyper.paper(), seed + 1), 96);
     }
 
     /** A tiny preset for tests. */
     public static Config tiny(long seed) {
       return new Config("tiny", seed,
-          new SupervisedTrainer.Config(1, 16, 1, 5e-3, 5e-4, 0.05, 0.01, 1.0, Adam.Hyper.paper(), seed),
-          new SupervisedTrainer.Config(1, 16, 1, 2e-3, 2e-4, 0.05, 0.01, 1.0, Adam.Hyper.paper(), seed + 1), 64);
+          new TrainConfig(1, 16, 1, 5e-3, 5e-4, 0.05, 0.01, 1.0, Adam.Hyper.paper(), seed),
+          new TrainConfig(1, 16, 1, 2e-3, 2e-4, 0.05, 0.01, 1.0, Adam.Hyper.paper(), seed + 1), 64);
     }
   }
 
@@ -65,7 +67,12 @@ public final class SftRecipe {
   }
 
   /** What the run did. */
-  public record Result(Path checkpoint, SupervisedTrainer.Result pretrain, SupervisedTrainer.Result sft, double seconds) {}
+  /**
+   * What the run did, with the SFT objective (mean response-token loss on up to 256
+   * demonstrations) measured before and after the SFT phase.
+   */
+  public record Result(Path checkpoint, TrainingLoop.Result pretrain, TrainingLoop.Result sft, double sftLossBefore,
+      double sftLossAfter, double seconds) {}
 
   public static Result run(Path world, Path out, Config c, Listener listener) {
     long t0 = System.nanoTime();
@@ -90,20 +97,22 @@ public final class SftRecipe {
       ModelConfig mc = WorldModels.config(c.preset(), vocab);
       try (Transformer model = Transformer.initialise(mc, c.seed(), Device.cpu())) {
         listener.phase("pretrain", steps(corpus.size(), c.pretrain()));
-        SupervisedTrainer.Result pre = SupervisedTrainer.train(model, null, corpus, c.pretrain(),
+        TrainingLoop.Result pre = SupervisedTrainer.train(model, null, corpus, c.pretrain(),
             (s, total, loss, lr) -> listener.step(s, total, loss));
+        List<SupervisedTrainer.Example> probe = sft.subList(0, Math.min(256, sft.size()));
+        double before = SupervisedTrainer.evaluate(model, null, probe, 64);
         listener.phase("sft", steps(sft.size(), c.sft()));
-        SupervisedTrainer.Result fine = SupervisedTrainer.train(model, null, sft, c.sft(),
+        TrainingLoop.Result fine = SupervisedTrainer.train(model, null, sft, c.sft(),
             (s, total, loss, lr) -> listener.step(s, total, loss));
-        write(model, world, out, c, pre, fine, demos.size(), corpus.size());
-        return new Result(out, pre, fine, (System.nanoTime() - t0) / 1e9);
+        double after = SupervisedTrainer.evaluate(model, null, probe, 64);
+        write(model, world, out, c, pre, fine, demos.size(), corpus.size(), before, after);
+        return new Result(out, pre, fine, before, after, (System.nanoTime() - t0) / 1e9);
       }
     }
   }
 
-  static int steps(int examples, SupervisedTrainer.Config c) {
-    int micro = (examples + c.batchSize() - 1) / c.batchSize();
-    return Math.max(1, micro / c.accumulation()) * c.epochs();
+  static int steps(int examples, TrainConfig c) {
+    return c.steps(examples);
   }
 
   private static long vocabSize(Path world) {
@@ -125,8 +134,8 @@ public final class SftRecipe {
   }
 
   /** Writes the checkpoint into a temporary directory and moves it into place. */
-  private static void write(Transformer model, Path world, Path out, Config c, SupervisedTrainer.Result pre,
-      SupervisedTrainer.Result fine, int demos, int corpus) {
+  private static void write(Transformer model, Path world, Path out, Config c, TrainingLoop.Result pre,
+      TrainingLoop.Result fine, int demos, int corpus, double sftBefore, double sftAfter) {
     try {
       Path parent = out.toAbsolutePath().getParent();
       Files.createDirectories(parent);
@@ -157,6 +166,7 @@ public final class SftRecipe {
       prov.put("pretrain_loss_first_final", List.of(pre.firstLoss(), pre.finalLoss()));
       prov.put("sft_loss_first_final", List.of(fine.firstLoss(), fine.finalLoss()));
       prov.put("recomputed_steps", pre.recomputedSteps() + fine.recomputedSteps());
+      prov.put("sft_objective_before_after", List.of(sftBefore, sftAfter));
       prov.put("engine", "PyTorch " + DjlRuntime.engine().getVersion());
       prov.put("code_version", SftRecipe.class.getPackage().getImplementationVersion());
       Files.writeString(tmp.resolve("training.json"), gson.toJson(prov));

@@ -73,8 +73,9 @@ public final class LoraAdapter implements AutoCloseable {
     }
     if (config.headModule() != null) {
       SplittableRandom r = Rng.stream(seed, "head/" + config.headModule());
-      ad.head = NdData.floats(ad.manager, Rng.gaussian(r, model.numLabels() * model.hiddenSize(), 0.02),
-          new Shape(model.numLabels(), model.hiddenSize()));
+      int width = config.headWidth(model.numLabels());
+      ad.head = NdData.floats(ad.manager, Rng.gaussian(r, width * model.hiddenSize(), 0.02),
+          new Shape(width, model.hiddenSize()));
     }
     return ad;
   }
@@ -99,7 +100,8 @@ public final class LoraAdapter implements AutoCloseable {
         }
       }
       if (config.headModule() != null) {
-        ad.head = ad.take(left, headName(config.headModule()), source, model.numLabels(), model.hiddenSize());
+        ad.head = ad.take(left, headName(config.headModule()), source, config.headWidth(model.numLabels()),
+            model.hiddenSize());
       }
       if (!left.isEmpty()) {
         throw new IllegalArgumentException(source + ": unexpected tensors for this adapter config: " + left.keySet());

@@ -12,9 +12,16 @@ import java.util.Set;
  * @param dropout dropout on the adapter's input during training (0 = none)
  * @param rslora scale alpha / sqrt(r) instead of alpha / r (PEFT's {@code use_rslora})
  * @param headModule name of the scalar head trained with the adapter ("score"), or null
+ * @param headOutputs outputs of that head: 0 = the model's num_labels; k = one output per member
+ *     of a {@code heads}-mode ensemble (one shared trunk, k linear heads)
  */
 public record LoraConfig(
-    int rank, double alpha, List<String> targetModules, double dropout, boolean rslora, String headModule) {
+    int rank, double alpha, List<String> targetModules, double dropout, boolean rslora, String headModule,
+    int headOutputs) {
+
+  public LoraConfig(int rank, double alpha, List<String> targetModules, double dropout, boolean rslora, String headModule) {
+    this(rank, alpha, targetModules, dropout, rslora, headModule, 0);
+  }
 
   public static final Set<String> KNOWN_MODULES =
       Set.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
@@ -39,6 +46,14 @@ public record LoraConfig(
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("lora_dropout must be in [0, 1), got " + dropout);
     }
+    if (headOutputs < 0) {
+      throw new IllegalArgumentException("headOutputs must be >= 0 (0 = the model's num_labels), got " + headOutputs);
+    }
+  }
+
+  /** Width of the head for a model with {@code numLabels} labels. */
+  public int headWidth(int numLabels) {
+    return headOutputs > 0 ? headOutputs : numLabels;
   }
 
   /** The paper's default: r 8, alpha 64 on q_proj and v_proj, no dropout (DESIGN.md section 3). */
@@ -55,6 +70,10 @@ public record LoraConfig(
   }
 
   public LoraConfig withHead(String head) {
-    return new LoraConfig(rank, alpha, targetModules, dropout, rslora, head);
+    return new LoraConfig(rank, alpha, targetModules, dropout, rslora, head, headOutputs);
+  }
+
+  public LoraConfig withHeadOutputs(int outputs) {
+    return new LoraConfig(rank, alpha, targetModules, dropout, rslora, headModule, outputs);
   }
 }

@@ -77,6 +77,12 @@ public final class PeftAdapters {
         tensors.put(name, new FloatTensor(f.info(key).shape(), f.readFloats(key)));
       }
     }
+    if (cfg.headModule() != null) {
+      FloatTensor head = tensors.get(LoraAdapter.headName(cfg.headModule()));
+      if (head != null && head.rank() == 2 && head.dim(0) != model.numLabels()) {
+        cfg = cfg.withHeadOutputs((int) head.dim(0));
+      }
+    }
     return new Loaded(cfg, task, tensors);
   }
 

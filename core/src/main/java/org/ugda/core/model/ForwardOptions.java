@@ -11,10 +11,28 @@ package org.ugda.core.model;
  * @param capture records each adapted layer's input and output gradient probe, for closed-form
  *     per-sample gradients; null when not needed
  * @param training apply LoRA dropout
+ * @param stack k adapters run in one pass (lora-mode ensembles); the output has k*B rows, member
+ *     i's rows at i*B..i*B+B-1; excludes {@code adapter}
  */
 public record ForwardOptions(
     String adapter, boolean logits, boolean lastLogitsOnly, boolean scores, KvCache cache,
-    LoraCapture capture, boolean training) {
+    LoraCapture capture, boolean training, AdapterStack stack) {
+
+  public ForwardOptions {
+    if (stack != null && (adapter != null || capture != null || cache != null)) {
+      throw new IllegalArgumentException("an adapter stack runs alone: no single adapter, capture or cache with it");
+    }
+  }
+
+  public ForwardOptions(String adapter, boolean logits, boolean lastLogitsOnly, boolean scores, KvCache cache,
+      LoraCapture capture, boolean training) {
+    this(adapter, logits, lastLogitsOnly, scores, cache, capture, training, null);
+  }
+
+  /** Scores of every member of a stack in one pass. */
+  public static ForwardOptions stackedScores(AdapterStack stack) {
+    return new ForwardOptions(null, false, false, true, null, null, false, stack);
+  }
 
   public static ForwardOptions logits(String adapter) {
     return new ForwardOptions(adapter, true, false, false, null, null, false);
@@ -29,22 +47,22 @@ public record ForwardOptions(
   }
 
   public ForwardOptions withCache(KvCache c) {
-    return new ForwardOptions(adapter, logits, lastLogitsOnly, scores, c, capture, training);
+    return new ForwardOptions(adapter, logits, lastLogitsOnly, scores, c, capture, training, stack);
   }
 
   public ForwardOptions withLastLogitsOnly() {
-    return new ForwardOptions(adapter, true, true, scores, cache, capture, training);
+    return new ForwardOptions(adapter, true, true, scores, cache, capture, training, stack);
   }
 
   public ForwardOptions withCapture(LoraCapture c) {
-    return new ForwardOptions(adapter, logits, lastLogitsOnly, scores, cache, c, training);
+    return new ForwardOptions(adapter, logits, lastLogitsOnly, scores, cache, c, training, stack);
   }
 
   public ForwardOptions withTraining(boolean t) {
-    return new ForwardOptions(adapter, logits, lastLogitsOnly, scores, cache, capture, t);
+    return new ForwardOptions(adapter, logits, lastLogitsOnly, scores, cache, capture, t, stack);
   }
 
   public ForwardOptions withScores(boolean s) {
-    return new ForwardOptions(adapter, logits, lastLogitsOnly, s, cache, capture, training);
+    return new ForwardOptions(adapter, logits, lastLogitsOnly, s, cache, capture, training, stack);
   }
 }

@@ -71,6 +71,25 @@ public record TokenBatch(int rows, int cols, long[] ids, long[] mask, long[] pos
     return new TokenBatch(rows, cols, ids, mask, pos, padId);
   }
 
+  /** This batch k times over, member-major (rows i*B..i*B+B-1 are copy i): for adapter stacks. */
+  public TokenBatch repeated(int k) {
+    if (k == 1) {
+      return this;
+    }
+    int n = rows * cols;
+    long[] i2 = new long[k * n];
+    long[] m2 = new long[k * n];
+    long[] p2 = positions == null ? null : new long[k * n];
+    for (int c = 0; c < k; c++) {
+      System.arraycopy(ids, 0, i2, c * n, n);
+      System.arraycopy(mask, 0, m2, c * n, n);
+      if (p2 != null) {
+        System.arraycopy(positions, 0, p2, c * n, n);
+      }
+    }
+    return new TokenBatch(k * rows, cols, i2, m2, p2, padId);
+  }
+
   /** The real tokens of row r, wherever the padding sits. */
   public long[] row(int r) {
     int n = 0;

@@ -296,6 +296,9 @@ public final class Transformer implements AutoCloseable {
    */
   public ForwardOutput forward(NDManager scope, TokenBatch batch, ForwardOptions opt) {
     org.ugda.core.train.Autograd.noGradUnlessRecording();
+    if (opt.stack() != null) {
+      batch = batch.repeated(opt.stack().members());
+    }
     LoraAdapter ad = opt.adapter() == null ? null : adapter(opt.adapter());
     KvCache cache = opt.cache();
     int rows = batch.rows();
@@ -345,19 +348,19 @@ public final class Transformer implements AutoCloseable {
     }
     NDArray scores = null;
     NDArray pooled = null;
+    if (opt.scores() && opt.stack() != null && opt.stack().headsT() != null) {
+      int k = opt.stack().members();
+      NDArray last = pool(scope, hidden, batch);
+      NDArray perMember = last.reshape(k, rows / k, config.hiddenSize()).matMul(opt.stack().headsT());
+      return new ForwardOutput(hidden, logits, perMember.reshape(rows, -1), last);
+    }
     if (opt.scores()) {
       NDArray head = ad != null && ad.head() != null ? ad.head() : score;
       if (head == null) {
         throw new IllegalStateException("no score head: the base is " + config.architecture()
             + (ad == null ? " and no adapter was given" : " and adapter '" + ad.name() + "' has none"));
       }
-      int[] last = batch.lastTokenIndex(config.padTokenId());
-      long[] flat = new long[rows];
-      for (int r = 0; r < rows; r++) {
-        flat[r] = (long) r * cols + last[r];
-      }
-      NDArray idx = NdData.longs(scope, flat, new Shape(rows));
-      pooled = hidden.reshape(rows * (long) cols, config.hiddenSize()).get(idx);
+      pooled = pool(scope, hidden, batch);
       scores = Linear.linear(pooled, head).singletonOrThrow();
       if (opt.capture() != null) {
         NDArray probe = scope.zeros(scores.getShape());
@@ -367,6 +370,19 @@ public final class Transformer implements AutoCloseable {
       }
     }
     return new ForwardOutput(hidden, logits, scores, pooled);
+  }
+
+  /** The hidden state at each row's last non-pad token, [B, H]: where a score is read. */
+  private NDArray pool(NDManager scope, NDArray hidden, TokenBatch batch) {
+    int rows = batch.rows();
+    int cols = batch.cols();
+    int[] last = batch.lastTokenIndex(config.padTokenId());
+    long[] flat = new long[rows];
+    for (int r = 0; r < rows; r++) {
+      flat[r] = (long) r * cols + last[r];
+    }
+    NDArray idx = NdData.longs(scope, flat, new Shape(rows));
+    return hidden.reshape(rows * (long) cols, config.hiddenSize()).get(idx);
   }
 
   private static long[] positions(TokenBatch batch, int past) {
@@ -419,6 +435,15 @@ public final class Transformer implements AutoCloseable {
     NDArray y = lin.b == null
         ? Linear.linear(x, lin.w).singletonOrThrow()
         : Linear.linear(x, lin.w, lin.b).singletonOrThrow();
+    AdapterStack stack = opt.stack();
+    if (stack != null && stack.aT(layer, p) != null) {
+      // member-major rows: [k*B, T, in] -> [k, B*T, in], one batched low-rank update per member
+      Shape s = x.getShape();
+      int k = stack.members();
+      NDArray xs = x.reshape(k, s.get(0) / k * s.get(1), s.get(2));
+      NDArray delta = xs.matMul(stack.aT(layer, p)).matMul(stack.bT(layer, p)).mul(stack.scales());
+      return y.add(delta.reshape(s.get(0), s.get(1), -1));
+    }
     if (ad == null) {
       return y;
     }

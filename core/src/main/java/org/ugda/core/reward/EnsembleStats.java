@@ -1,0 +1,43 @@
+package org.ugda.core.reward;
+
+/**
+ * Ensemble statistics of Eq. 8: the mean reward trains the policy, the variance across members
+ * (divided by k, as the paper divides) measures uncertainty.
+ */
+public final class EnsembleStats {
+  private EnsembleStats() {}
+
+  /** Mean and variance of one item's member rewards. */
+  public record MeanVariance(double mean, double variance) {}
+
+  /** R_m = (1/k) sum_i r_i and R_v = (1/k) sum_i (r_i - R_m)^2; a non-finite reward is an error. */
+  public static MeanVariance of(float[] memberRewards) {
+    int k = memberRewards.length;
+    if (k == 0) {
+      throw new IllegalArgumentException("an ensemble needs at least one member");
+    }
+    double sum = 0;
+    for (float r : memberRewards) {
+      if (!Float.isFinite(r)) {
+        throw new org.ugda.core.train.NonFiniteException("a member's reward is " + r);
+      }
+      sum += r;
+    }
+    double mean = sum / k;
+    double var = 0;
+    for (float r : memberRewards) {
+      var += (r - mean) * (r - mean);
+    }
+    return new MeanVariance(mean, var / k);
+  }
+
+  /** LCB shaping (Coste et al.): mean - lambda * standard deviation. */
+  public static double lowerConfidenceBound(MeanVariance mv, double lambda) {
+    return mv.mean() - lambda * Math.sqrt(mv.variance());
+  }
+
+  /** UWO shaping (Coste et al.): mean - lambda * variance. */
+  public static double uncertaintyWeighted(MeanVariance mv, double lambda) {
+    return mv.mean() - lambda * mv.variance();
+  }
+}
