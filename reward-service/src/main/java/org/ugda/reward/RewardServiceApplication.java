@@ -1,6 +1,7 @@
 package org.ugda.reward;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /**
@@ -14,6 +15,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
  * {@code ./config/reward-service.yml}, profile files such as {@code reward-service-prod.yml}).
  */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class RewardServiceApplication {
 
     /** Base name of this service's configuration file. */

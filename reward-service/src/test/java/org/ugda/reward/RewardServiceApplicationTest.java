@@ -2,7 +2,9 @@ package org.ugda.reward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -11,11 +13,24 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
+import org.ugda.testsupport.TestDatabase;
 
 /** Starts the service through its {@code main} (so with {@code reward-service.yml}) on a random port. */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS)
 class RewardServiceApplicationTest {
+
+    @TempDir
+    static Path storage;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestDatabase.fresh().register(registry);
+        registry.add("ugda.reward.storage-root", storage::toString);
+        registry.add("ugda.device", () -> "cpu");
+    }
 
     private final RestClient http;
 
@@ -37,7 +52,7 @@ class RewardServiceApplicationTest {
         ResponseEntity<String> response = get("/v3/api-docs");
 
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(response.getBody()).contains("\"openapi\"");
+        assertThat(response.getBody()).contains("\"openapi\"").contains("/v1/ensembles/{id}/score");
     }
 
     @Test

@@ -1,0 +1,64 @@
+package org.ugda.reward.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the reward service ({@code ugda.reward.*}).
+ *
+ * @param storageRoot where adapters, versions and uploaded datasets are written (a PVC in
+ *     Kubernetes); base checkpoints are resolved relative to it
+ * @param modelRoots other absolute directories a base checkpoint may come from
+ * @param batching dynamic batching of concurrent score requests
+ * @param limits sizes beyond which a request is refused
+ * @param loadedVersions ensemble versions kept in memory at once (least recently used are unloaded)
+ * @param training defaults for train and refine jobs (the tiny benchmark models need a larger
+ *     learning rate than the paper's 1e-6)
+ */
+@ConfigurationProperties("ugda.reward")
+public record RewardProperties(
+    Path storageRoot, List<Path> modelRoots, Batching batching, Limits limits, int loadedVersions, Training training) {
+
+  public RewardProperties {
+    if (storageRoot == null) {
+      throw new IllegalArgumentException("ugda.reward.storage-root is required");
+    }
+    modelRoots = modelRoots == null ? List.of() : List.copyOf(modelRoots);
+    batching = batching == null ? new Batching(true, 32, Duration.ofMillis(5), 1) : batching;
+    limits = limits == null ? new Limits(256, 512, 20000, 5000, 20000) : limits;
+    loadedVersions = loadedVersions <= 0 ? 8 : loadedVersions;
+    training = training == null ? new Training(2, 8, 1, 1e-3, 1e-4, 0.05, 0.0, 1.0) : training;
+  }
+
+  /**
+   * @param enabled merge concurrent requests for the same version into one forward pass
+   * @param maxBatchSize items per forward pass at most (default 32)
+   * @param maxDelay how long the first request of a batch waits for company (default 5 ms)
+   * @param workers threads running forward passes (default 1; libtorch runs one intra-op thread)
+   */
+  public record Batching(boolean enabled, int maxBatchSize, Duration maxDelay, int workers) {
+    public Batching {
+      if (maxBatchSize <= 0 || workers <= 0) {
+        throw new IllegalArgumentException("ugda.reward.batching: max-batch-size and workers must be positive");
+      }
+      maxDelay = maxDelay == null ? Duration.ofMillis(5) : maxDelay;
+    }
+  }
+
+  /**
+   * @param maxItems items per score request (more is a 413)
+   * @param maxTokens tokens scored per item; longer texts are truncated from the start of the
+   *     prompt (the paper's max length, 512)
+   * @param maxTextChars characters per prompt or response (more is a 413)
+   * @param maxInlinePairs preference pairs sent inline in a request
+   * @param maxEvalPairs pairs evaluated synchronously
+   */
+  public record Limits(int maxItems, int maxTokens, int maxTextChars, int maxInlinePairs, int maxEvalPairs) {}
+
+  /** Defaults of {@link org.ugda.core.train.TrainConfig} for jobs. */
+  public record Training(
+      int epochs, int batchSize, int accumulation, double learningRate, double floorLearningRate, double warmupFraction,
+      double weightDecay, double clipNorm) {}
+}

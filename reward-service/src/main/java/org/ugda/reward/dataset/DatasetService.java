@@ -1,0 +1,126 @@
+package org.ugda.reward.dataset;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.ugda.api.reward.Dataset;
+import org.ugda.api.reward.DatasetRef;
+import org.ugda.reward.config.RewardProperties;
+import org.ugda.reward.storage.StorageRoot;
+import org.ugda.reward.web.ApiException;
+import org.ugda.world.data.PreferenceFiles;
+import org.ugda.world.data.PreferencePair;
+import org.ugda.world.text.Dialogue;
+
+/**
+ * Preference datasets: uploaded JSONL files (Anthropic HH or RewardBench layout, validated line by
+ * line before anything is stored), files under the storage root, or pairs sent inline.
+ */
+@Service
+public class DatasetService {
+  private final DatasetRepository repo;
+  private final StorageRoot storage;
+  private final RewardProperties.Limits limits;
+
+  DatasetService(DatasetRepository repo, StorageRoot storage, RewardProperties props) {
+    this.repo = repo;
+    this.storage = storage;
+    this.limits = props.limits();
+  }
+
+  /** Stores an upload after parsing all of it; a malformed line stores nothing. */
+  public Dataset upload(String name, InputStream body) {
+    UUID id = UUID.randomUUID();
+    Path tmp = storage.newTempDir().resolve("upload.jsonl");
+    try {
+      Files.copy(body, tmp, StandardCopyOption.REPLACE_EXISTING);
+      List<PreferencePair> pairs = PreferenceFiles.readAny(tmp);
+      if (pairs.isEmpty()) {
+        throw ApiException.badRequest("the upload holds no preference pair");
+      }
+      String format = isRewardBench(tmp) ? "rewardbench" : "hh";
+      Path target = storage.datasetFile(id);
+      Files.createDirectories(target.getParent());
+      String sha = StorageRoot.sha256(tmp);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      DatasetEntity e = new DatasetEntity(id, name == null || name.isBlank() ? id.toString() : name, format, pairs.size(),
+          sha, storage.root().relativize(target).toString(), Instant.now());
+      try {
+        repo.save(e);
+      } catch (RuntimeException ex) {
+        Files.deleteIfExists(target);
+        throw ex;
+      }
+      return view(e);
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    } finally {
+      StorageRoot.deleteQuietly(tmp.getParent());
+    }
+  }
+
+  private static boolean isRewardBench(Path f) throws IOException {
+    try (var lines = Files.lines(f)) {
+      return lines.filter(l -> !l.isBlank()).findFirst().map(l -> l.contains("\"prompt\"")).orElse(false);
+    }
+  }
+
+  public Dataset get(UUID id) {
+    return view(repo.findById(id).orElseThrow(() -> ApiException.notFound("no dataset " + id)));
+  }
+
+  static Dataset view(DatasetEntity e) {
+    return new Dataset(e.id(), e.name(), e.format(), e.pairs(), e.sha256(), e.createdAt());
+  }
+
+  /** The pairs a reference names; exactly one of id, path and pairs must be given. */
+  public List<PreferencePair> pairs(DatasetRef ref, int maxPairs) {
+    if (ref == null) {
+      throw ApiException.badRequest("dataset is required: {id} of an upload, {path} under the storage root, or {pairs}");
+    }
+    int given = (ref.id() != null ? 1 : 0) + (ref.path() != null ? 1 : 0) + (ref.pairs() != null ? 1 : 0);
+    if (given != 1) {
+      throw ApiException.badRequest("dataset needs exactly one of id, path and pairs; got " + given);
+    }
+    List<PreferencePair> out;
+    if (ref.pairs() != null) {
+      if (ref.pairs().size() > limits.maxInlinePairs()) {
+        throw ApiException.tooLarge("at most " + limits.maxInlinePairs() + " pairs inline "
+            + "(ugda.reward.limits.max-inline-pairs); upload larger datasets to /v1/datasets");
+      }
+      out = new ArrayList<>();
+      for (int i = 0; i < ref.pairs().size(); i++) {
+        var p = ref.pairs().get(i);
+        if (p == null || p.prompt() == null || p.chosen() == null || p.rejected() == null) {
+          throw ApiException.badRequest("dataset.pairs[" + i + "] needs prompt, chosen and rejected");
+        }
+        String prompt = p.prompt().contains(Dialogue.HUMAN) ? p.prompt() : Dialogue.prompt(p.prompt());
+        out.add(new PreferencePair(prompt, p.chosen(), p.rejected(), p.subset()));
+      }
+    } else if (ref.id() != null) {
+      DatasetEntity e = repo.findById(ref.id()).orElseThrow(() -> ApiException.notFound("no dataset " + ref.id()));
+      out = PreferenceFiles.readAny(storage.root().resolve(e.path()));
+    } else {
+      Path p = storage.resolveInput(ref.path(), "dataset.path");
+      if (!Files.isRegularFile(p)) {
+        throw ApiException.badRequest("dataset.path '" + ref.path() + "' is not a file");
+      }
+      out = PreferenceFiles.readAny(p);
+    }
+    if (out.isEmpty()) {
+      throw ApiException.badRequest("the dataset holds no preference pair");
+    }
+    if (out.size() > maxPairs) {
+      throw ApiException.tooLarge("the dataset has " + out.size() + " pairs; this operation takes at most " + maxPairs);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,271 @@
+package org.ugda.reward.ensemble;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.ugda.api.reward.CreateEnsemble;
+import org.ugda.api.reward.Ensemble;
+import org.ugda.api.reward.EnsembleVersion;
+import org.ugda.api.reward.ImportEnsemble;
+import org.ugda.api.reward.LoraSpec;
+import org.ugda.core.lora.LoraAdapter;
+import org.ugda.core.lora.LoraConfig;
+import org.ugda.core.lora.PeftAdapters;
+import org.ugda.core.model.Transformer;
+import org.ugda.reward.runtime.LoadedBase;
+import org.ugda.reward.runtime.ModelRegistry;
+import org.ugda.reward.storage.StorageRoot;
+import org.ugda.reward.web.ApiException;
+
+/**
+ * Ensembles and their immutable versions: creation (version 1 = freshly initialised members),
+ * import of existing PEFT adapters, and new versions written by jobs. Files are published to the
+ * storage root before the row that points at them is committed; a failed insert removes them.
+ */
+@Service
+public class EnsembleService {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+  public static final int MAX_MEMBERS = 16;
+
+  private final EnsembleRepository ensembles;
+  private final VersionRepository versions;
+  private final ModelRegistry registry;
+  private final StorageRoot storage;
+  private final TransactionTemplate tx;
+
+  EnsembleService(EnsembleRepository ensembles, VersionRepository versions, ModelRegistry registry, StorageRoot storage,
+      TransactionTemplate tx) {
+    this.ensembles = ensembles;
+    this.versions = versions;
+    this.registry = registry;
+    this.storage = storage;
+    this.tx = tx;
+  }
+
+  public Ensemble create(CreateEnsemble req) {
+    if (req == null) {
+      throw ApiException.badRequest("a body {name, baseModel, mode, members, lora, seed} is required");
+    }
+    String name = validName(req.name());
+    String mode = req.mode() == null ? "lora" : req.mode();
+    if (!mode.equals("lora") && !mode.equals("heads")) {
+      throw ApiException.badRequest("mode must be 'lora' (a LoRA adapter and head per member) or 'heads' "
+          + "(one shared trunk, one head per member), got '" + mode + "'");
+    }
+    int k = req.members() == null ? 3 : req.members();
+    if (k < 1 || k > MAX_MEMBERS) {
+      throw ApiException.badRequest("members must be 1.." + MAX_MEMBERS + ", got " + k);
+    }
+    LoraConfig cfg = loraConfig(req.lora());
+    long seed = req.seed() == null ? 0 : req.seed();
+    requireFreeName(name);
+    LoadedBase base = registry.base(req.baseModel());
+    UUID id = UUID.randomUUID();
+    Path tmp = storage.newTempDir();
+    try {
+      Transformer m = base.model();
+      if (mode.equals("heads")) {
+        writeFresh(m, cfg.withHeadOutputs(k), seed, tmp.resolve(ModelRegistry.memberDir(0)), req.baseModel(), id, 0);
+      } else {
+        for (int i = 0; i < k; i++) {
+          writeFresh(m, cfg, seed + i, tmp.resolve(ModelRegistry.memberDir(i)), req.baseModel(), id, i);
+        }
+      }
+    } catch (RuntimeException e) {
+      StorageRoot.deleteQuietly(tmp);
+      throw e;
+    }
+    EnsembleEntity e = new EnsembleEntity(id, name, req.baseModel(), mode, k, cfg.rank(), cfg.alpha(), cfg.targetModules(),
+        seed, Instant.now());
+    return publishFirst(e, tmp, "initial");
+  }
+
+  public Ensemble importAdapters(ImportEnsemble req) {
+    if (req == null || req.adapters() == null || req.adapters().isEmpty()) {
+      throw ApiException.badRequest("adapters must list one PEFT adapter directory per member");
+    }
+    if (req.adapters().size() > MAX_MEMBERS) {
+      throw ApiException.badRequest("at most " + MAX_MEMBERS + " members, got " + req.adapters().size());
+    }
+    String name = validName(req.name());
+    requireFreeName(name);
+    LoadedBase base = registry.base(req.baseModel());
+    UUID id = UUID.randomUUID();
+    Path tmp = storage.newTempDir();
+    LoraConfig first = null;
+    try {
+      for (int i = 0; i < req.adapters().size(); i++) {
+        Path dir = storage.resolveInput(req.adapters().get(i), "adapters[" + i + "]");
+        PeftAdapters.Loaded l = PeftAdapters.read(dir, base.model().config());
+        if (l.config().headModule() == null) {
+          throw ApiException.badRequest("adapters[" + i + "] (" + req.adapters().get(i) + ") has no reward head: "
+              + "a member needs modules_to_save [\"score\"] and its score weight");
+        }
+        if (first != null && (first.rank() != l.config().rank() || !first.targetModules().equals(l.config().targetModules()))) {
+          throw ApiException.badRequest("adapters[" + i + "] differs from adapters[0] in rank or target modules; "
+              + "members of one ensemble share them");
+        }
+        first = first == null ? l.config() : first;
+        String tmpName = "import-" + id + "-" + i;
+        LoraAdapter a = base.model().addAdapter(tmpName, l.config(), l.tensors(), dir.toString());
+        try {
+          PeftAdapters.write(tmp.resolve(ModelRegistry.memberDir(i)), a, req.baseModel(),
+              Map.of("ugda.ensemble", id.toString(), "ugda.member", Integer.toString(i), "ugda.source", dir.toString()));
+        } finally {
+          base.model().removeAdapter(tmpName);
+        }
+      }
+    } catch (RuntimeException e) {
+      StorageRoot.deleteQuietly(tmp);
+      throw e;
+    }
+    EnsembleEntity e = new EnsembleEntity(id, name, req.baseModel(), "lora", req.adapters().size(), first.rank(),
+        first.alpha(), first.targetModules(), 0, Instant.now());
+    return publishFirst(e, tmp, "import");
+  }
+
+  private Ensemble publishFirst(EnsembleEntity e, Path tmp, String kind) {
+    Path target = storage.versionDir(e.id(), 1);
+    storage.publish(tmp, target);
+    try {
+      tx.executeWithoutResult(s -> {
+        ensembles.save(e);
+        versions.save(new VersionEntity(UUID.randomUUID(), e.id(), 1, null, kind, storage.root().relativize(target).toString(),
+            null, "{}", Instant.now()));
+      });
+    } catch (RuntimeException ex) {
+      StorageRoot.deleteQuietly(target);
+      if (ensembles.findByName(e.name()).isPresent()) {
+        throw ApiException.conflict("an ensemble named '" + e.name() + "' already exists");
+      }
+      throw ex;
+    }
+    return view(e);
+  }
+
+  private static void writeFresh(Transformer m, LoraConfig cfg, long seed, Path dir, String base, UUID id, int member) {
+    String name = "init-" + id + "-" + member;
+    LoraAdapter a = m.addAdapter(name, cfg, seed);
+    try {
+      PeftAdapters.write(dir, a, base, Map.of("ugda.ensemble", id.toString(), "ugda.member", Integer.toString(member),
+          "ugda.seed", Long.toString(seed)));
+    } finally {
+      m.removeAdapter(name);
+    }
+  }
+
+  /**
+   * Writes a new version from member adapters loaded on the base (a job's result) and records
+   * it; returns its number. The version number is the next free one at commit time.
+   */
+  public synchronized int publishVersion(EnsembleEntity e, Integer parent, String kind, UUID jobId, List<String> adapterNames,
+      Map<String, Object> metrics) {
+    LoadedBase base = registry.base(e.baseModel());
+    Path tmp = storage.newTempDir();
+    try {
+      for (int i = 0; i < adapterNames.size(); i++) {
+        PeftAdapters.write(tmp.resolve(ModelRegistry.memberDir(i)), base.model().adapter(adapterNames.get(i)), e.baseModel(),
+            Map.of("ugda.ensemble", e.id().toString(), "ugda.member", Integer.toString(i), "ugda.job", String.valueOf(jobId)));
+      }
+    } catch (RuntimeException ex) {
+      StorageRoot.deleteQuietly(tmp);
+      throw ex;
+    }
+    int number = versions.findFirstByEnsembleIdOrderByNumberDesc(e.id()).map(VersionEntity::number).orElse(0) + 1;
+    Path target = storage.versionDir(e.id(), number);
+    storage.publish(tmp, target);
+    try {
+      versions.save(new VersionEntity(UUID.randomUUID(), e.id(), number, parent, kind,
+          storage.root().relativize(target).toString(), jobId, Json.write(metrics), Instant.now()));
+    } catch (RuntimeException ex) {
+      StorageRoot.deleteQuietly(target);
+      throw ex;
+    }
+    return number;
+  }
+
+  static LoraConfig loraConfig(LoraSpec spec) {
+    LoraConfig d = LoraConfig.paperDefault("score");
+    if (spec == null) {
+      return d;
+    }
+    try {
+      return new LoraConfig(spec.rank() == null ? d.rank() : spec.rank(), spec.alpha() == null ? d.alpha() : spec.alpha(),
+          spec.targets() == null ? d.targetModules() : spec.targets(), 0.0, false, "score");
+    } catch (IllegalArgumentException ex) {
+      throw ApiException.badRequest("lora: " + ex.getMessage());
+    }
+  }
+
+  private static String validName(String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw ApiException.badRequest("name must be 1-100 characters of letters, digits, '.', '_' or '-', "
+          + "starting with a letter or digit; got " + (name == null ? "none" : "'" + name + "'"));
+    }
+    return name;
+  }
+
+  private void requireFreeName(String name) {
+    if (ensembles.findByName(name).isPresent()) {
+      throw ApiException.conflict("an ensemble named '" + name + "' already exists; choose another name");
+    }
+  }
+
+  public EnsembleEntity entity(UUID id) {
+    return ensembles.findById(id).orElseThrow(() -> ApiException.notFound("no ensemble " + id));
+  }
+
+  /** A version by number, or the latest when {@code number} is null. */
+  public VersionEntity version(UUID ensembleId, Integer number) {
+    entity(ensembleId);
+    if (number == null) {
+      return versions.findFirstByEnsembleIdOrderByNumberDesc(ensembleId)
+          .orElseThrow(() -> ApiException.notFound("ensemble " + ensembleId + " has no version"));
+    }
+    return versions.findByEnsembleIdAndNumber(ensembleId, number).orElseThrow(() -> ApiException.notFound(
+        "ensemble " + ensembleId + " has no version " + number));
+  }
+
+  public VersionEntity versionOfJob(UUID jobId) {
+    return versions.findByJobId(jobId).orElse(null);
+  }
+
+  public List<Ensemble> list() {
+    List<Ensemble> out = new ArrayList<>();
+    for (EnsembleEntity e : ensembles.findAll()) {
+      out.add(view(e));
+    }
+    out.sort((a, b) -> a.createdAt().compareTo(b.createdAt()));
+    return out;
+  }
+
+  public Ensemble view(EnsembleEntity e) {
+    int latest = versions.findFirstByEnsembleIdOrderByNumberDesc(e.id()).map(VersionEntity::number).orElse(0);
+    return new Ensemble(e.id(), e.name(), e.baseModel(), e.mode(), e.members(), latest, e.createdAt());
+  }
+
+  public List<EnsembleVersion> versions(UUID ensembleId) {
+    entity(ensembleId);
+    return versions.findByEnsembleIdOrderByNumber(ensembleId).stream().map(EnsembleService::view).toList();
+  }
+
+  public static EnsembleVersion view(VersionEntity v) {
+    return new EnsembleVersion(v.ensembleId(), v.number(), v.parent(), v.kind(), v.jobId(), v.createdAt(),
+        Json.map(v.metrics()));
+  }
+
+  public Path versionPath(VersionEntity v) {
+    Path p = storage.root().resolve(v.storagePath());
+    if (!Files.isDirectory(p)) {
+      throw ApiException.conflict("version " + v.number() + " has no files at " + p);
+    }
+    return p;
+  }
+}

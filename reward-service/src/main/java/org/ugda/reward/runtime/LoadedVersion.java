@@ -1,0 +1,127 @@
+package org.ugda.reward.runtime;
+
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ugda.core.model.AdapterStack;
+import org.ugda.core.model.ForwardOptions;
+import org.ugda.core.model.TokenBatch;
+import org.ugda.core.model.Transformer;
+
+/**
+ * An ensemble version in memory: its members' adapters on the shared base, and for a lora-mode
+ * ensemble of several members their stack, so one forward pass scores every member. Leased while
+ * in use; unloaded (adapters freed) when evicted and no lease is left.
+ */
+public final class LoadedVersion {
+  private final UUID versionId;
+  private final LoadedBase base;
+  private final List<String> adapters;
+  private final boolean heads;
+  private final int members;
+  private final AdapterStack stack;
+  private final AtomicInteger leases = new AtomicInteger();
+  private volatile boolean evicted;
+
+  LoadedVersion(UUID versionId, LoadedBase base, List<String> adapters, boolean heads, int members) {
+    this.versionId = versionId;
+    this.base = base;
+    this.adapters = List.copyOf(adapters);
+    this.heads = heads;
+    this.members = members;
+    this.stack = !heads && adapters.size() > 1 ? AdapterStack.of(base.model(), adapters) : null;
+  }
+
+  public UUID versionId() {
+    return versionId;
+  }
+
+  public LoadedBase base() {
+    return base;
+  }
+
+  public int members() {
+    return members;
+  }
+
+  public List<String> adapters() {
+    return adapters;
+  }
+
+  /**
+   * Every member's reward for each sequence, [n][k], in one forward pass: a heads-mode trunk
+   * gives k outputs per row; a lora-mode stack runs k*n rows.
+   */
+  public float[][] score(List<long[]> seqs) {
+    Transformer m = base.model();
+    int n = seqs.size();
+    TokenBatch batch = TokenBatch.rightPadded(seqs, Math.max(0, m.config().padTokenId()));
+    float[][] out = new float[n][members];
+    try (NDManager scope = m.newScope()) {
+      if (stack != null) {
+        float[] s = m.forward(scope, batch, ForwardOptions.stackedScores(stack)).scores().toFloatArray();
+        for (int i = 0; i < members; i++) {
+          for (int r = 0; r < n; r++) {
+            out[r][i] = s[i * n + r];
+          }
+        }
+      } else {
+        float[] s = m.forward(scope, batch, ForwardOptions.scores(adapters.get(0))).scores().toFloatArray();
+        for (int r = 0; r < n; r++) {
+          System.arraycopy(s, r * members, out[r], 0, members);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Scores with one member's adapter alone (for benchmarks and checks). */
+  public float[] scoreMember(List<long[]> seqs, int member) {
+    Transformer m = base.model();
+    TokenBatch batch = TokenBatch.rightPadded(seqs, Math.max(0, m.config().padTokenId()));
+    try (NDManager scope = m.newScope()) {
+      String adapter = heads ? adapters.get(0) : adapters.get(member);
+      float[] s = m.forward(scope, batch, ForwardOptions.scores(adapter)).scores().toFloatArray();
+      if (!heads) {
+        return s;
+      }
+      float[] one = new float[seqs.size()];
+      for (int r = 0; r < one.length; r++) {
+        one[r] = s[r * members + member];
+      }
+      return one;
+    }
+  }
+
+  boolean acquire() {
+    leases.incrementAndGet();
+    if (evicted) {
+      release();
+      return false;
+    }
+    return true;
+  }
+
+  void release() {
+    if (leases.decrementAndGet() == 0 && evicted) {
+      unload();
+    }
+  }
+
+  void evict() {
+    evicted = true;
+    if (leases.get() == 0) {
+      unload();
+    }
+  }
+
+  private synchronized void unload() {
+    if (stack != null) {
+      stack.close();
+    }
+    for (String a : adapters) {
+      base.model().removeAdapter(a);
+    }
+  }
+}

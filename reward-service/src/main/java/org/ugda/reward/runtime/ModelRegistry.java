@@ -1,0 +1,170 @@
+package org.ugda.reward.runtime;
+
+import ai.djl.Device;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.ugda.core.format.HfTokenizer;
+import org.ugda.core.format.ModelConfig;
+import org.ugda.core.lora.PeftAdapters;
+import org.ugda.core.model.DjlRuntime;
+import org.ugda.core.model.Transformer;
+import org.ugda.reward.config.RewardProperties;
+import org.ugda.reward.ensemble.EnsembleEntity;
+import org.ugda.reward.ensemble.VersionEntity;
+import org.ugda.reward.storage.StorageRoot;
+import org.ugda.reward.web.ApiException;
+
+/**
+ * Base checkpoints and ensemble versions in memory. A base is loaded once and shared by every
+ * ensemble on it (never copied per member); versions are loaded on first use and the least
+ * recently used are unloaded beyond {@code ugda.reward.loaded-versions}.
+ */
+@Component
+public class ModelRegistry implements DisposableBean {
+  private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+
+  private final StorageRoot storage;
+  private final int capacity;
+  private final Device device;
+  private final Map<Path, LoadedBase> bases = new HashMap<>();
+  private final LinkedHashMap<UUID, LoadedVersion> versions = new LinkedHashMap<>(16, 0.75f, true);
+
+  public ModelRegistry(StorageRoot storage, RewardProperties props, @Value("${ugda.device:auto}") String device) {
+    this.storage = storage;
+    this.capacity = props.loadedVersions();
+    this.device = DjlRuntime.device(device);
+    log.info("reward models run on {}", this.device);
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  /** The base checkpoint of an ensemble, loaded once. */
+  public synchronized LoadedBase base(String baseModel) {
+    Path dir = storage.resolveInput(baseModel, "baseModel");
+    LoadedBase b = bases.get(dir);
+    if (b == null) {
+      if (!Files.isRegularFile(dir.resolve("config.json"))) {
+        throw ApiException.badRequest("baseModel '" + baseModel + "' is not a Hugging Face checkpoint directory "
+            + "(config.json, *.safetensors, tokenizer.json)");
+      }
+      Transformer t = Transformer.load(dir, device);
+      HfTokenizer tok = null;
+      try {
+        if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+          tok = HfTokenizer.load(dir);
+        }
+      } catch (RuntimeException e) {
+        t.close();
+        throw e;
+      }
+      ModelConfig c = t.config();
+      b = new LoadedBase(dir, t, tok, tok == null ? null : new RewardCodec(tok, c));
+      bases.put(dir, b);
+      log.info("loaded base {} ({}, {} layers, hidden {})", dir, c.architecture(), c.numLayers(), c.hiddenSize());
+    }
+    return b;
+  }
+
+  /** A lease on a version: close it when the forward passes using it are done. */
+  public final class Lease implements AutoCloseable {
+    private final LoadedVersion version;
+
+    Lease(LoadedVersion v) {
+      this.version = v;
+    }
+
+    public LoadedVersion version() {
+      return version;
+    }
+
+    @Override
+    public void close() {
+      version.release();
+    }
+  }
+
+  public Lease lease(EnsembleEntity e, VersionEntity v) {
+    while (true) {
+      LoadedVersion lv = loaded(e, v);
+      if (lv.acquire()) {
+        return new Lease(lv);
+      }
+    }
+  }
+
+  private synchronized LoadedVersion loaded(EnsembleEntity e, VersionEntity v) {
+    LoadedVersion lv = versions.get(v.id());
+    if (lv != null) {
+      return lv;
+    }
+    LoadedBase b = base(e.baseModel());
+    Path dir = storage.root().resolve(v.storagePath());
+    List<String> problems = storage.verify(dir);
+    if (!problems.isEmpty()) {
+      throw ApiException.conflict("version " + v.number() + " of ensemble '" + e.name() + "' is damaged on disk: "
+          + problems + "; restore it from a backup or score another version");
+    }
+    int adapters = e.headsMode() ? 1 : e.members();
+    List<String> names = new ArrayList<>();
+    try {
+      for (int i = 0; i < adapters; i++) {
+        String name = "v" + v.id() + "-m" + i;
+        Path member = dir.resolve(memberDir(i));
+        PeftAdapters.Loaded l = PeftAdapters.read(member, b.model().config());
+        b.model().addAdapter(name, l.config(), l.tensors(), member.toString());
+        names.add(name);
+      }
+      lv = new LoadedVersion(v.id(), b, names, e.headsMode(), e.members());
+    } catch (RuntimeException ex) {
+      names.forEach(b.model()::removeAdapter);
+      throw ex;
+    }
+    versions.put(v.id(), lv);
+    evictBeyondCapacity();
+    return lv;
+  }
+
+  private void evictBeyondCapacity() {
+    Iterator<Map.Entry<UUID, LoadedVersion>> it = versions.entrySet().iterator();
+    while (versions.size() > capacity && it.hasNext()) {
+      LoadedVersion old = it.next().getValue();
+      it.remove();
+      old.evict();
+    }
+  }
+
+  public synchronized int loadedVersions() {
+    return versions.size();
+  }
+
+  public static String memberDir(int i) {
+    return "member-" + i;
+  }
+
+  @Override
+  public synchronized void destroy() {
+    versions.values().forEach(LoadedVersion::evict);
+    versions.clear();
+    for (LoadedBase b : bases.values()) {
+      if (b.tokenizer() != null) {
+        b.tokenizer().close();
+      }
+      b.model().close();
+    }
+    bases.clear();
+  }
+}

@@ -1,0 +1,300 @@
+package org.ugda.reward.training;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+import org.ugda.api.reward.LabelledSample;
+import org.ugda.api.reward.RefineRequest;
+import org.ugda.api.reward.ScoreItem;
+import org.ugda.core.reward.QuantileTargets;
+import org.ugda.core.reward.RewardTrainer;
+import org.ugda.core.train.TrainConfig;
+import org.ugda.core.train.TrainingLoop;
+import org.ugda.reward.config.RewardProperties;
+import org.ugda.reward.ensemble.EnsembleEntity;
+import org.ugda.reward.ensemble.EnsembleService;
+import org.ugda.reward.ensemble.Json;
+import org.ugda.reward.ensemble.VersionEntity;
+import org.ugda.reward.job.JobRunner;
+import org.ugda.reward.runtime.LoadedVersion;
+import org.ugda.reward.runtime.ModelRegistry;
+import org.ugda.reward.runtime.RewardCodec;
+import org.ugda.reward.web.ApiException;
+
+/**
+ * Refine job (Eq. 13-14). Each expert label j in 1..5 becomes, for member i, the (20 j)-th
+ * percentile of member i's rewards over the interaction log plus N(0, sigma^2) noise (sigma 0.1
+ * by default); every member then regresses on its own targets with MSE, starting from the source
+ * version's weights. The result is a new version; the source keeps serving. The job reports each
+ * member's MSE to its targets before and after, and how far its weights moved.
+ */
+@Component
+class RefineRunner implements JobRunner {
+  static final int MAX_LABELS = 100_000;
+
+  private final EnsembleService ensembles;
+  private final ModelRegistry registry;
+  private final RewardProperties props;
+  private final String policyUrl;
+
+  RefineRunner(EnsembleService ensembles, ModelRegistry registry, RewardProperties props,
+      org.springframework.core.env.Environment env) {
+    this.ensembles = ensembles;
+    this.registry = registry;
+    this.props = props;
+    this.policyUrl = env.getProperty("ugda.services.policy-url");
+  }
+
+  @Override
+  public String kind() {
+    return "refine";
+  }
+
+  @Override
+  public Object validate(UUID ensembleId, String json) {
+    RefineRequest req = Json.read(json, RefineRequest.class);
+    if (req == null) {
+      throw ApiException.badRequest("a body {labels, logRewards | logSamples | runId, sigma, seed, training} is required");
+    }
+    EnsembleEntity e = ensembles.entity(ensembleId);
+    ensembles.version(ensembleId, req.fromVersion());
+    registry.base(e.baseModel()).requireCodec();
+    if (req.labels() == null || req.labels().isEmpty()) {
+      throw ApiException.badRequest("labels must hold at least one {prompt, response, label}");
+    }
+    if (req.labels().size() > MAX_LABELS) {
+      throw ApiException.tooLarge("at most " + MAX_LABELS + " labels per refine job, got " + req.labels().size());
+    }
+    for (int i = 0; i < req.labels().size(); i++) {
+      LabelledSample s = req.labels().get(i);
+      if (s == null || s.prompt() == null || s.response() == null) {
+        throw ApiException.badRequest("labels[" + i + "] needs prompt and response");
+      }
+      if (s.label() < 1 || s.label() > 5) {
+        throw ApiException.badRequest("labels[" + i + "].label is " + s.label() + "; expert labels are integers 1..5");
+      }
+    }
+    int sources = (req.logRewards() != null ? 1 : 0) + (req.logSamples() != null ? 1 : 0) + (req.runId() != null ? 1 : 0);
+    if (sources != 1) {
+      throw ApiException.badRequest("give the interaction log's reward distribution by exactly one of logRewards "
+          + "(per member), logSamples (scored here) or runId (fetched from policy-service); got " + sources);
+    }
+    if (req.logRewards() != null) {
+      checkLogRewards(req.logRewards(), e.members());
+    }
+    if (req.logSamples() != null && req.logSamples().isEmpty()) {
+      throw ApiException.badRequest("logSamples must not be empty");
+    }
+    if (req.runId() != null && policyUrl == null) {
+      throw ApiException.badRequest("runId needs ugda.services.policy-url (the policy-service to fetch the run's "
+          + "rewards from); or send logRewards or logSamples instead");
+    }
+    if (req.sigma() != null && !(req.sigma() >= 0 && req.sigma() <= 10)) {
+      throw ApiException.badRequest("sigma must be in [0, 10], got " + req.sigma());
+    }
+    Settings.of(req.training(), props.training(), e.seed());
+    return req;
+  }
+
+  private static void checkLogRewards(List<List<Double>> log, int members) {
+    if (log.size() != members) {
+      throw ApiException.badRequest("logRewards needs one list per member: " + members + " lists, got " + log.size());
+    }
+    for (int i = 0; i < log.size(); i++) {
+      if (log.get(i) == null || log.get(i).isEmpty()) {
+        throw ApiException.badRequest("logRewards[" + i + "] is empty");
+      }
+      for (Double d : log.get(i)) {
+        if (d == null || !Double.isFinite(d)) {
+          throw ApiException.badRequest("logRewards[" + i + "] holds a non-finite or missing value");
+        }
+      }
+    }
+  }
+
+  @Override
+  public Map<String, Object> run(UUID jobId, UUID ensembleId, Object request, JobContext ctx) {
+    RefineRequest req = (RefineRequest) request;
+    EnsembleEntity e = ensembles.entity(ensembleId);
+    VersionEntity from = ensembles.version(ensembleId, req.fromVersion());
+    TrainConfig cfg = Settings.of(req.training(), props.training(), e.seed());
+    double sigma = req.sigma() == null ? 0.1 : req.sigma();
+    long seed = req.seed() == null ? e.seed() : req.seed();
+    RewardCodec codec = registry.base(e.baseModel()).requireCodec();
+    int maxTokens = props.limits().maxTokens();
+    List<long[]> labelled = new ArrayList<>();
+    int[] labels = new int[req.labels().size()];
+    for (int s = 0; s < labels.length; s++) {
+      LabelledSample l = req.labels().get(s);
+      labelled.add(codec.encode(l.prompt(), l.response(), maxTokens).ids());
+      labels[s] = l.label();
+    }
+    try (ModelRegistry.Lease lease = registry.lease(e, from)) {
+      LoadedVersion source = lease.version();
+      int k = e.members();
+      float[][] log = logDistribution(req, source, codec, maxTokens, k, ensembleId, from.number());
+      float[][] targets = QuantileTargets.targets(log, labels, sigma, seed);
+      float[][] before = scoreAll(source, labelled);
+      try (MemberAdapters members = new MemberAdapters(source, jobId)) {
+        var model = source.base().model();
+        Map<String, Object> live = new LinkedHashMap<>();
+        int adapters = members.names().size();
+        int stepsEach = cfg.steps(labelled.size());
+        for (int a = 0; a < adapters; a++) {
+          List<RewardTrainer.Target> t = new ArrayList<>();
+          for (int s = 0; s < labelled.size(); s++) {
+            float[] values = new float[e.headsMode() ? k : 1];
+            for (int w = 0; w < values.length; w++) {
+              values[w] = targets[e.headsMode() ? w : a][s];
+            }
+            t.add(new RewardTrainer.Target(labelled.get(s), values));
+          }
+          final int member = a;
+          TrainingLoop.Result r = RewardTrainer.regress(model, members.names().get(a), t, cfg.withSeed(cfg.seed() + a),
+              (step, total, loss, acc) -> {
+                live.put("member", member);
+                live.put("step", step);
+                live.put("loss", loss);
+                ctx.progress((member * (double) stepsEach + step) / (adapters * (double) stepsEach), live);
+              }, ctx::cancelled);
+          live.put("member" + a + "Steps", r.steps());
+        }
+        float[][] after = new float[labelled.size()][];
+        for (int from0 = 0; from0 < labelled.size(); from0 += 64) {
+          List<long[]> part = labelled.subList(from0, Math.min(labelled.size(), from0 + 64));
+          float[][] s = scoreWith(model, members.names(), e.headsMode(), k, part);
+          System.arraycopy(s, 0, after, from0, s.length);
+        }
+        List<Map<String, Object>> perMember = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("mseBefore", mse(before, targets[i], i));
+          m.put("mseAfter", mse(after, targets[i], i));
+          m.put("quantiles", quantiles(log[i]));
+          m.put("movement", members.movement(e.headsMode() ? 0 : i));
+          perMember.add(m);
+        }
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("labels", labels.length);
+        metrics.put("logSize", log[0].length);
+        metrics.put("sigma", sigma);
+        metrics.put("seed", seed);
+        metrics.put("members", perMember);
+        metrics.put("training", cfg);
+        int number = ensembles.publishVersion(e, from.number(), "refine", jobId, members.names(), metrics);
+        Map<String, Object> result = new LinkedHashMap<>(metrics);
+        result.put("version", number);
+        result.put("fromVersion", from.number());
+        return result;
+      }
+    }
+  }
+
+  private float[][] logDistribution(RefineRequest req, LoadedVersion source, RewardCodec codec, int maxTokens, int k,
+      UUID ensembleId, int version) {
+    List<List<Double>> rows;
+    if (req.logRewards() != null) {
+      rows = req.logRewards();
+    } else if (req.logSamples() != null) {
+      List<long[]> seqs = new ArrayList<>();
+      for (ScoreItem it : req.logSamples()) {
+        seqs.add(codec.encode(it.prompt(), it.response(), maxTokens).ids());
+      }
+      float[][] scored = scoreAll(source, seqs);
+      float[][] out = new float[k][scored.length];
+      for (int s = 0; s < scored.length; s++) {
+        for (int i = 0; i < k; i++) {
+          out[i][s] = scored[s][i];
+        }
+      }
+      return out;
+    } else {
+      rows = fetchRun(req.runId(), ensembleId, version);
+      checkLogRewards(rows, k);
+    }
+    float[][] out = new float[k][];
+    for (int i = 0; i < k; i++) {
+      out[i] = new float[rows.get(i).size()];
+      for (int s = 0; s < out[i].length; s++) {
+        out[i][s] = rows.get(i).get(s).floatValue();
+      }
+    }
+    return out;
+  }
+
+  /** The rewards policy-service logged for a run: {"members": [[r_1 ...], ...]}. */
+  @SuppressWarnings("unchecked")
+  private List<List<Double>> fetchRun(String runId, UUID ensembleId, int version) {
+    try {
+      Map<String, Object> body = RestClient.create(policyUrl).get()
+          .uri("/v1/runs/{run}/rewards?ensemble={e}&version={v}", runId, ensembleId, version)
+          .retrieve().body(Map.class);
+      Object members = body == null ? null : body.get("members");
+      if (!(members instanceof List<?> l)) {
+        throw ApiException.unavailable("policy-service answered without a \"members\" list for run " + runId);
+      }
+      List<List<Double>> out = new ArrayList<>();
+      for (Object row : l) {
+        List<Double> r = new ArrayList<>();
+        for (Object v : (List<Object>) row) {
+          r.add(((Number) v).doubleValue());
+        }
+        out.add(r);
+      }
+      return out;
+    } catch (RestClientException ex) {
+      throw ApiException.unavailable("cannot fetch run " + runId + " from policy-service at " + policyUrl + ": "
+          + ex.getMessage());
+    }
+  }
+
+  static float[][] scoreAll(LoadedVersion v, List<long[]> seqs) {
+    float[][] out = new float[seqs.size()][];
+    for (int from = 0; from < seqs.size(); from += 64) {
+      float[][] s = v.score(seqs.subList(from, Math.min(seqs.size(), from + 64)));
+      System.arraycopy(s, 0, out, from, s.length);
+    }
+    return out;
+  }
+
+  private static float[][] scoreWith(org.ugda.core.model.Transformer m, List<String> names, boolean heads, int k,
+      List<long[]> seqs) {
+    float[][] out = new float[seqs.size()][k];
+    if (heads) {
+      float[][] s = RewardTrainer.score(m, names.get(0), seqs, 64);
+      for (int r = 0; r < s.length; r++) {
+        out[r] = s[r];
+      }
+      return out;
+    }
+    for (int i = 0; i < k; i++) {
+      float[][] s = RewardTrainer.score(m, names.get(i), seqs, 64);
+      for (int r = 0; r < s.length; r++) {
+        out[r][i] = s[r][0];
+      }
+    }
+    return out;
+  }
+
+  private static double mse(float[][] scores, float[] targets, int member) {
+    double s = 0;
+    for (int r = 0; r < targets.length; r++) {
+      double d = scores[r][member] - targets[r];
+      s += d * d;
+    }
+    return s / targets.length;
+  }
+
+  private static List<Double> quantiles(float[] log) {
+    List<Double> q = new ArrayList<>();
+    for (int j = 1; j <= 5; j++) {
+      q.add(QuantileTargets.percentile(log, 20.0 * j));
+    }
+    return q;
+  }
+}

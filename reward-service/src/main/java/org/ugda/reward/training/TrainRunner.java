@@ -1,0 +1,129 @@
+package org.ugda.reward.training;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.ugda.api.reward.TrainRequest;
+import org.ugda.core.reward.RewardTrainer;
+import org.ugda.core.train.TrainConfig;
+import org.ugda.core.train.TrainingLoop;
+import org.ugda.reward.config.RewardProperties;
+import org.ugda.reward.dataset.DatasetService;
+import org.ugda.reward.ensemble.EnsembleEntity;
+import org.ugda.reward.ensemble.EnsembleService;
+import org.ugda.reward.ensemble.Json;
+import org.ugda.reward.ensemble.VersionEntity;
+import org.ugda.reward.job.JobRunner;
+import org.ugda.reward.runtime.ModelRegistry;
+import org.ugda.reward.runtime.RewardCodec;
+import org.ugda.reward.web.ApiException;
+import org.ugda.world.data.PreferencePair;
+
+/**
+ * Train job (Eq. 1): every member minimises the Bradley-Terry loss on the pairs, from the given
+ * version's weights, member i with data order seed + i (and, since creation, its own
+ * initialisation seed). A heads-mode ensemble trains its shared trunk and all heads in one pass.
+ * The result is a new version; the source version keeps serving.
+ */
+@Component
+class TrainRunner implements JobRunner {
+  private final EnsembleService ensembles;
+  private final DatasetService datasets;
+  private final ModelRegistry registry;
+  private final RewardProperties props;
+
+  TrainRunner(EnsembleService ensembles, DatasetService datasets, ModelRegistry registry, RewardProperties props) {
+    this.ensembles = ensembles;
+    this.datasets = datasets;
+    this.registry = registry;
+    this.props = props;
+  }
+
+  @Override
+  public String kind() {
+    return "train";
+  }
+
+  @Override
+  public Object validate(UUID ensembleId, String json) {
+    TrainRequest req = Json.read(json, TrainRequest.class);
+    if (req == null) {
+      throw ApiException.badRequest("a body {dataset, fromVersion, training, centering} is required");
+    }
+    EnsembleEntity e = ensembles.entity(ensembleId);
+    ensembles.version(ensembleId, req.fromVersion());
+    registry.base(e.baseModel()).requireCodec();
+    datasets.pairs(req.dataset(), Integer.MAX_VALUE);
+    Settings.of(req.training(), props.training(), e.seed());
+    if (req.centering() != null && !(req.centering() >= 0 && req.centering() <= 10)) {
+      throw ApiException.badRequest("centering must be in [0, 10], got " + req.centering());
+    }
+    return req;
+  }
+
+  @Override
+  public Map<String, Object> run(UUID jobId, UUID ensembleId, Object request, JobContext ctx) {
+    TrainRequest req = (TrainRequest) request;
+    EnsembleEntity e = ensembles.entity(ensembleId);
+    VersionEntity from = ensembles.version(ensembleId, req.fromVersion());
+    List<PreferencePair> pairs = datasets.pairs(req.dataset(), Integer.MAX_VALUE);
+    TrainConfig base = Settings.of(req.training(), props.training(), e.seed());
+    double centering = req.centering() == null ? 0 : req.centering();
+    RewardCodec codec = registry.base(e.baseModel()).requireCodec();
+    int maxTokens = props.limits().maxTokens();
+    List<RewardTrainer.Pair> encoded = new ArrayList<>();
+    int truncated = 0;
+    for (PreferencePair p : pairs) {
+      RewardCodec.Encoded c = codec.encode(p.prompt(), p.chosen(), maxTokens);
+      RewardCodec.Encoded r = codec.encode(p.prompt(), p.rejected(), maxTokens);
+      truncated += (c.dropped() > 0 ? 1 : 0) + (r.dropped() > 0 ? 1 : 0);
+      encoded.add(new RewardTrainer.Pair(c.ids(), r.ids()));
+    }
+    try (ModelRegistry.Lease lease = registry.lease(e, from);
+        MemberAdapters members = new MemberAdapters(lease.version(), jobId)) {
+      int adapters = members.names().size();
+      int stepsEach = base.steps(encoded.size());
+      List<Map<String, Object>> perMember = new ArrayList<>();
+      Map<String, Object> live = new LinkedHashMap<>();
+      List<Object> liveMembers = new ArrayList<>();
+      live.put("members", liveMembers);
+      for (int i = 0; i < adapters; i++) {
+        final int member = i;
+        double[][] accuracy = {new double[0]};
+        TrainingLoop.Result r = RewardTrainer.preferences(lease.version().base().model(), members.names().get(i), encoded,
+            base.withSeed(base.seed() + i), centering, (step, total, loss, acc) -> {
+              accuracy[0] = acc;
+              live.put("member", member);
+              live.put("step", step);
+              live.put("stepsPerMember", total);
+              live.put("loss", loss);
+              live.put("accuracy", acc);
+              ctx.progress((member * (double) stepsEach + step) / (adapters * (double) stepsEach), live);
+            }, ctx::cancelled);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("firstLoss", r.firstLoss());
+        m.put("finalLoss", r.finalLoss());
+        m.put("trainAccuracy", accuracy[0]);
+        m.put("steps", r.steps());
+        m.put("recomputedSteps", r.recomputedSteps());
+        m.put("movement", members.movement(i));
+        perMember.add(m);
+        liveMembers.add(m);
+      }
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      metrics.put("pairs", pairs.size());
+      metrics.put("truncatedSequences", truncated);
+      metrics.put("centering", centering);
+      metrics.put("members", perMember);
+      metrics.put("training", base);
+      int number = ensembles.publishVersion(e, from.number(), "train", jobId, members.names(), metrics);
+      Map<String, Object> result = new LinkedHashMap<>(metrics);
+      result.put("version", number);
+      result.put("fromVersion", from.number());
+      return result;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package org.ugda.reward.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Real HTTP against the service under test, with JSON bodies and the status kept. */
+public final class Http {
+  public static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final String base;
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  public Http(int port) {
+    this.base = "http://localhost:" + port;
+  }
+
+  /** A response: status, content type, raw body and the body as JSON (null if not JSON). */
+  public record Response(int status, String contentType, String body, byte[] bytes) {
+    public JsonNode json() {
+      return JSON.readTree(body);
+    }
+  }
+
+  public Response get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  public Response post(String path, Object body) {
+    return post(path, body instanceof String s ? s : JSON.writeValueAsString(body), null);
+  }
+
+  public Response post(String path, String json, String idempotencyKey) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    if (idempotencyKey != null) {
+      b.header("Idempotency-Key", idempotencyKey);
+    }
+    return send(b);
+  }
+
+  public Response postMultipart(String path, String fileName, byte[] content) {
+    String boundary = "----ugda" + System.nanoTime();
+    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes();
+    byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes();
+    byte[] all = new byte[head.length + content.length + tail.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(content, 0, all, head.length, content.length);
+    System.arraycopy(tail, 0, all, head.length + content.length, tail.length);
+    return send(HttpRequest.newBuilder(URI.create(base + path))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(all)));
+  }
+
+  private Response send(HttpRequest.Builder b) {
+    try {
+      HttpResponse<byte[]> r = client.send(b.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      String ct = r.headers().firstValue("Content-Type").orElse("");
+      return new Response(r.statusCode(), ct, new String(r.body()), r.body());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Polls a job until it leaves QUEUED/RUNNING; returns its final JSON. */
+  public JsonNode awaitJob(String id, Duration timeout) {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      JsonNode j = get("/v1/jobs/" + id).json();
+      String state = j.get("state").asString();
+      if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
+        return j;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("job " + id + " did not finish within " + timeout);
+  }
+}
