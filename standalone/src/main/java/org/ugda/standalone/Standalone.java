@@ -46,16 +46,30 @@ final class Standalone implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Standalone.class);
 
-    /** A service and the gateway route prefix that leads to it ({@code ugda.services.<route>-url}). */
-    private record Service(String route, String name, Supplier<SpringApplicationBuilder> application) {
+    /**
+     * A service, the gateway route prefix that leads to it ({@code ugda.services.<route>-url}), and
+     * whether it uses Spring Boot's JPA/Flyway auto-configuration on the shared database (the
+     * others get it excluded: its jars are on the shared classpath because of reward-service).
+     */
+    private record Service(String route, String name, Supplier<SpringApplicationBuilder> application, boolean jpa,
+            boolean database) {
     }
 
     private static final List<Service> SERVICES = List.of(
-            new Service("reward", RewardServiceApplication.CONFIG_NAME, RewardServiceApplication::application),
-            new Service("policy", PolicyServiceApplication.CONFIG_NAME, PolicyServiceApplication::application),
+            new Service("reward", RewardServiceApplication.CONFIG_NAME, RewardServiceApplication::application, true, true),
+            new Service("policy", PolicyServiceApplication.CONFIG_NAME, PolicyServiceApplication::application, false,
+                    false),
             new Service("selection", SelectionServiceApplication.CONFIG_NAME,
-                    SelectionServiceApplication::application),
-            new Service("relabel", RelabelServiceApplication.CONFIG_NAME, RelabelServiceApplication::application));
+                    SelectionServiceApplication::application, false, false),
+            new Service("relabel", RelabelServiceApplication.CONFIG_NAME, RelabelServiceApplication::application, false,
+                    true));
+
+    /** Spring Boot's database auto-configuration, excluded where a context does not use it. */
+    private static final String DATABASE_AUTO_CONFIGURATIONS = String.join(",",
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+            "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+            "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+            "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration");
 
     /** Everything {@code spring-cloud-gateway-server-webmvc} registers for auto-configuration. */
     private static final String GATEWAY_AUTO_CONFIGURATIONS = String.join(",",
@@ -68,6 +82,7 @@ final class Standalone implements AutoCloseable {
             "org.springframework.cloud.gateway.server.mvc.config.DefaultFunctionConfiguration");
 
     private final Map<String, ConfigurableApplicationContext> contexts;
+    private StandaloneDatabase database;
 
     private Standalone(Map<String, ConfigurableApplicationContext> contexts) {
         this.contexts = contexts;
@@ -78,15 +93,17 @@ final class Standalone implements AutoCloseable {
         StandaloneProperties settings = StandaloneProperties.from(args);
         Standalone standalone = new Standalone(new LinkedHashMap<>());
         try {
+            standalone.database = StandaloneDatabase.start(args);
             Map<String, Object> serviceUrls = new LinkedHashMap<>();
             for (Service service : SERVICES) {
+                String exclude = GATEWAY_AUTO_CONFIGURATIONS + (service.jpa() ? "" : "," + DATABASE_AUTO_CONFIGURATIONS);
+                Map<String, Object> db = service.database() ? standalone.database.properties() : Map.of();
                 ConfigurableApplicationContext context = standalone.run(service.name(), service.application().get()
-                        .properties("spring.autoconfigure.exclude=" + GATEWAY_AUTO_CONFIGURATIONS),
-                        settings, Map.of(), args);
+                        .properties("spring.autoconfigure.exclude=" + exclude), settings, db, args);
                 serviceUrls.put("ugda.services." + service.route() + "-url", url(context).toString());
             }
-            standalone.run(GatewayApplication.CONFIG_NAME, GatewayApplication.application(), settings,
-                    serviceUrls, args);
+            standalone.run(GatewayApplication.CONFIG_NAME, GatewayApplication.application()
+                    .properties("spring.autoconfigure.exclude=" + DATABASE_AUTO_CONFIGURATIONS), settings, serviceUrls, args);
         } catch (RuntimeException e) {
             standalone.close();
             throw e;
@@ -109,6 +126,10 @@ final class Standalone implements AutoCloseable {
         Collections.reverse(started);
         started.forEach(ConfigurableApplicationContext::close);
         contexts.clear();
+        if (database != null) {
+            database.close();
+            database = null;
+        }
     }
 
     private ConfigurableApplicationContext run(String name, SpringApplicationBuilder application,

@@ -19,7 +19,8 @@ class StandaloneApplicationTest {
 
     @BeforeAll
     static void start() {
-        standalone = Standalone.start("--server.port=0");
+        standalone = Standalone.start("--server.port=0", "--ugda.standalone.data-dir=target/postgres",
+                "--ugda.reward.storage-root=target/storage");
     }
 
     @AfterAll
