@@ -11,8 +11,12 @@ import org.ugda.core.lora.LoraConfig;
 /**
  * k LoRA adapters with the same targets and rank, their matrices stacked so that one forward pass
  * serves every member: the batch is repeated k times along the batch axis, base weights are applied
- * once to all k*B rows (one large matmul instead of k small ones), and each member's low-rank update
- * is a batched matmul over the member axis. Heads are stacked the same way.
+ * once to all k*B rows (one large matmul instead of k small ones), and the low-rank updates of all
+ * members are two plain matmuls: x [kB, T, in] times the concatenated A's [k*r, in] gives every
+ * member's projection for every row; a block mask keeps, for the rows of member i, only member i's
+ * r columns; times the concatenated (scale_i * B_i) [out, k*r] gives each row its own member's
+ * update. The extra work (k-1 unused r-wide projections) is tiny next to the base matmuls, and
+ * dense 2-D matmuls beat k small batched ones on a CPU. Heads are stacked for a batched matmul.
  *
  * <p>The stack holds copies of the adapters' small matrices (never of the base): build it for an
  * immutable ensemble version and close it when the version is unloaded.
@@ -20,19 +24,19 @@ import org.ugda.core.lora.LoraConfig;
 public final class AdapterStack implements AutoCloseable {
   private final int members;
   private final NDManager manager;
-  private final NDArray[][] aT;
-  private final NDArray[][] bT;
-  private final NDArray scales;
+  private final NDArray[][] aAll;
+  private final NDArray[][] bAll;
+  private final int rank;
   private final NDArray headsT;
   private final List<String> names;
 
-  private AdapterStack(int members, NDManager manager, NDArray[][] aT, NDArray[][] bT, NDArray scales, NDArray headsT,
+  private AdapterStack(int members, NDManager manager, NDArray[][] aAll, NDArray[][] bAll, int rank, NDArray headsT,
       List<String> names) {
     this.members = members;
     this.manager = manager;
-    this.aT = aT;
-    this.bT = bT;
-    this.scales = scales;
+    this.aAll = aAll;
+    this.bAll = bAll;
+    this.rank = rank;
     this.headsT = headsT;
     this.names = List.copyOf(names);
   }
@@ -59,28 +63,39 @@ public final class AdapterStack implements AutoCloseable {
     int layers = model.config().numLayers();
     NDManager m = model.newScope();
     try {
-      NDArray[][] aT = new NDArray[layers][Proj.values().length];
-      NDArray[][] bT = new NDArray[layers][Proj.values().length];
+      NDArray[][] aAll = new NDArray[layers][Proj.values().length];
+      NDArray[][] bAll = new NDArray[layers][Proj.values().length];
       for (int l = 0; l < layers; l++) {
         final int layer = l;
         for (Proj p : Proj.values()) {
           if (ads.get(0).a(layer, p) == null) {
             continue;
           }
-          aT[layer][p.ordinal()] = stack(m, ads, a -> a.a(layer, p));
-          bT[layer][p.ordinal()] = stack(m, ads, a -> a.b(layer, p));
+          aAll[layer][p.ordinal()] = concat(m, ads, a -> a.a(layer, p).duplicate(), 0);
+          bAll[layer][p.ordinal()] = concat(m, ads, a -> a.b(layer, p).mul((float) a.scale()), 1);
         }
       }
-      float[] s = new float[ads.size()];
-      for (int i = 0; i < s.length; i++) {
-        s[i] = (float) ads.get(i).scale();
-      }
-      NDArray scales = org.ugda.core.tensor.NdData.floats(m, s, new ai.djl.ndarray.types.Shape(s.length, 1, 1));
       NDArray heads = ads.get(0).head() == null ? null : stack(m, ads, LoraAdapter::head);
-      return new AdapterStack(ads.size(), m, aT, bT, scales, heads, adapterNames);
+      return new AdapterStack(ads.size(), m, aAll, bAll, first.rank(), heads, adapterNames);
     } catch (RuntimeException e) {
       m.close();
       throw e;
+    }
+  }
+
+  /** Concatenates one matrix of each adapter along an axis (the adapters' arrays stay untouched). */
+  private static NDArray concat(NDManager m, List<LoraAdapter> ads, java.util.function.Function<LoraAdapter, NDArray> f,
+      int axis) {
+    try (NDManager tmp = m.newSubManager()) {
+      NDList parts = new NDList();
+      for (LoraAdapter a : ads) {
+        NDArray t = f.apply(a);
+        t.attach(tmp);
+        parts.add(t);
+      }
+      NDArray joined = ai.djl.ndarray.NDArrays.concat(parts, axis);
+      joined.attach(m);
+      return joined;
     }
   }
 
@@ -107,16 +122,30 @@ public final class AdapterStack implements AutoCloseable {
     return names;
   }
 
-  NDArray aT(int layer, Proj p) {
-    return aT[layer][p.ordinal()];
+  /** The k A matrices concatenated, [k*r, in]; null where the module is not adapted. */
+  NDArray aAll(int layer, Proj p) {
+    return aAll[layer][p.ordinal()];
   }
 
-  NDArray bT(int layer, Proj p) {
-    return bT[layer][p.ordinal()];
+  /** The k matrices scale_i * B_i concatenated, [out, k*r]. */
+  NDArray bAll(int layer, Proj p) {
+    return bAll[layer][p.ordinal()];
   }
 
-  NDArray scales() {
-    return scales;
+  /**
+   * The block mask [kB, 1, k*r] for a batch of k*B rows: row i*B+b keeps columns i*r..i*r+r-1.
+   */
+  NDArray mask(NDManager scope, long rows) {
+    int cols = members * rank;
+    long perMember = rows / members;
+    float[] m = new float[(int) rows * cols];
+    for (long row = 0; row < rows; row++) {
+      int member = (int) (row / perMember);
+      for (int c = member * rank; c < (member + 1) * rank; c++) {
+        m[(int) row * cols + c] = 1f;
+      }
+    }
+    return org.ugda.core.tensor.NdData.floats(scope, m, new ai.djl.ndarray.types.Shape(rows, 1, cols));
   }
 
   NDArray headsT() {

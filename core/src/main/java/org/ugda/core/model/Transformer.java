@@ -324,13 +324,14 @@ public final class Transformer implements AutoCloseable {
     NDArray sinQ = cs[1].reshape(rows, 1, 1, cols, config.headDim());
     NDArray cosK = cs[0].reshape(rows, 1, cols, config.headDim());
     NDArray sinK = cs[1].reshape(rows, 1, cols, config.headDim());
+    Pass pass = new Pass(scope, ad, opt, opt.stack() == null ? null : opt.stack().mask(scope, rows));
     for (int l = 0; l < blocks.length; l++) {
       Block blk = blocks[l];
       NDArray h = rmsNorm(x, blk.inNorm);
-      NDArray attn = attention(scope, l, blk, h, ad, opt, cache, cosQ, sinQ, cosK, sinK, mask);
+      NDArray attn = attention(pass, l, blk, h, cache, cosQ, sinQ, cosK, sinK, mask);
       x = x.add(attn);
       NDArray h2 = rmsNorm(x, blk.postNorm);
-      x = x.add(mlp(scope, l, blk, h2, ad, opt));
+      x = x.add(mlp(pass, l, blk, h2));
     }
     if (cache != null) {
       cache.advance(rows, cols, batch.mask());
@@ -430,19 +431,22 @@ public final class Transformer implements AutoCloseable {
     return config.family().normAddsOne() ? scaled.add(normed) : scaled;
   }
 
-  private NDArray linear(NDManager scope, int layer, Proj p, NDArray x, LoraAdapter ad, ForwardOptions opt) {
+  /** What every layer of one forward pass needs. */
+  private record Pass(NDManager scope, LoraAdapter ad, ForwardOptions opt, NDArray stackMask) {}
+
+  private NDArray linear(Pass ps, int layer, Proj p, NDArray x) {
+    NDManager scope = ps.scope();
+    LoraAdapter ad = ps.ad();
+    ForwardOptions opt = ps.opt();
     Lin lin = blocks[layer].proj[p.ordinal()];
     NDArray y = lin.b == null
         ? Linear.linear(x, lin.w).singletonOrThrow()
         : Linear.linear(x, lin.w, lin.b).singletonOrThrow();
     AdapterStack stack = opt.stack();
-    if (stack != null && stack.aT(layer, p) != null) {
-      // member-major rows: [k*B, T, in] -> [k, B*T, in], one batched low-rank update per member
-      Shape s = x.getShape();
-      int k = stack.members();
-      NDArray xs = x.reshape(k, s.get(0) / k * s.get(1), s.get(2));
-      NDArray delta = xs.matMul(stack.aT(layer, p)).matMul(stack.bT(layer, p)).mul(stack.scales());
-      return y.add(delta.reshape(s.get(0), s.get(1), -1));
+    if (stack != null && stack.aAll(layer, p) != null) {
+      NDArray every = Linear.linear(x, stack.aAll(layer, p)).singletonOrThrow(); // [kB, T, k*r]
+      NDArray own = every.mul(ps.stackMask());
+      return y.add(Linear.linear(own, stack.bAll(layer, p)).singletonOrThrow());
     }
     if (ad == null) {
       return y;
@@ -468,16 +472,17 @@ public final class Transformer implements AutoCloseable {
   }
 
   private NDArray attention(
-      NDManager scope, int l, Block blk, NDArray h, LoraAdapter ad, ForwardOptions opt, KvCache cache,
-      NDArray cosQ, NDArray sinQ, NDArray cosK, NDArray sinK, NDArray mask) {
+      Pass ps, int l, Block blk, NDArray h, KvCache cache, NDArray cosQ, NDArray sinQ, NDArray cosK, NDArray sinK,
+      NDArray mask) {
+    NDManager scope = ps.scope();
     long rows = h.getShape().get(0);
     long cols = h.getShape().get(1);
     int hd = config.headDim();
     int kvh = config.numKvHeads();
     int groups = config.kvGroups();
-    NDArray q = linear(scope, l, Proj.Q, h, ad, opt).reshape(rows, cols, kvh, groups, hd).transpose(0, 2, 3, 1, 4);
-    NDArray k = linear(scope, l, Proj.K, h, ad, opt).reshape(rows, cols, kvh, hd).transpose(0, 2, 1, 3);
-    NDArray v = linear(scope, l, Proj.V, h, ad, opt).reshape(rows, cols, kvh, hd).transpose(0, 2, 1, 3);
+    NDArray q = linear(ps, l, Proj.Q, h).reshape(rows, cols, kvh, groups, hd).transpose(0, 2, 3, 1, 4);
+    NDArray k = linear(ps, l, Proj.K, h).reshape(rows, cols, kvh, hd).transpose(0, 2, 1, 3);
+    NDArray v = linear(ps, l, Proj.V, h).reshape(rows, cols, kvh, hd).transpose(0, 2, 1, 3);
     q = Rope.apply(q, cosQ, sinQ);
     k = Rope.apply(k, cosK, sinK);
     if (cache != null) {
@@ -494,7 +499,7 @@ public final class Transformer implements AutoCloseable {
     NDArray probs = scores.softmax(-1);
     NDArray out = probs.matMul(v5);
     out = out.transpose(0, 3, 1, 2, 4).reshape(rows, cols, (long) config.numHeads() * hd);
-    return linear(scope, l, Proj.O, out, ad, opt);
+    return linear(ps, l, Proj.O, out);
   }
 
   private static NDArray inScope(NDManager scope, NDArray a) {
@@ -502,15 +507,15 @@ public final class Transformer implements AutoCloseable {
     return a;
   }
 
-  private NDArray mlp(NDManager scope, int l, Block blk, NDArray h, LoraAdapter ad, ForwardOptions opt) {
-    NDArray gate = linear(scope, l, Proj.GATE, h, ad, opt);
-    NDArray up = linear(scope, l, Proj.UP, h, ad, opt);
+  private NDArray mlp(Pass ps, int l, Block blk, NDArray h) {
+    NDArray gate = linear(ps, l, Proj.GATE, h);
+    NDArray up = linear(ps, l, Proj.UP, h);
     NDArray act = switch (config.activation()) {
       case SILU -> gate.mul(Activation.sigmoid(gate));
       case GELU -> Activation.gelu(gate);
       case GELU_TANH -> geluTanh(gate);
     };
-    return linear(scope, l, Proj.DOWN, act.mul(up), ad, opt);
+    return linear(ps, l, Proj.DOWN, act.mul(up));
   }
 
   /** GELU, tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */

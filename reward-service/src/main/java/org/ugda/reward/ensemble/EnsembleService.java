@@ -181,13 +181,15 @@ public class EnsembleService {
     int number = versions.findFirstByEnsembleIdOrderByNumberDesc(e.id()).map(VersionEntity::number).orElse(0) + 1;
     Path target = storage.versionDir(e.id(), number);
     storage.publish(tmp, target);
+    VersionEntity v = new VersionEntity(UUID.randomUUID(), e.id(), number, parent, kind,
+        storage.root().relativize(target).toString(), jobId, Json.write(metrics), Instant.now());
     try {
-      versions.save(new VersionEntity(UUID.randomUUID(), e.id(), number, parent, kind,
-          storage.root().relativize(target).toString(), jobId, Json.write(metrics), Instant.now()));
+      versions.save(v);
     } catch (RuntimeException ex) {
       StorageRoot.deleteQuietly(target);
       throw ex;
     }
+    latestCache.put(e.id(), new Latest(v, System.nanoTime()));
     return number;
   }
 
@@ -218,20 +220,54 @@ public class EnsembleService {
     }
   }
 
+  /**
+   * An ensemble's row. Ensembles never change once created, and versions never change once
+   * published, so the scoring path reads them from memory after the first lookup; only "the
+   * latest version" is re-checked, after a short while, because a job may publish a new one
+   * (this instance's publications update it at once).
+   */
   public EnsembleEntity entity(UUID id) {
-    return ensembles.findById(id).orElseThrow(() -> ApiException.notFound("no ensemble " + id));
+    EnsembleEntity e = entityCache.get(id);
+    if (e == null) {
+      e = ensembles.findById(id).orElseThrow(() -> ApiException.notFound("no ensemble " + id));
+      entityCache.put(id, e);
+    }
+    return e;
   }
 
   /** A version by number, or the latest when {@code number} is null. */
   public VersionEntity version(UUID ensembleId, Integer number) {
     entity(ensembleId);
     if (number == null) {
-      return versions.findFirstByEnsembleIdOrderByNumberDesc(ensembleId)
+      Latest l = latestCache.get(ensembleId);
+      if (l != null && System.nanoTime() - l.readAt() < LATEST_TTL_NANOS) {
+        return l.version();
+      }
+      VersionEntity v = versions.findFirstByEnsembleIdOrderByNumberDesc(ensembleId)
           .orElseThrow(() -> ApiException.notFound("ensemble " + ensembleId + " has no version"));
+      latestCache.put(ensembleId, new Latest(v, System.nanoTime()));
+      return v;
     }
-    return versions.findByEnsembleIdAndNumber(ensembleId, number).orElseThrow(() -> ApiException.notFound(
-        "ensemble " + ensembleId + " has no version " + number));
+    VersionKey key = new VersionKey(ensembleId, number);
+    VersionEntity v = versionCache.get(key);
+    if (v == null) {
+      v = versions.findByEnsembleIdAndNumber(ensembleId, number).orElseThrow(() -> ApiException.notFound(
+          "ensemble " + ensembleId + " has no version " + number));
+      versionCache.put(key, v);
+    }
+    return v;
   }
+
+  private record VersionKey(UUID ensembleId, int number) {}
+
+  private record Latest(VersionEntity version, long readAt) {}
+
+  /** How long "the latest version" is taken from memory before the database is asked again. */
+  static final long LATEST_TTL_NANOS = 1_000_000_000L;
+
+  private final java.util.Map<UUID, EnsembleEntity> entityCache = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<VersionKey, VersionEntity> versionCache = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<UUID, Latest> latestCache = new java.util.concurrent.ConcurrentHashMap<>();
 
   public VersionEntity versionOfJob(UUID jobId) {
     return versions.findByJobId(jobId).orElse(null);

@@ -59,6 +59,7 @@ public class ScoringService implements DisposableBean {
   private final DistributionSummary batchItems;
   private final DistributionSummary batchRequests;
   private final Counter items;
+  private final Timer forward;
 
   public ScoringService(EnsembleService ensembles, ModelRegistry registry, RewardProperties props, MeterRegistry meters) {
     this.ensembles = ensembles;
@@ -73,6 +74,8 @@ public class ScoringService implements DisposableBean {
     this.batchRequests = DistributionSummary.builder("ugda.reward.batch.requests")
         .description("requests merged into one forward pass").register(meters);
     this.items = Counter.builder("ugda.reward.items").description("items scored").register(meters);
+    this.forward = Timer.builder("ugda.reward.forward").description("one forward pass over a batch, all members")
+        .register(meters);
     RewardProperties.Batching b = props.batching();
     this.batcher = new DynamicBatcher<>(b.enabled(), b.maxBatchSize(), b.maxDelay().toNanos(), b.workers(), this::run,
         (n, r, q) -> {
@@ -174,7 +177,10 @@ public class ScoringService implements DisposableBean {
   private List<float[]> run(Key key, List<Encoded> batch) {
     List<long[]> seqs = batch.stream().map(Encoded::ids).toList();
     try (ModelRegistry.Lease lease = registry.lease(key.ensemble(), key.version())) {
-      return java.util.Arrays.asList(lease.version().score(seqs));
+      long t0 = System.nanoTime();
+      float[][] out = lease.version().score(seqs);
+      forward.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+      return java.util.Arrays.asList(out);
     }
   }
 
