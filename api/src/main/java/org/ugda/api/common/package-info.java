@@ -1,4 +1,0 @@
-/**
- * Types shared by every service's contract.
- */
-package org.ugda.api.common;
