@@ -10,7 +10,6 @@
  * shape header).
  *
  * <p>Sub-packages go by feature, one per service ({@code reward}, {@code policy},
- * {@code selection}, {@code relabel}), plus {@link org.ugda.api.common} for types they
- * all share.
+ * {@code selection}, {@code relabel}).
  */
 package org.ugda.api;
