@@ -26,7 +26,7 @@ public record RewardProperties(
       throw new IllegalArgumentException("ugda.reward.storage-root is required");
     }
     modelRoots = modelRoots == null ? List.of() : List.copyOf(modelRoots);
-    batching = batching == null ? new Batching(true, 32, Duration.ofMillis(5), 1) : batching;
+    batching = batching == null ? new Batching(true, 32, Duration.ofMillis(5), 1, 32) : batching;
     limits = limits == null ? new Limits(256, 512, 20000, 5000, 20000) : limits;
     loadedVersions = loadedVersions <= 0 ? 8 : loadedVersions;
     training = training == null ? new Training(2, 8, 1, 1e-3, 1e-4, 0.05, 0.0, 1.0) : training;
@@ -37,13 +37,16 @@ public record RewardProperties(
    * @param maxBatchSize items per forward pass at most (default 32)
    * @param maxDelay how long the first request of a batch waits for company (default 5 ms)
    * @param workers threads running forward passes (default 1; libtorch runs one intra-op thread)
+   * @param maxRowsPerPass rows (items x members of a lora stack) per forward pass at most; larger
+   *     batches run as several passes (default 32: cache-friendly on a CPU; raise it on a GPU)
    */
-  public record Batching(boolean enabled, int maxBatchSize, Duration maxDelay, int workers) {
+  public record Batching(boolean enabled, int maxBatchSize, Duration maxDelay, int workers, int maxRowsPerPass) {
     public Batching {
       if (maxBatchSize <= 0 || workers <= 0) {
         throw new IllegalArgumentException("ugda.reward.batching: max-batch-size and workers must be positive");
       }
       maxDelay = maxDelay == null ? Duration.ofMillis(5) : maxDelay;
+      maxRowsPerPass = maxRowsPerPass <= 0 ? 32 : maxRowsPerPass;
     }
   }
 

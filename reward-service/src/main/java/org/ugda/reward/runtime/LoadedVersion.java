@@ -22,10 +22,12 @@ public final class LoadedVersion {
   private final int members;
   private final AdapterStack stack;
   private final AtomicInteger leases = new AtomicInteger();
+  private final int maxRowsPerPass;
   private volatile boolean evicted;
 
-  LoadedVersion(UUID versionId, LoadedBase base, List<String> adapters, boolean heads, int members) {
+  LoadedVersion(UUID versionId, LoadedBase base, List<String> adapters, boolean heads, int members, int maxRowsPerPass) {
     this.versionId = versionId;
+    this.maxRowsPerPass = maxRowsPerPass;
     this.base = base;
     this.adapters = List.copyOf(adapters);
     this.heads = heads;
@@ -50,10 +52,39 @@ public final class LoadedVersion {
   }
 
   /**
-   * Every member's reward for each sequence, [n][k], in one forward pass: a heads-mode trunk
-   * gives k outputs per row; a lora-mode stack runs k*n rows.
+   * Every member's reward for each sequence, [n][k]: a heads-mode trunk gives k outputs per row;
+   * a lora-mode stack runs k rows per sequence in one pass. Batches are cut into passes of at most
+   * {@code maxRowsPerPass} rows, sequences sorted by length so that a pass pads little: on a CPU
+   * the elementwise work of larger passes falls out of cache and costs more per row than it saves
+   * (measured on the small world model: 32 rows 37 ms, 96 rows 147-206 ms).
    */
   public float[][] score(List<long[]> seqs) {
+    int rowsPerItem = stack != null ? members : 1;
+    int chunk = Math.max(1, maxRowsPerPass / rowsPerItem);
+    if (seqs.size() <= 1) {
+      return scoreOnePass(seqs);
+    }
+    // shortest first, so each pass pads its rows to a similar length; results go back in order
+    Integer[] order = new Integer[seqs.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> seqs.get(i).length));
+    float[][] out = new float[seqs.size()][];
+    for (int from = 0; from < order.length; from += chunk) {
+      List<long[]> part = new java.util.ArrayList<>();
+      for (int i = from; i < Math.min(order.length, from + chunk); i++) {
+        part.add(seqs.get(order[i]));
+      }
+      float[][] scored = scoreOnePass(part);
+      for (int i = 0; i < scored.length; i++) {
+        out[order[from + i]] = scored[i];
+      }
+    }
+    return out;
+  }
+
+  private float[][] scoreOnePass(List<long[]> seqs) {
     Transformer m = base.model();
     int n = seqs.size();
     TokenBatch batch = TokenBatch.rightPadded(seqs, Math.max(0, m.config().padTokenId()));
@@ -76,8 +107,16 @@ public final class LoadedVersion {
     return out;
   }
 
-  /** Scores with one member's adapter alone (for benchmarks and checks). */
+  /** Scores with one member's adapter alone (for benchmarks and checks), in the same passes of at most maxRowsPerPass rows. */
   public float[] scoreMember(List<long[]> seqs, int member) {
+    if (seqs.size() > maxRowsPerPass) {
+      float[] out = new float[seqs.size()];
+      for (int from = 0; from < seqs.size(); from += maxRowsPerPass) {
+        float[] part = scoreMember(seqs.subList(from, Math.min(seqs.size(), from + maxRowsPerPass)), member);
+        System.arraycopy(part, 0, out, from, part.length);
+      }
+      return out;
+    }
     Transformer m = base.model();
     TokenBatch batch = TokenBatch.rightPadded(seqs, Math.max(0, m.config().padTokenId()));
     try (NDManager scope = m.newScope()) {

@@ -37,6 +37,7 @@ public class ModelRegistry implements DisposableBean {
 
   private final StorageRoot storage;
   private final int capacity;
+  private final int maxRowsPerPass;
   private final Device device;
   private final Map<Path, LoadedBase> bases = new HashMap<>();
   private final LinkedHashMap<UUID, LoadedVersion> versions = new LinkedHashMap<>(16, 0.75f, true);
@@ -44,6 +45,7 @@ public class ModelRegistry implements DisposableBean {
   public ModelRegistry(StorageRoot storage, RewardProperties props, @Value("${ugda.device:auto}") String device) {
     this.storage = storage;
     this.capacity = props.loadedVersions();
+    this.maxRowsPerPass = props.batching().maxRowsPerPass();
     this.device = DjlRuntime.device(device);
     log.info("reward models run on {}", this.device);
   }
@@ -128,7 +130,7 @@ public class ModelRegistry implements DisposableBean {
         b.model().addAdapter(name, l.config(), l.tensors(), member.toString());
         names.add(name);
       }
-      lv = new LoadedVersion(v.id(), b, names, e.headsMode(), e.members());
+      lv = new LoadedVersion(v.id(), b, names, e.headsMode(), e.members(), maxRowsPerPass);
     } catch (RuntimeException ex) {
       names.forEach(b.model()::removeAdapter);
       throw ex;
