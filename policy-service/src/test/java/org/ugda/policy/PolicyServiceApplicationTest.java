@@ -1,54 +1,16 @@
 package org.ugda.policy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.UseMainMethod;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.client.RestClient;
+import org.ugda.testsupport.ServiceEndpointsContract;
 
 /** Starts the service through its {@code main} (so with {@code policy-service.yml}) on a random port. */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS)
-class PolicyServiceApplicationTest {
-
-    private final RestClient http;
+class PolicyServiceApplicationTest extends ServiceEndpointsContract {
 
     PolicyServiceApplicationTest(@LocalServerPort int port) {
-        this.http = RestClient.create("http://localhost:" + port);
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness"})
-    void shouldReportUpOnHealthEndpoints(String path) {
-        ResponseEntity<String> response = get(path);
-
-        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(response.getBody()).contains("\"status\":\"UP\"");
-    }
-
-    @Test
-    void shouldServeOpenApiDocument() {
-        ResponseEntity<String> response = get("/v3/api-docs");
-
-        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(response.getBody()).contains("\"openapi\"");
-    }
-
-    @Test
-    void shouldExposePrometheusMetrics() {
-        ResponseEntity<String> response = get("/actuator/prometheus");
-
-        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(response.getBody()).contains("jvm_memory_used_bytes");
-    }
-
-    private ResponseEntity<String> get(String path) {
-        return http.get().uri(path).retrieve().toEntity(String.class);
+        super(port);
     }
 }

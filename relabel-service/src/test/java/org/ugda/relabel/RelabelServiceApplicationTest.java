@@ -1,26 +1,18 @@
 package org.ugda.relabel;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import java.util.List;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.UseMainMethod;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.web.client.RestClient;
+import org.ugda.testsupport.ServiceEndpointsContract;
 import org.ugda.testsupport.TestDatabase;
 
 /** Starts the service through its {@code main} (so with {@code relabel-service.yml}) on a random port. */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS)
-class RelabelServiceApplicationTest {
-
-    private final RestClient http;
+class RelabelServiceApplicationTest extends ServiceEndpointsContract {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -28,36 +20,12 @@ class RelabelServiceApplicationTest {
     }
 
     RelabelServiceApplicationTest(@LocalServerPort int port) {
-        this.http = RestClient.create("http://localhost:" + port);
+        super(port);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness"})
-    void shouldReportUpOnHealthEndpoints(String path) {
-        ResponseEntity<String> response = get(path);
-
-        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(response.getBody()).contains("\"status\":\"UP\"");
-    }
-
-    @Test
-    void shouldServeOpenApiDocument() {
-        ResponseEntity<String> response = get("/v3/api-docs");
-
-        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(response.getBody()).contains("\"openapi\"", "/v1/relabel/jobs", "/v1/relabel/tasks/claim",
-                "/v1/relabel/labels/{labelId}/corrections", "/v1/relabel/agreement");
-    }
-
-    @Test
-    void shouldExposePrometheusMetrics() {
-        ResponseEntity<String> response = get("/actuator/prometheus");
-
-        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(response.getBody()).contains("jvm_memory_used_bytes");
-    }
-
-    private ResponseEntity<String> get(String path) {
-        return http.get().uri(path).retrieve().toEntity(String.class);
+    @Override
+    protected List<String> apiPaths() {
+        return List.of("/v1/relabel/jobs", "/v1/relabel/tasks/claim", "/v1/relabel/labels/{labelId}/corrections",
+                "/v1/relabel/agreement");
     }
 }
