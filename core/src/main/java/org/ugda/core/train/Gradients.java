@@ -1,6 +1,7 @@
 package org.ugda.core.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,11 @@ public final class Gradients {
     Autograd.noGradUnlessRecording();
     for (NamedArray p : params) {
       if (p.array().hasGradient()) {
-        try (NDArray g = p.array().getGradient()) {
+        // set() makes a scalar in the handle's manager and never frees it: give the handle a
+        // short-lived manager so the scalar goes with it (zeroing, not multiplying, also clears NaN)
+        try (NDManager tmp = p.array().getManager().newSubManager()) {
+          NDArray g = p.array().getGradient();
+          g.attach(tmp);
           g.set(new NDIndex("..."), 0f);
         }
       }

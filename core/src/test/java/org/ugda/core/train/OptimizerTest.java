@@ -139,6 +139,28 @@ class OptimizerTest {
   }
 
   @Test
+  void shouldZeroGradientsWithoutLeavingArraysBehindAndClearNonFiniteValues() {
+    DjlRuntime.engine();
+    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      NDArray w = m.create(new float[] {0, 1}, new Shape(2));
+      w.setRequiresGradient(true);
+      List<NamedArray> ps = List.of(new NamedArray("w", w));
+      try (NDManager s = m.newSubManager(); Autograd.Tape t = Autograd.record()) {
+        NDArray x = w.sqrt();
+        x.attach(s);
+        t.backward(x.sum()); // finite loss (1), infinite gradient at w = 0
+      }
+      assertTrue(!Float.isFinite(Gradients.of(ps.get(0))[0]));
+      int before = ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size();
+      for (int i = 0; i < 100; i++) {
+        Gradients.zero(ps);
+      }
+      assertEquals(before, ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size(), "zeroing leaves nothing behind");
+      assertArrayEquals(new float[] {0, 0}, Gradients.of(ps.get(0)), "zeroing clears non-finite values too (multiplying by 0 would not)");
+    }
+  }
+
+  @Test
   void shouldRefuseANonFiniteLoss() {
     DjlRuntime.engine();
     try (NDManager m = NDManager.newBaseManager(Device.cpu()); Autograd.Tape t = Autograd.record()) {
