@@ -209,11 +209,6 @@ public final class LoraAdapter implements AutoCloseable {
     return out;
   }
 
-  /** A deep copy under another name (refining makes a new version from the current one). */
-  public LoraAdapter copy(String newName, NDManager parent) {
-    return fromTensors(newName, config, model, parent, state(), "copy of adapter '" + name + "'");
-  }
-
   /** Marks every parameter as trainable (or frozen). */
   public void setTrainable(boolean trainable) {
     for (NamedArray p : parameters()) {

@@ -42,10 +42,6 @@ public record ForwardOptions(
     return new ForwardOptions(adapter, false, false, true, null, null, false);
   }
 
-  public static ForwardOptions hiddenOnly(String adapter) {
-    return new ForwardOptions(adapter, false, false, false, null, null, false);
-  }
-
   public ForwardOptions withCache(KvCache c) {
     return new ForwardOptions(adapter, logits, lastLogitsOnly, scores, c, capture, training, stack);
   }
@@ -62,7 +58,4 @@ public record ForwardOptions(
     return new ForwardOptions(adapter, logits, lastLogitsOnly, scores, cache, capture, t, stack);
   }
 
-  public ForwardOptions withScores(boolean s) {
-    return new ForwardOptions(adapter, logits, lastLogitsOnly, s, cache, capture, training, stack);
-  }
 }

@@ -2,7 +2,6 @@ package org.ugda.core.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.ugda.core.model.DjlRuntime;
 
@@ -32,20 +31,6 @@ public final class Autograd {
   public static Tape record() {
     DjlRuntime.engine();
     LOCK.lock();
-    try {
-      return new Tape(DjlRuntime.engine().newGradientCollector());
-    } catch (RuntimeException e) {
-      LOCK.unlock();
-      throw e;
-    }
-  }
-
-  /** Like {@link #record()}, giving up after a timeout (for request paths). */
-  public static Tape record(long timeout, TimeUnit unit) throws InterruptedException {
-    DjlRuntime.engine();
-    if (!LOCK.tryLock(timeout, unit)) {
-      throw new IllegalStateException("another backward pass held the JVM-wide gradient tape for " + timeout + " " + unit);
-    }
     try {
       return new Tape(DjlRuntime.engine().newGradientCollector());
     } catch (RuntimeException e) {

@@ -2,7 +2,6 @@ package org.ugda.core.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.ArrayList;
 import java.util.List;
 import org.ugda.core.lora.LoraAdapter;
 import org.ugda.core.model.ForwardOptions;
@@ -157,12 +156,4 @@ public final class PerSampleGradients {
     return out;
   }
 
-  /** Names and sizes of the flattened layout, for documentation and checks. */
-  public static List<String> layout(LoraAdapter ad) {
-    List<String> out = new ArrayList<>();
-    for (NamedArray p : ad.parameters()) {
-      out.add(p.name() + " " + p.array().getShape());
-    }
-    return out;
-  }
 }

@@ -41,9 +41,6 @@ public record TrainConfig(
     return new TrainConfig(epochs, batchSize, accumulation, peakLr, floorLr, warmupFraction, weightDecay, clipNorm, adam, s);
   }
 
-  public TrainConfig withEpochs(int e) {
-    return new TrainConfig(e, batchSize, accumulation, peakLr, floorLr, warmupFraction, weightDecay, clipNorm, adam, seed);
-  }
 
   /** Optimizer steps for {@code examples} examples. */
   public int steps(int examples) {

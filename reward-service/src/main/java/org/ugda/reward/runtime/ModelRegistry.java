@@ -40,6 +40,7 @@ public class ModelRegistry implements DisposableBean {
   private final int maxRowsPerPass;
   private final Device device;
   private final Map<Path, LoadedBase> bases = new HashMap<>();
+  private final Map<String, LoadedBase> byName = new java.util.concurrent.ConcurrentHashMap<>();
   private final LinkedHashMap<UUID, LoadedVersion> versions = new LinkedHashMap<>(16, 0.75f, true);
 
   public ModelRegistry(StorageRoot storage, RewardProperties props, @Value("${ugda.device:auto}") String device) {
@@ -54,8 +55,16 @@ public class ModelRegistry implements DisposableBean {
     return device;
   }
 
-  /** The base checkpoint of an ensemble, loaded once. */
-  public synchronized LoadedBase base(String baseModel) {
+  /**
+   * The base checkpoint of an ensemble, loaded once. Ensembles name their base as stored, so the
+   * scoring path finds it by that name without touching the file system again.
+   */
+  public LoadedBase base(String baseModel) {
+    LoadedBase known = byName.get(baseModel);
+    return known != null ? known : load(baseModel);
+  }
+
+  private synchronized LoadedBase load(String baseModel) {
     Path dir = storage.resolveInput(baseModel, "baseModel");
     LoadedBase b = bases.get(dir);
     if (b == null) {
@@ -78,6 +87,7 @@ public class ModelRegistry implements DisposableBean {
       bases.put(dir, b);
       log.info("loaded base {} ({}, {} layers, hidden {})", dir, c.architecture(), c.numLayers(), c.hiddenSize());
     }
+    byName.put(baseModel, b);
     return b;
   }
 
@@ -149,10 +159,6 @@ public class ModelRegistry implements DisposableBean {
     }
   }
 
-  public synchronized int loadedVersions() {
-    return versions.size();
-  }
-
   public static String memberDir(int i) {
     return "member-" + i;
   }
@@ -168,5 +174,6 @@ public class ModelRegistry implements DisposableBean {
       b.model().close();
     }
     bases.clear();
+    byName.clear();
   }
 }

@@ -88,16 +88,6 @@ final class DynamicBatcher<K, I, R> implements AutoCloseable {
     return r.future;
   }
 
-  /** Requests waiting right now. */
-  int waiting() {
-    lock.lock();
-    try {
-      return arrival.size();
-    } finally {
-      lock.unlock();
-    }
-  }
-
   private void work() {
     while (!closed) {
       List<Request<K, I, R>> batch;

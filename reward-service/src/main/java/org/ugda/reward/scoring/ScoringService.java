@@ -60,6 +60,8 @@ public class ScoringService implements DisposableBean {
   private final DistributionSummary batchRequests;
   private final Counter items;
   private final Timer forward;
+  private final Counter requests;
+  private final java.util.Map<String, DistributionSummary> memberScores = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ScoringService(EnsembleService ensembles, ModelRegistry registry, RewardProperties props, MeterRegistry meters) {
     this.ensembles = ensembles;
@@ -74,6 +76,7 @@ public class ScoringService implements DisposableBean {
     this.batchRequests = DistributionSummary.builder("ugda.reward.batch.requests")
         .description("requests merged into one forward pass").register(meters);
     this.items = Counter.builder("ugda.reward.items").description("items scored").register(meters);
+    this.requests = Counter.builder("ugda.reward.requests").tag("outcome", "received").register(meters);
     this.forward = Timer.builder("ugda.reward.forward").description("one forward pass over a batch, all members")
         .register(meters);
     RewardProperties.Batching b = props.batching();
@@ -89,7 +92,7 @@ public class ScoringService implements DisposableBean {
 
   public ScoreResponse score(UUID ensembleId, ScoreRequest req) {
     long t0 = System.nanoTime();
-    Counter.builder("ugda.reward.requests").tag("outcome", "received").register(meters).increment();
+    requests.increment();
     if (req == null || req.items() == null || req.items().isEmpty()) {
       throw ApiException.badRequest("items must hold at least one {prompt, response}");
     }
@@ -137,8 +140,7 @@ public class ScoringService implements DisposableBean {
       List<Double> members = new ArrayList<>();
       for (int m = 0; m < r.length; m++) {
         members.add((double) r[m]);
-        DistributionSummary.builder("ugda.reward.member.score").description("rewards given, per member")
-            .tag("ensemble", e.name()).tag("member", Integer.toString(m)).register(meters).record(r[m]);
+        memberScore(e.name(), m).record(r[m]);
       }
       out.add(new ScoredItem(members, mv.mean(), mv.variance(), enc.get(i).ids().length, enc.get(i).dropped() > 0,
           enc.get(i).dropped()));
@@ -184,9 +186,11 @@ public class ScoringService implements DisposableBean {
     }
   }
 
-  /** Requests waiting for a batch right now (for the benchmark and the dashboard). */
-  public int waiting() {
-    return batcher.waiting();
+  /** The per-member score distribution, registered once per (ensemble, member). */
+  private DistributionSummary memberScore(String ensemble, int member) {
+    return memberScores.computeIfAbsent(ensemble + "\u0000" + member, k -> DistributionSummary
+        .builder("ugda.reward.member.score").description("rewards given, per member")
+        .tag("ensemble", ensemble).tag("member", Integer.toString(member)).register(meters));
   }
 
   @Override
