@@ -324,14 +324,33 @@ public final class Transformer implements AutoCloseable {
     NDArray sinQ = cs[1].reshape(rows, 1, 1, cols, config.headDim());
     NDArray cosK = cs[0].reshape(rows, 1, cols, config.headDim());
     NDArray sinK = cs[1].reshape(rows, 1, cols, config.headDim());
-    Pass pass = new Pass(scope, ad, opt, opt.stack() == null ? null : opt.stack().mask(scope, rows));
+    NDArray stackMask = opt.stack() == null ? null : opt.stack().mask(scope, rows);
+    // Without a tape or a capture nothing needs a layer's intermediates once the layer is done:
+    // each layer then runs in its own sub-scope, freed as soon as its output is moved out. The
+    // pass's peak memory is one layer's, and the allocator hands the next layer the memory
+    // (warm in cache) the last one freed, instead of fresh pages it must fault in and zero.
+    boolean perLayer = opt.capture() == null && !org.ugda.core.train.Autograd.isRecordingOnThisThread();
     for (int l = 0; l < blocks.length; l++) {
       Block blk = blocks[l];
-      NDArray h = rmsNorm(x, blk.inNorm);
-      NDArray attn = attention(pass, l, blk, h, cache, cosQ, sinQ, cosK, sinK, mask);
-      x = x.add(attn);
-      NDArray h2 = rmsNorm(x, blk.postNorm);
-      x = x.add(mlp(pass, l, blk, h2));
+      NDManager layerScope = perLayer ? scope.newSubManager() : scope;
+      try {
+        if (perLayer) {
+          x.attach(layerScope);
+        }
+        Pass pass = new Pass(layerScope, ad, opt, stackMask);
+        NDArray h = rmsNorm(x, blk.inNorm);
+        NDArray attn = attention(pass, l, blk, h, cache, cosQ, sinQ, cosK, sinK, mask);
+        x = x.add(attn);
+        NDArray h2 = rmsNorm(x, blk.postNorm);
+        x = x.add(mlp(pass, l, blk, h2));
+        if (perLayer) {
+          x.attach(scope);
+        }
+      } finally {
+        if (perLayer) {
+          layerScope.close();
+        }
+      }
     }
     if (cache != null) {
       cache.advance(rows, cols, batch.mask());
