@@ -83,6 +83,7 @@ final class Standalone implements AutoCloseable {
 
     private final Map<String, ConfigurableApplicationContext> contexts;
     private StandaloneDatabase database;
+    private boolean closed;
 
     private Standalone(Map<String, ConfigurableApplicationContext> contexts) {
         this.contexts = contexts;
@@ -90,10 +91,25 @@ final class Standalone implements AutoCloseable {
 
     /** Starts every service, then the gateway; on failure closes what had started and rethrows. */
     static Standalone start(String... args) {
+        return start(false, args);
+    }
+
+    /**
+     * As {@link #start(String...)}, with one JVM shutdown hook, registered before anything starts,
+     * that closes everything in order (see {@link #close()}).
+     */
+    static Standalone startClosingOnShutdown(String... args) {
+        return start(true, args);
+    }
+
+    private static Standalone start(boolean shutdownHook, String... args) {
         StandaloneProperties settings = StandaloneProperties.from(args);
         Standalone standalone = new Standalone(new LinkedHashMap<>());
+        if (shutdownHook) {
+            Runtime.getRuntime().addShutdownHook(new Thread(standalone::close, "ugda-standalone-shutdown"));
+        }
         try {
-            standalone.database = StandaloneDatabase.start(args);
+            standalone.startDatabase(args);
             Map<String, Object> serviceUrls = new LinkedHashMap<>();
             for (Service service : SERVICES) {
                 String exclude = GATEWAY_AUTO_CONFIGURATIONS + (service.jpa() ? "" : "," + DATABASE_AUTO_CONFIGURATIONS);
@@ -119,9 +135,15 @@ final class Standalone implements AutoCloseable {
         return urls;
     }
 
-    /** Closes the contexts in reverse start order (gateway first). */
+    /**
+     * Closes the contexts in reverse start order (gateway first), then the database. The contexts
+     * register no shutdown hooks of their own; {@link #closeOnShutdown()} runs this on SIGTERM,
+     * so the services finish their last writes (a job marked interrupted) while the database is
+     * still up.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         List<ConfigurableApplicationContext> started = new ArrayList<>(contexts.values());
         Collections.reverse(started);
         started.forEach(ConfigurableApplicationContext::close);
@@ -132,9 +154,22 @@ final class Standalone implements AutoCloseable {
         }
     }
 
-    private ConfigurableApplicationContext run(String name, SpringApplicationBuilder application,
+    private synchronized void startDatabase(String... args) {
+        requireOpen();
+        database = StandaloneDatabase.start(args);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the standalone JVM is shutting down");
+        }
+    }
+
+    private synchronized ConfigurableApplicationContext run(String name, SpringApplicationBuilder application,
             StandaloneProperties settings, Map<String, Object> overrides, String... args) {
+        requireOpen();
         ConfigurableApplicationContext context = application
+                .registerShutdownHook(false)
                 .properties("spring.main.banner-mode=off", "logging.include-application-name=false")
                 .initializers(overrides(settings, overrides))
                 .run(args);

@@ -16,7 +16,8 @@ public final class StandaloneApplication {
     }
 
     public static void main(String[] args) {
-        // the contexts' web servers keep the JVM alive; each context closes on shutdown
-        Standalone.start(args);
+        // the contexts' web servers keep the JVM alive; on shutdown the contexts close in reverse
+        // start order and the database stops last
+        Standalone.startClosingOnShutdown(args);
     }
 }

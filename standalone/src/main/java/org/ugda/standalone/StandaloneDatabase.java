@@ -45,7 +45,10 @@ final class StandaloneDatabase implements AutoCloseable {
     Path dir = Path.of(env.getProperty("ugda.standalone.data-dir", "ugda-storage/postgres")).toAbsolutePath();
     try {
       Files.createDirectories(dir.getParent());
-      EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).start();
+      // no shutdown hook of its own: the standalone's hook stops it after every context has
+      // closed (a hook of its own would run alongside and stop it while they still write)
+      EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false)
+          .setRegisterShutdownHook(false).start();
       String jdbc = pg.getJdbcUrl("postgres", "postgres");
       log.info("embedded PostgreSQL at {} (data in {})", jdbc, dir);
       return new StandaloneDatabase(jdbc, "postgres", "", pg);

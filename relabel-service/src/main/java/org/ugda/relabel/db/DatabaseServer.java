@@ -10,9 +10,11 @@ import org.slf4j.LoggerFactory;
  * The PostgreSQL server the service talks to: a configured one, or, for the quick start only, an
  * embedded one that this object starts and stops.
  *
- * <p>Why here and not in the standalone launcher: the launcher does not start a database yet, and
- * a service with no database must still come up there. Once the launcher hands every context a
- * shared {@code spring.datasource.url}, this fallback is never taken.
+ * <p>The standalone launcher hands the service its shared database, so this fallback is taken
+ * only when relabel-service runs alone with no {@code spring.datasource.url}. The embedded server
+ * registers no shutdown hook of its own: the context closes it as a bean, after the beans that
+ * use it (a hook of its own would stop it alongside the context's, while jobs are still being
+ * marked interrupted).
  */
 final class DatabaseServer implements AutoCloseable {
 
@@ -35,7 +37,7 @@ final class DatabaseServer implements AutoCloseable {
             return new DatabaseServer(properties.url(), properties.username(), properties.password(), null);
         }
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setRegisterShutdownHook(false);
             if (properties.embeddedDataDirectory() != null) {
                 builder.setDataDirectory(properties.embeddedDataDirectory()).setCleanDataDirectory(false);
             }
