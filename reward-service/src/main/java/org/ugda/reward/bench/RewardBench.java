@@ -38,9 +38,14 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code ugda bench reward}: the reward service's figures, each a ratio against a baseline measured
  * in the same run, on the benchmark world's small model (4 layers, 128 wide), k = 3:
- * (1) 32 concurrent HTTP clients, dynamic batching on vs off: throughput and p50/p99 latency;
- * (2) cost of scoring all k lora members in one pass vs one member, and of a heads-mode ensemble
- * vs one member; (3) memory of k members on one base vs base + k adapters.
+ * (1) cost of scoring all k lora members in one pass vs one member, and of a heads-mode ensemble
+ * vs one member; (2) the same 32 items scored 1, 2, 4, 8 and 32 at a time by the model alone: the
+ * most any batcher can gain on this machine; (3) memory of k members on one base vs base + k
+ * adapters; (4) 32 concurrent HTTP clients, dynamic batching on vs off, two servers in this JVM
+ * taking the load in alternating rounds: throughput, p50/p99 latency and CPU per request by
+ * thread group. System properties: {@code bench.clients} (32), {@code bench.rounds} (4; 0 skips
+ * the load), {@code bench.seconds} per round (3), {@code bench.delay} (max delay, 5ms),
+ * {@code bench.rows} (max rows per pass, 32), {@code bench.skipCost}.
  */
 public final class RewardBench {
   private RewardBench() {}
@@ -49,41 +54,58 @@ public final class RewardBench {
 
   public static void main(String[] args) throws Exception {
     int clients = Integer.getInteger("bench.clients", 32);
-    int seconds = Integer.getInteger("bench.seconds", 8);
+    int seconds = Integer.getInteger("bench.seconds", 3);
+    int rounds = Integer.getInteger("bench.rounds", 4);
     Path root = Files.createTempDirectory("ugda-reward-bench");
     System.out.printf(Locale.ROOT, "# reward-service benchmarks: %d cores, %s%n", Runtime.getRuntime().availableProcessors(),
         DjlRuntime.engine().getVersion());
     writeBase(root.resolve("base"));
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
       String url = pg.getJdbcUrl("postgres", "postgres");
-      Stats on;
-      String ensemble;
-      try (ConfigurableApplicationContext app = start(url, root, true)) {
-        Http http = new Http(port(app));
-        ensemble = http.post("/v1/ensembles", "{\"name\":\"bench\",\"baseModel\":\"base\",\"members\":3}").get("id").asString();
-        String heads = http.post("/v1/ensembles", "{\"name\":\"bench-heads\",\"baseModel\":\"base\",\"mode\":\"heads\",\"members\":3}")
+      // Both servers run side by side and take the load in alternating rounds, so that a slow
+      // spell of this shared machine falls on both and not on one.
+      try (ConfigurableApplicationContext withBatching = start(url, root, true);
+          ConfigurableApplicationContext without = start(url, root, false)) {
+        Http on = new Http(port(withBatching));
+        Http off = new Http(port(without));
+        String ensemble = on.post("/v1/ensembles", "{\"name\":\"bench\",\"baseModel\":\"base\",\"members\":3}")
             .get("id").asString();
+        String heads = on.post("/v1/ensembles",
+            "{\"name\":\"bench-heads\",\"baseModel\":\"base\",\"mode\":\"heads\",\"members\":3}").get("id").asString();
         if (!Boolean.getBoolean("bench.skipCost")) {
-          memberCost(app, ensemble, heads);
+          memberCost(withBatching, ensemble, heads);
         }
-        on = load(http, ensemble, clients, seconds);
-        var items = app.getBean(io.micrometer.core.instrument.MeterRegistry.class).find("ugda.reward.batch.items").summary();
-        var fwd = app.getBean(io.micrometer.core.instrument.MeterRegistry.class).find("ugda.reward.forward").timer();
-        System.out.printf(Locale.ROOT, "mean batch with batching on: %.1f items over %d forward passes, %.1f ms each%n",
-            items.mean(), items.count(), fwd.mean(java.util.concurrent.TimeUnit.MILLISECONDS));
+        if (rounds == 0) {
+          return;
+        }
+        Phase onTotal = new Phase();
+        Phase offTotal = new Phase();
+        for (int round = 0; round < rounds; round++) {
+          onTotal.add(load(on, ensemble, clients, seconds));
+          offTotal.add(load(off, ensemble, clients, seconds));
+        }
+        System.out.printf(Locale.ROOT, "## %d concurrent clients, one item per request, %d rounds of %d s each, "
+            + "alternating%n", clients, rounds, seconds);
+        var items = meters(withBatching).find("ugda.reward.batch.items").summary();
+        System.out.printf(Locale.ROOT, "batching on: %.1f items per forward pass on average (%d passes, %.1f ms each); "
+            + "off: %d passes, %.1f ms each%n", items.mean(), items.count(), forwardMillis(withBatching),
+            meters(without).find("ugda.reward.forward").timer().count(), forwardMillis(without));
+        System.out.println("CPU per request, batching on:  " + onTotal.cpuPerRequest());
+        System.out.println("CPU per request, batching off: " + offTotal.cpuPerRequest());
+        System.out.println("batching on:  " + onTotal);
+        System.out.println("batching off: " + offTotal);
+        System.out.printf(Locale.ROOT, "RATIO throughput batching on / off = %.2fx (target >= 4x)%n",
+            onTotal.rps() / offTotal.rps());
       }
-      Stats off;
-      try (ConfigurableApplicationContext app = start(url, root, false)) {
-        off = load(new Http(port(app)), ensemble, clients, seconds);
-        var fwd = app.getBean(io.micrometer.core.instrument.MeterRegistry.class).find("ugda.reward.forward").timer();
-        System.out.printf(Locale.ROOT, "batching off: %d forward passes, %.1f ms each%n", fwd.count(),
-            fwd.mean(java.util.concurrent.TimeUnit.MILLISECONDS));
-      }
-      System.out.printf(Locale.ROOT, "## %d concurrent clients, one item per request, %d s each%n", clients, seconds);
-      System.out.println("batching on:  " + on);
-      System.out.println("batching off: " + off);
-      System.out.printf(Locale.ROOT, "RATIO throughput batching on / off = %.2fx (target >= 4x)%n", on.rps() / off.rps());
     }
+  }
+
+  static io.micrometer.core.instrument.MeterRegistry meters(ConfigurableApplicationContext app) {
+    return app.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+  }
+
+  static double forwardMillis(ConfigurableApplicationContext app) {
+    return meters(app).find("ugda.reward.forward").timer().mean(java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /** A randomly initialised model of the world's small preset, with the world's tokenizer. */
@@ -102,7 +124,8 @@ public final class RewardBench {
     return RewardServiceApplication.application().run("--server.port=0", "--spring.datasource.url=" + url,
         "--spring.datasource.username=postgres", "--ugda.reward.storage-root=" + root, "--ugda.device=cpu",
         "--ugda.reward.batching.enabled=" + batching, "--logging.level.root=WARN", "--spring.main.banner-mode=off",
-        "--ugda.reward.batching.max-delay=" + System.getProperty("bench.delay", "5ms"));
+        "--ugda.reward.batching.max-delay=" + System.getProperty("bench.delay", "5ms"),
+        "--ugda.reward.batching.max-rows-per-pass=" + System.getProperty("bench.rows", "32"));
   }
 
   static int port(ConfigurableApplicationContext app) {
@@ -123,20 +146,43 @@ public final class RewardBench {
     return out;
   }
 
-  record Stats(long requests, double seconds, double p50ms, double p99ms) {
+  /** Requests served in one or more load rounds: latencies, wall time, and CPU by thread group. */
+  static final class Phase {
+    final List<Long> latencies = new ArrayList<>();
+    double seconds;
+    final java.util.Map<String, Long> cpu = new java.util.TreeMap<>();
+
+    void add(Phase p) {
+      latencies.addAll(p.latencies);
+      seconds += p.seconds;
+      p.cpu.forEach((g, ns) -> cpu.merge(g, ns, Long::sum));
+    }
+
     double rps() {
-      return requests / seconds;
+      return latencies.size() / seconds;
+    }
+
+    String cpuPerRequest() {
+      StringBuilder sb = new StringBuilder();
+      double n = latencies.size();
+      cpu.forEach((g, ns) -> {
+        if (ns > 0.05 * n * 1e6) {
+          sb.append(String.format(Locale.ROOT, "%s %.2f ms; ", g, ns / 1e6 / n));
+        }
+      });
+      return sb.toString().trim();
     }
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%8.1f requests/s, p50 %7.2f ms, p99 %7.2f ms (%d requests)", rps(), p50ms, p99ms,
-          requests);
+      long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+      return String.format(Locale.ROOT, "%8.1f requests/s, p50 %7.2f ms, p99 %7.2f ms (%d requests)", rps(),
+          l[l.length / 2] / 1e6, l[(int) (l.length * 0.99)] / 1e6, l.length);
     }
   }
 
   /** {@code clients} threads, each sending one-item requests back to back for {@code seconds}. */
-  static Stats load(Http http, String ensemble, int clients, int seconds) throws Exception {
+  static Phase load(Http http, String ensemble, int clients, int seconds) throws Exception {
     List<String> bodies = items(256, 9);
     String path = "/v1/ensembles/" + ensemble + "/score";
     for (int i = 0; i < 20; i++) {
@@ -169,18 +215,40 @@ public final class RewardBench {
       t.start();
       threads.add(t);
     }
+    java.util.Map<String, Long> cpu0 = cpuByGroup();
     window[0] = System.nanoTime();
     window[1] = window[0] + seconds * 1_000_000_000L;
     go.countDown();
     for (Thread t : threads) {
       t.join();
     }
-    double secs = (System.nanoTime() - window[0]) / 1e9;
+    Phase p = new Phase();
+    p.seconds = (System.nanoTime() - window[0]) / 1e9;
+    cpuByGroup().forEach((g, ns) -> p.cpu.put(g, ns - cpu0.getOrDefault(g, 0L)));
     if (errors.get() > 0) {
       throw new IllegalStateException(errors.get() + " requests failed");
     }
-    long[] l = lat.stream().mapToLong(Long::longValue).sorted().toArray();
-    return new Stats(l.length, secs, l[l.length / 2] / 1e6, l[(int) (l.length * 0.99)] / 1e6);
+    p.latencies.addAll(lat);
+    return p;
+  }
+
+  /** CPU time of this JVM's live threads, summed by name with digits dropped. */
+  static java.util.Map<String, Long> cpuByGroup() {
+    var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      long ns = mx.getThreadCpuTime(info.getThreadId());
+      long user = mx.getThreadUserTime(info.getThreadId());
+      if (ns > 0) {
+        String g = info.getThreadName().replaceAll("[0-9]+", "N");
+        out.merge(g, ns, Long::sum);
+        out.merge(g + " (kernel)", ns - user, Long::sum);
+      }
+    }
+    return out;
   }
 
   /** Times forward passes of the loaded versions directly: all members vs one. */
@@ -208,10 +276,11 @@ public final class RewardBench {
         lv.scoreMember(seqs, 0);
         hv.score(seqs);
       }
-      double one = best(() -> lv.scoreMember(seqs, 0));
-      double all = best(() -> lv.score(seqs));
-      double headsAll = best(() -> hv.score(seqs));
-      System.out.println("## cost of scoring a batch of 32 with k = 3 members (best of 15)");
+      double[] t = best(() -> lv.scoreMember(seqs, 0), () -> lv.score(seqs), () -> hv.score(seqs));
+      double one = t[0];
+      double all = t[1];
+      double headsAll = t[2];
+      System.out.println("## cost of scoring a batch of 32 with k = 3 members (best of 24)");
       System.out.printf(Locale.ROOT, "one lora member: %.2f ms; lora k=3 in one pass: %.2f ms; heads k=3: %.2f ms%n",
           one * 1e3, all * 1e3, headsAll * 1e3);
       System.out.printf(Locale.ROOT, "RATIO lora k=3 / (3 x one member) = %.2f (target <= 1.3)%n", all / (3 * one));
@@ -222,6 +291,32 @@ public final class RewardBench {
       }
       long headsBytes = bytes(base.model().adapter(hv.adapters().get(0)).parameters());
       boolean sameBase = refs(base.model().baseParameters()).equals(before);
+      // The most any batcher can gain for this model on this machine: the same 32 items scored in
+      // calls of n items (each call cut into passes of at most max-rows-per-pass rows), model alone.
+      System.out.println("## the same 32 items scored n at a time (lora k=3, the model alone: no HTTP, no queue)");
+      int tokens = seqs.stream().mapToInt(x -> x.length).sum();
+      long[] tiny = java.util.Arrays.copyOf(seqs.get(0), 2);
+      System.out.printf(Locale.ROOT, "fixed cost of a pass (one item of 2 tokens): %.2f ms; the 32 items hold %d tokens%n",
+          best(() -> lv.score(List.of(tiny)))[0] * 1e3, tokens);
+      int[] sizes = {1, 2, 4, 8, 32};
+      Runnable[] calls = new Runnable[sizes.length];
+      for (int i = 0; i < sizes.length; i++) {
+        final int size = sizes[i];
+        calls[i] = () -> {
+          for (int from = 0; from < seqs.size(); from += size) {
+            lv.score(seqs.subList(from, Math.min(seqs.size(), from + size)));
+          }
+        };
+      }
+      double[] times = best(calls);
+      for (int i = 0; i < sizes.length; i++) {
+        System.out.printf(Locale.ROOT, "%2d items per call: %6.2f ms per item, %6.1f us per token%n", sizes[i],
+            times[i] * 1e3 / seqs.size(), times[i] * 1e6 / tokens);
+      }
+      double alone = times[0];
+      double together = times[sizes.length - 1];
+      System.out.printf(Locale.ROOT, "RATIO model alone, 1 item per call / 32 items per call = %.2fx (the ceiling of the "
+          + "batching ratio on this machine, before HTTP costs)%n", alone / together);
       System.out.println("## memory of k = 3 members on one base");
       System.out.printf(Locale.ROOT, "base weights %.2f MB; 3 lora members %.3f MB (+ the same again stacked for the "
           + "one-pass forward); heads ensemble %.3f MB; base arrays unchanged and shared: %s%n",
@@ -252,12 +347,22 @@ public final class RewardBench {
     return 0;
   }
 
-  static double best(Runnable r) {
-    double b = Double.MAX_VALUE;
-    for (int i = 0; i < 15; i++) {
-      long t0 = System.nanoTime();
-      r.run();
-      b = Math.min(b, (System.nanoTime() - t0) / 1e9);
+  /**
+   * The best of 24 timings of each: eight rounds, each timing every task three times in a row (so
+   * that one task's allocations do not land on the next one's clock), so that a slow spell of this
+   * shared machine hits all tasks alike.
+   */
+  static double[] best(Runnable... rs) {
+    double[] b = new double[rs.length];
+    java.util.Arrays.fill(b, Double.MAX_VALUE);
+    for (int round = 0; round < 8; round++) {
+      for (int j = 0; j < rs.length; j++) {
+        for (int i = 0; i < 3; i++) {
+          long t0 = System.nanoTime();
+          rs[j].run();
+          b[j] = Math.min(b[j], (System.nanoTime() - t0) / 1e9);
+        }
+      }
     }
     return b;
   }
