@@ -114,11 +114,12 @@ public class JobService implements DisposableBean {
   }
 
   private void execute(UUID id, Object parsed) {
-    JobEntity j = repo.findById(id).orElse(null);
-    if (j == null || j.state() != JobState.QUEUED) {
+    // QUEUED -> RUNNING under the row lock: a cancel that got there first wins
+    if (!updateIf(id, e -> e.state() == JobState.QUEUED, e -> e.state(JobState.RUNNING, Instant.now()))) {
+      cancelFlags.remove(id);
       return;
     }
-    update(id, e -> e.state(JobState.RUNNING, Instant.now()));
+    JobEntity j = entity(id);
     JobRunner runner = runners.get(j.kind());
     long[] lastWrite = {0};
     JobRunner.JobContext ctx = new JobRunner.JobContext() {
@@ -128,7 +129,12 @@ public class JobService implements DisposableBean {
         if (now - lastWrite[0] >= PROGRESS_EVERY_MS || fraction >= 1) {
           lastWrite[0] = now;
           String d = Json.write(detail);
-          update(id, e -> e.progress(Math.min(1, fraction), d, Instant.now()));
+          update(id, e -> {
+            e.progress(Math.min(1, fraction), d, Instant.now());
+            if (e.cancelRequested()) {
+              cancelFlags.computeIfPresent(id, (k, v) -> true);
+            }
+          });
         }
       }
 
@@ -160,11 +166,19 @@ public class JobService implements DisposableBean {
     }
   }
 
+  /** Changes the job's row under its lock, so that concurrent changes (progress, cancel, finish) never undo each other. */
   private void update(UUID id, java.util.function.Consumer<JobEntity> change) {
-    tx.executeWithoutResult(s -> repo.findById(id).ifPresent(e -> {
+    updateIf(id, e -> true, change);
+  }
+
+  /** Changes the job's row under its lock if {@code when} holds for it then; says whether it did. */
+  private boolean updateIf(UUID id, java.util.function.Predicate<JobEntity> when,
+      java.util.function.Consumer<JobEntity> change) {
+    return Boolean.TRUE.equals(tx.execute(s -> repo.lockById(id).filter(when).map(e -> {
       change.accept(e);
       repo.save(e);
-    }));
+      return true;
+    }).orElse(false)));
   }
 
   public Job get(UUID id) {
@@ -175,15 +189,25 @@ public class JobService implements DisposableBean {
     return repo.findById(id).orElseThrow(() -> ApiException.notFound("no job " + id));
   }
 
+  /**
+   * Cancels a QUEUED job at once, or asks a RUNNING one to stop at its next step. Each state
+   * change happens under the job's row lock, and states only move forward (QUEUED, RUNNING, an
+   * end), so a job that starts at the same moment cannot overwrite the cancel, nor end before the
+   * request is recorded. A job running in another replica sees the request in its row at its next
+   * progress write.
+   */
   public Job cancel(UUID id) {
-    JobEntity j = entity(id);
-    switch (j.state()) {
-      case QUEUED -> update(id, e -> e.finish(JobState.CANCELLED, null, "cancelled before it started", Instant.now()));
-      case RUNNING -> {
-        cancelFlags.put(id, true);
-        update(id, e -> e.requestCancel(Instant.now()));
-      }
-      default -> throw ApiException.conflict("job " + id + " is " + j.state() + "; only QUEUED or RUNNING jobs can be cancelled");
+    entity(id);
+    Instant now = Instant.now();
+    boolean done = updateIf(id, e -> e.state() == JobState.QUEUED,
+        e -> e.finish(JobState.CANCELLED, null, "cancelled before it started", now))
+        || updateIf(id, e -> e.state() == JobState.RUNNING, e -> {
+          e.requestCancel(now);
+          cancelFlags.computeIfPresent(id, (k, v) -> true);
+        });
+    if (!done) {
+      JobEntity j = entity(id);
+      throw ApiException.conflict("job " + id + " is " + j.state() + "; only QUEUED or RUNNING jobs can be cancelled");
     }
     return get(id);
   }

@@ -86,6 +86,17 @@ public final class Http {
         throw new IllegalStateException(e);
       }
     }
-    throw new AssertionError("job " + id + " did not finish within " + timeout);
+    // what the job thread is doing, so that a hang can be read from the failure
+    StringBuilder threads = new StringBuilder();
+    Thread.getAllStackTraces().forEach((t, stack) -> {
+      if (t.getName().startsWith("reward-job") || t.getName().startsWith("reward-batcher")) {
+        threads.append("\n").append(t.getName()).append(" ").append(t.getState());
+        for (StackTraceElement e : stack) {
+          threads.append("\n    at ").append(e);
+        }
+      }
+    });
+    throw new AssertionError("job " + id + " did not finish within " + timeout + "; last seen "
+        + get("/v1/jobs/" + id).body() + threads);
   }
 }
