@@ -44,7 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
  * adapters; (4) 32 concurrent HTTP clients, dynamic batching on vs off, two servers in this JVM
  * taking the load in alternating rounds: throughput, p50/p99 latency and CPU per request by
  * thread group. System properties: {@code bench.clients} (32), {@code bench.rounds} (4; 0 skips
- * the load), {@code bench.seconds} per round (3), {@code bench.delay} (max delay, 5ms),
+ * the load), {@code bench.seconds} per round (3), {@code bench.delay} (max delay, 0ms),
  * {@code bench.rows} (max rows per pass, 32), {@code bench.skipCost}.
  */
 public final class RewardBench {
@@ -96,6 +96,16 @@ public final class RewardBench {
         System.out.println("batching off: " + offTotal);
         System.out.printf(Locale.ROOT, "RATIO throughput batching on / off = %.2fx (target >= 4x)%n",
             onTotal.rps() / offTotal.rps());
+        // what batching costs a lone client: its request waits up to max-delay for company
+        Phase onAlone = new Phase();
+        Phase offAlone = new Phase();
+        for (int round = 0; round < rounds; round++) {
+          onAlone.add(load(on, ensemble, 1, seconds));
+          offAlone.add(load(off, ensemble, 1, seconds));
+        }
+        System.out.println("## one client alone, same rounds");
+        System.out.println("batching on:  " + onAlone);
+        System.out.println("batching off: " + offAlone);
       }
     }
   }
@@ -124,7 +134,7 @@ public final class RewardBench {
     return RewardServiceApplication.application().run("--server.port=0", "--spring.datasource.url=" + url,
         "--spring.datasource.username=postgres", "--ugda.reward.storage-root=" + root, "--ugda.device=cpu",
         "--ugda.reward.batching.enabled=" + batching, "--logging.level.root=WARN", "--spring.main.banner-mode=off",
-        "--ugda.reward.batching.max-delay=" + System.getProperty("bench.delay", "5ms"),
+        "--ugda.reward.batching.max-delay=" + System.getProperty("bench.delay", "0ms"),
         "--ugda.reward.batching.max-rows-per-pass=" + System.getProperty("bench.rows", "32"));
   }
 

@@ -35,7 +35,9 @@ public record RewardProperties(
   /**
    * @param enabled merge concurrent requests for the same version into one forward pass
    * @param maxBatchSize items per forward pass at most (default 32)
-   * @param maxDelay how long the first request of a batch waits for company (default 5 ms)
+   * @param maxDelay how long the first request of a batch waits for company when fewer than
+   *     max-batch-size items are queued (default 0: a pass takes what queued while the last one
+   *     ran, and a request that finds the model idle runs at once)
    * @param workers threads running forward passes (default 1; libtorch runs one intra-op thread)
    * @param maxRowsPerPass rows (items x members of a lora stack) per forward pass at most; larger
    *     batches run as several passes (default 32: cache-friendly on a CPU; raise it on a GPU)
@@ -45,7 +47,10 @@ public record RewardProperties(
       if (maxBatchSize <= 0 || workers <= 0) {
         throw new IllegalArgumentException("ugda.reward.batching: max-batch-size and workers must be positive");
       }
-      maxDelay = maxDelay == null ? Duration.ofMillis(5) : maxDelay;
+      maxDelay = maxDelay == null ? Duration.ZERO : maxDelay;
+      if (maxDelay.isNegative()) {
+        throw new IllegalArgumentException("ugda.reward.batching.max-delay must not be negative, got " + maxDelay);
+      }
       maxRowsPerPass = maxRowsPerPass <= 0 ? 32 : maxRowsPerPass;
     }
   }

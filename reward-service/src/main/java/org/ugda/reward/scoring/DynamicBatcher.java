@@ -14,10 +14,12 @@ import java.util.function.BiFunction;
 /**
  * Merges concurrent requests for the same key (an ensemble version) into one forward pass.
  *
- * <p>A worker takes the oldest waiting request, then waits up to {@code maxDelay} for more
- * requests with the same key until {@code maxBatchSize} items are gathered (a request is never
- * split; one larger than the limit runs alone), runs them as one batch and completes every
- * request's future with its own rows. With batching off, each request runs alone. Requests of
+ * <p>A worker takes the oldest waiting request and every queued request with the same key, up to
+ * {@code maxBatchSize} items (a request is never split; one larger than the limit runs alone);
+ * with a positive {@code maxDelay} it waits up to that long (from the first request's arrival)
+ * for more. It runs them as one batch and completes every request's future with its own rows.
+ * With a zero delay this is continuous batching: the requests that arrive while a pass runs form
+ * the next one, and a request that finds the model idle runs at once. With batching off, each request runs alone. Requests of
  * other keys keep their place in the queue.
  *
  * @param <K> what requests must share to be batched

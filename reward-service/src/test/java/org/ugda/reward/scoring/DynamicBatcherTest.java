@@ -60,6 +60,28 @@ class DynamicBatcherTest {
   }
 
   @Test
+  void shouldBatchWhatQueuedDuringAPassWithNoDelay() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    Recorder rec = new Recorder(gate);
+    try (DynamicBatcher<String, Integer, Integer> b = new DynamicBatcher<>(true, 32, 0, 1, rec::run, null)) {
+      // the first request finds the model idle and runs at once, alone
+      CompletableFuture<List<Integer>> first = b.submit("a", List.of(1));
+      Thread.sleep(100);
+      List<CompletableFuture<List<Integer>>> during = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        during.add(b.submit("a", List.of(i, i)));
+      }
+      gate.countDown();
+      first.get(5, TimeUnit.SECONDS);
+      for (var f : during) {
+        assertThat(f.get(5, TimeUnit.SECONDS)).hasSize(2);
+      }
+      assertThat(rec.sizes).as("the five requests that queued during the first pass form the next")
+          .containsExactly(1, 10);
+    }
+  }
+
+  @Test
   void shouldRunEachRequestAloneWithBatchingOff() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     Recorder rec = new Recorder(gate);
