@@ -137,7 +137,7 @@ final class Standalone implements AutoCloseable {
 
     /**
      * Closes the contexts in reverse start order (gateway first), then the database. The contexts
-     * register no shutdown hooks of their own; {@link #closeOnShutdown()} runs this on SIGTERM,
+     * register no shutdown hooks of their own; {@link #startClosingOnShutdown} runs this on SIGTERM,
      * so the services finish their last writes (a job marked interrupted) while the database is
      * still up.
      */
