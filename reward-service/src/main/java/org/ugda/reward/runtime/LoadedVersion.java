@@ -8,6 +8,7 @@ import org.ugda.core.model.AdapterStack;
 import org.ugda.core.model.ForwardOptions;
 import org.ugda.core.model.TokenBatch;
 import org.ugda.core.model.Transformer;
+import org.ugda.core.reward.RewardTrainer;
 
 /**
  * An ensemble version in memory: its members' adapters on the shared base, and for a lora-mode
@@ -110,28 +111,13 @@ public final class LoadedVersion {
 
   /** Scores with one member's adapter alone (for benchmarks and checks), in the same passes of at most maxRowsPerPass rows. */
   public float[] scoreMember(List<long[]> seqs, int member) {
-    if (seqs.size() > maxRowsPerPass) {
-      float[] out = new float[seqs.size()];
-      for (int from = 0; from < seqs.size(); from += maxRowsPerPass) {
-        float[] part = scoreMember(seqs.subList(from, Math.min(seqs.size(), from + maxRowsPerPass)), member);
-        System.arraycopy(part, 0, out, from, part.length);
-      }
-      return out;
+    String adapter = heads ? adapters.get(0) : adapters.get(member);
+    float[][] s = RewardTrainer.score(base.model(), adapter, seqs, maxRowsPerPass);
+    float[] one = new float[seqs.size()];
+    for (int r = 0; r < one.length; r++) {
+      one[r] = s[r][heads ? member : 0];
     }
-    Transformer m = base.model();
-    TokenBatch batch = TokenBatch.rightPadded(seqs, Math.max(0, m.config().padTokenId()));
-    try (NDManager scope = m.newScope()) {
-      String adapter = heads ? adapters.get(0) : adapters.get(member);
-      float[] s = m.forward(scope, batch, ForwardOptions.scores(adapter)).scores().toFloatArray();
-      if (!heads) {
-        return s;
-      }
-      float[] one = new float[seqs.size()];
-      for (int r = 0; r < one.length; r++) {
-        one[r] = s[r * members + member];
-      }
-      return one;
-    }
+    return one;
   }
 
   boolean acquire() {

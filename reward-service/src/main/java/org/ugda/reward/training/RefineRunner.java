@@ -139,7 +139,7 @@ class RefineRunner implements JobRunner {
       int k = e.members();
       float[][] log = logDistribution(req, source, codec, maxTokens, k, ensembleId, from.number());
       float[][] targets = QuantileTargets.targets(log, labels, sigma, seed);
-      float[][] before = scoreAll(source, labelled);
+      float[][] before = source.score(labelled);
       try (MemberAdapters members = new MemberAdapters(source, jobId)) {
         var model = source.base().model();
         Map<String, Object> live = new LinkedHashMap<>();
@@ -164,12 +164,7 @@ class RefineRunner implements JobRunner {
               }, ctx::cancelled);
           live.put("member" + a + "Steps", r.steps());
         }
-        float[][] after = new float[labelled.size()][];
-        for (int from0 = 0; from0 < labelled.size(); from0 += 64) {
-          List<long[]> part = labelled.subList(from0, Math.min(labelled.size(), from0 + 64));
-          float[][] s = scoreWith(model, members.names(), e.headsMode(), k, part);
-          System.arraycopy(s, 0, after, from0, s.length);
-        }
+        float[][] after = scoreWith(model, members.names(), e.headsMode(), k, labelled);
         List<Map<String, Object>> perMember = new ArrayList<>();
         for (int i = 0; i < k; i++) {
           Map<String, Object> m = new LinkedHashMap<>();
@@ -205,7 +200,7 @@ class RefineRunner implements JobRunner {
       for (ScoreItem it : req.logSamples()) {
         seqs.add(codec.encode(it.prompt(), it.response(), maxTokens).ids());
       }
-      float[][] scored = scoreAll(source, seqs);
+      float[][] scored = source.score(seqs);
       float[][] out = new float[k][scored.length];
       for (int s = 0; s < scored.length; s++) {
         for (int i = 0; i < k; i++) {
@@ -253,25 +248,12 @@ class RefineRunner implements JobRunner {
     }
   }
 
-  static float[][] scoreAll(LoadedVersion v, List<long[]> seqs) {
-    float[][] out = new float[seqs.size()][];
-    for (int from = 0; from < seqs.size(); from += 64) {
-      float[][] s = v.score(seqs.subList(from, Math.min(seqs.size(), from + 64)));
-      System.arraycopy(s, 0, out, from, s.length);
-    }
-    return out;
-  }
-
   private static float[][] scoreWith(org.ugda.core.model.Transformer m, List<String> names, boolean heads, int k,
       List<long[]> seqs) {
-    float[][] out = new float[seqs.size()][k];
     if (heads) {
-      float[][] s = RewardTrainer.score(m, names.get(0), seqs, 64);
-      for (int r = 0; r < s.length; r++) {
-        out[r] = s[r];
-      }
-      return out;
+      return RewardTrainer.score(m, names.get(0), seqs, 64);
     }
+    float[][] out = new float[seqs.size()][k];
     for (int i = 0; i < k; i++) {
       float[][] s = RewardTrainer.score(m, names.get(i), seqs, 64);
       for (int r = 0; r < s.length; r++) {
