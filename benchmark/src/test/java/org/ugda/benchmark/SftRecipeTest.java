@@ -23,7 +23,10 @@ import org.ugda.world.WorldFiles;
 import org.ugda.world.WorldGenerator;
 import org.ugda.world.data.WorldData;
 
-/** The SFT recipe on a tiny world: it must learn, and land between random tokens and the best answers. */
+/**
+ * The SFT recipe on a tiny world: it must learn, and land between random tokens and the best
+ * answers.
+ */
 class SftRecipeTest {
 
   @TempDir static Path dir;
@@ -33,25 +36,44 @@ class SftRecipeTest {
 
   @BeforeAll
   static void train() {
-    world = WorldGenerator.generate(new WorldConfig(3, 800, 600, 100, 64, 16, 96, 0.3, 0.8, 0.0), dir.resolve("world"),
-        p -> { });
+    world =
+        WorldGenerator.generate(
+            new WorldConfig(3, 800, 600, 100, 64, 16, 96, 0.3, 0.8, 0.0),
+            dir.resolve("world"),
+            p -> {});
     model = dir.resolve("sft");
-    result = SftRecipe.run(world, model, SftRecipe.Config.tiny(5), new SftRecipe.Listener() {
-      @Override
-      public void phase(String name, int steps) { }
+    result =
+        SftRecipe.run(
+            world,
+            model,
+            SftRecipe.Config.tiny(5),
+            new SftRecipe.Listener() {
+              @Override
+              public void phase(String name, int steps) {}
 
-      @Override
-      public void step(int step, int total, double loss) { }
-    });
+              @Override
+              public void step(int step, int total, double loss) {}
+            });
   }
 
   @Test
   void shouldLowerBothLossesAndWriteAHuggingFaceCheckpoint() {
-    assertTrue(result.pretrain().finalLoss() < result.pretrain().firstLoss() * 0.5,
-        "pretraining learned: " + result.pretrain().firstLoss() + " -> " + result.pretrain().finalLoss());
-    assertTrue(result.sftLossAfter() < result.sftLossBefore() - 0.02,
+    assertTrue(
+        result.pretrain().finalLoss() < result.pretrain().firstLoss() * 0.5,
+        "pretraining learned: "
+            + result.pretrain().firstLoss()
+            + " -> "
+            + result.pretrain().finalLoss());
+    assertTrue(
+        result.sftLossAfter() < result.sftLossBefore() - 0.02,
         "SFT lowered its objective: " + result.sftLossBefore() + " -> " + result.sftLossAfter());
-    for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "generation_config.json", "training.json")) {
+    for (String f :
+        List.of(
+            "config.json",
+            "model.safetensors",
+            "tokenizer.json",
+            "generation_config.json",
+            "training.json")) {
       assertTrue(Files.isRegularFile(model.resolve(f)), f);
     }
     try (Transformer t = Transformer.load(model, Device.cpu())) {
@@ -62,11 +84,19 @@ class SftRecipeTest {
   @Test
   void shouldSitBetweenRandomTokensAndTheBestDemonstration() {
     List<WorldData.PromptItem> prompts = WorldData.prompts(world.resolve(WorldFiles.EVAL_PROMPTS));
-    try (Transformer t = Transformer.load(model, Device.cpu()); HfTokenizer tok = HfTokenizer.load(model)) {
+    try (Transformer t = Transformer.load(model, Device.cpu());
+        HfTokenizer tok = HfTokenizer.load(model)) {
       WorldCodec codec = new WorldCodec(tok, 64);
       GoldEvaluation.Report random = GoldEvaluation.randomTokens(prompts, Vocabulary.words(), 1);
-      GoldEvaluation.Report sft = GoldEvaluation.policy("sft", t, null, codec, prompts,
-          new GenerationConfig(32, 1.0, 0, 0.9, 7, t.config().eosTokenIds(), true), 32);
+      GoldEvaluation.Report sft =
+          GoldEvaluation.policy(
+              "sft",
+              t,
+              null,
+              codec,
+              prompts,
+              new GenerationConfig(32, 1.0, 0, 0.9, 7, t.config().eosTokenIds(), true),
+              32);
       GoldEvaluation.Report best = GoldEvaluation.best(prompts);
       System.out.println(random.line() + "\n" + sft.line() + "\n" + best.line());
       assertTrue(sft.mean() > random.mean() + 0.15, "SFT beats random tokens clearly");
@@ -78,17 +108,28 @@ class SftRecipeTest {
   @Test
   void shouldRefuseADirectoryThatIsNotAWorld() throws Exception {
     Path empty = Files.createDirectories(dir.resolve("empty"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SftRecipe.run(empty, dir.resolve("x"), SftRecipe.Config.tiny(1), null));
-    assertTrue(e.getMessage().contains("world.json") && e.getMessage().contains("world generate"), e.getMessage());
-    IllegalArgumentException taken = assertThrows(IllegalArgumentException.class,
-        () -> SftRecipe.run(world, model, SftRecipe.Config.tiny(1), new SftRecipe.Listener() {
-          @Override
-          public void phase(String name, int steps) { }
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SftRecipe.run(empty, dir.resolve("x"), SftRecipe.Config.tiny(1), null));
+    assertTrue(
+        e.getMessage().contains("world.json") && e.getMessage().contains("world generate"),
+        e.getMessage());
+    IllegalArgumentException taken =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SftRecipe.run(
+                    world,
+                    model,
+                    SftRecipe.Config.tiny(1),
+                    new SftRecipe.Listener() {
+                      @Override
+                      public void phase(String name, int steps) {}
 
-          @Override
-          public void step(int step, int total, double loss) { }
-        }));
+                      @Override
+                      public void step(int step, int total, double loss) {}
+                    }));
     assertTrue(taken.getMessage().contains("not empty"), taken.getMessage());
   }
 }

@@ -3,7 +3,9 @@ package org.ugda.core;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds {@code shared/fixtures}: -Dugda.fixtures, $UGDA_FIXTURES, or a parent's shared/ sibling. */
+/**
+ * Finds {@code shared/fixtures}: -Dugda.fixtures, $UGDA_FIXTURES, or a parent's shared/ sibling.
+ */
 public final class Fixtures {
   private Fixtures() {}
 
@@ -21,7 +23,9 @@ public final class Fixtures {
       dir = dir.getParent();
     }
     throw new IllegalStateException(
-        "shared/fixtures not found above " + Path.of("").toAbsolutePath() + "; set -Dugda.fixtures=DIR");
+        "shared/fixtures not found above "
+            + Path.of("").toAbsolutePath()
+            + "; set -Dugda.fixtures=DIR");
   }
 
   public static Path arch(String name) {

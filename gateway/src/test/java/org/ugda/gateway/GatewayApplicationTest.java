@@ -23,73 +23,78 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
 
 /**
- * Starts the gateway through its {@code main} (so with {@code gateway.yml}) with every service
- * URL pointing at a small local HTTP server that echoes the method and the path it received.
+ * Starts the gateway through its {@code main} (so with {@code gateway.yml}) with every service URL
+ * pointing at a small local HTTP server that echoes the method and the path it received.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS)
 class GatewayApplicationTest {
 
-    private static HttpServer upstream;
+  private static HttpServer upstream;
 
-    private final RestClient http;
+  private final RestClient http;
 
-    GatewayApplicationTest(@LocalServerPort int port) {
-        this.http = RestClient.create("http://localhost:" + port);
-    }
+  GatewayApplicationTest(@LocalServerPort int port) {
+    this.http = RestClient.create("http://localhost:" + port);
+  }
 
-    @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
-        upstream.createContext("/", exchange -> {
-            byte[] body = (exchange.getRequestMethod() + " " + exchange.getRequestURI())
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+  @BeforeAll
+  static void startUpstream() throws IOException {
+    upstream = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+    upstream.createContext(
+        "/",
+        exchange -> {
+          byte[] body =
+              (exchange.getRequestMethod() + " " + exchange.getRequestURI())
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
         });
-        upstream.start();
+    upstream.start();
+  }
+
+  @AfterAll
+  static void stopUpstream() {
+    upstream.stop(0);
+  }
+
+  @DynamicPropertySource
+  static void serviceUrls(DynamicPropertyRegistry registry) {
+    for (String service : new String[] {"reward", "policy", "selection", "relabel"}) {
+      registry.add(
+          "ugda.services." + service + "-url",
+          () -> "http://localhost:" + upstream.getAddress().getPort());
     }
+  }
 
-    @AfterAll
-    static void stopUpstream() {
-        upstream.stop(0);
-    }
+  @ParameterizedTest
+  @ValueSource(strings = {"reward", "policy", "selection", "relabel"})
+  void shouldForwardToServiceWithPrefixStripped(String prefix) {
+    ResponseEntity<String> response =
+        http.get()
+            .uri("/" + prefix + "/v1/things/42?verbose=true")
+            .retrieve()
+            .toEntity(String.class);
 
-    @DynamicPropertySource
-    static void serviceUrls(DynamicPropertyRegistry registry) {
-        for (String service : new String[] {"reward", "policy", "selection", "relabel"}) {
-            registry.add("ugda.services." + service + "-url",
-                    () -> "http://localhost:" + upstream.getAddress().getPort());
-        }
-    }
+    assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(response.getBody()).isEqualTo("GET /v1/things/42?verbose=true");
+  }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"reward", "policy", "selection", "relabel"})
-    void shouldForwardToServiceWithPrefixStripped(String prefix) {
-        ResponseEntity<String> response = http.get()
-                .uri("/" + prefix + "/v1/things/42?verbose=true")
-                .retrieve()
-                .toEntity(String.class);
+  @Test
+  void shouldReportUpOnHealthEndpointAndExposeDocsAndMetrics() {
+    ResponseEntity<String> health = get("/actuator/health");
+    assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(health.getBody()).contains("\"status\":\"UP\"");
 
-        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(response.getBody()).isEqualTo("GET /v1/things/42?verbose=true");
-    }
+    assertThat(get("/actuator/health/liveness").getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(get("/actuator/health/readiness").getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(get("/v3/api-docs").getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(get("/actuator/prometheus").getStatusCode()).isEqualTo(HttpStatus.OK);
+  }
 
-    @Test
-    void shouldReportUpOnHealthEndpointAndExposeDocsAndMetrics() {
-        ResponseEntity<String> health = get("/actuator/health");
-        assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(health.getBody()).contains("\"status\":\"UP\"");
-
-        assertThat(get("/actuator/health/liveness").getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(get("/actuator/health/readiness").getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(get("/v3/api-docs").getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(get("/actuator/prometheus").getStatusCode()).isEqualTo(HttpStatus.OK);
-    }
-
-    private ResponseEntity<String> get(String path) {
-        return http.get().uri(path).retrieve().toEntity(String.class);
-    }
+  private ResponseEntity<String> get(String path) {
+    return http.get().uri(path).retrieve().toEntity(String.class);
+  }
 }

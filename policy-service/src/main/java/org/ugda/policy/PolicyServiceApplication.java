@@ -4,28 +4,29 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /**
- * Policy service: SFT, PPO against the reward ensemble, the rollout log and per-sample gradient features.
+ * Policy service: SFT, PPO against the reward ensemble, the rollout log and per-sample gradient
+ * features.
  *
  * <p>This service reads {@code policy-service.yml}, not {@code application.yml}: the standalone
- * launcher starts every service in one JVM, where each module's {@code application.yml}
- * would sit on the same classpath and only one would win. {@link #application()} sets
- * {@code spring.config.name=policy-service}; both {@link #main} and the launcher start the service
- * through it. The usual overrides keep working under that name ({@code ./policy-service.yml},
- * {@code ./config/policy-service.yml}, profile files such as {@code policy-service-prod.yml}).
+ * launcher starts every service in one JVM, where each module's {@code application.yml} would sit
+ * on the same classpath and only one would win. {@link #application()} sets {@code
+ * spring.config.name=policy-service}; both {@link #main} and the launcher start the service through
+ * it. The usual overrides keep working under that name ({@code ./policy-service.yml}, {@code
+ * ./config/policy-service.yml}, profile files such as {@code policy-service-prod.yml}).
  */
 @SpringBootApplication
 public class PolicyServiceApplication {
 
-    /** Base name of this service's configuration file. */
-    public static final String CONFIG_NAME = "policy-service";
+  /** Base name of this service's configuration file. */
+  public static final String CONFIG_NAME = "policy-service";
 
-    public static void main(String[] args) {
-        application().run(args);
-    }
+  public static void main(String[] args) {
+    application().run(args);
+  }
 
-    /** Returns a builder for this service that reads {@value #CONFIG_NAME}{@code .yml}. */
-    public static SpringApplicationBuilder application() {
-        return new SpringApplicationBuilder(PolicyServiceApplication.class)
-                .properties("spring.config.name=" + CONFIG_NAME);
-    }
+  /** Returns a builder for this service that reads {@value #CONFIG_NAME}{@code .yml}. */
+  public static SpringApplicationBuilder application() {
+    return new SpringApplicationBuilder(PolicyServiceApplication.class)
+        .properties("spring.config.name=" + CONFIG_NAME);
+  }
 }

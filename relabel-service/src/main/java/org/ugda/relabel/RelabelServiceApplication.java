@@ -14,9 +14,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * errors) and {@code db} (the {@code relabel} schema).
  *
  * <p>This service reads {@code relabel-service.yml}, not {@code application.yml}: the standalone
- * launcher starts every service in one JVM, where each module's {@code application.yml}
- * would sit on the same classpath and only one would win. {@link #application()} sets
- * {@code spring.config.name=relabel-service}; both {@link #main} and the launcher start the service
+ * launcher starts every service in one JVM, where each module's {@code application.yml} would sit
+ * on the same classpath and only one would win. {@link #application()} sets {@code
+ * spring.config.name=relabel-service}; both {@link #main} and the launcher start the service
  * through it. The usual overrides keep working under that name ({@code ./relabel-service.yml},
  * {@code ./config/relabel-service.yml}, profile files such as {@code relabel-service-prod.yml}).
  */
@@ -24,16 +24,16 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class RelabelServiceApplication {
 
-    /** Base name of this service's configuration file. */
-    public static final String CONFIG_NAME = "relabel-service";
+  /** Base name of this service's configuration file. */
+  public static final String CONFIG_NAME = "relabel-service";
 
-    public static void main(String[] args) {
-        application().run(args);
-    }
+  public static void main(String[] args) {
+    application().run(args);
+  }
 
-    /** Returns a builder for this service that reads {@value #CONFIG_NAME}{@code .yml}. */
-    public static SpringApplicationBuilder application() {
-        return new SpringApplicationBuilder(RelabelServiceApplication.class)
-                .properties("spring.config.name=" + CONFIG_NAME);
-    }
+  /** Returns a builder for this service that reads {@value #CONFIG_NAME}{@code .yml}. */
+  public static SpringApplicationBuilder application() {
+    return new SpringApplicationBuilder(RelabelServiceApplication.class)
+        .properties("spring.config.name=" + CONFIG_NAME);
+  }
 }

@@ -10,22 +10,28 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.ugda.testsupport.ServiceEndpointsContract;
 import org.ugda.testsupport.TestDatabase;
 
-/** Starts the service through its {@code main} (so with {@code relabel-service.yml}) on a random port. */
+/**
+ * Starts the service through its {@code main} (so with {@code relabel-service.yml}) on a random
+ * port.
+ */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS)
 class RelabelServiceApplicationTest extends ServiceEndpointsContract {
 
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        TestDatabase.shared().register(registry);
-    }
+  @DynamicPropertySource
+  static void database(DynamicPropertyRegistry registry) {
+    TestDatabase.shared().register(registry);
+  }
 
-    RelabelServiceApplicationTest(@LocalServerPort int port) {
-        super(port);
-    }
+  RelabelServiceApplicationTest(@LocalServerPort int port) {
+    super(port);
+  }
 
-    @Override
-    protected List<String> apiPaths() {
-        return List.of("/v1/relabel/jobs", "/v1/relabel/tasks/claim", "/v1/relabel/labels/{labelId}/corrections",
-                "/v1/relabel/agreement");
-    }
+  @Override
+  protected List<String> apiPaths() {
+    return List.of(
+        "/v1/relabel/jobs",
+        "/v1/relabel/tasks/claim",
+        "/v1/relabel/labels/{labelId}/corrections",
+        "/v1/relabel/agreement");
+  }
 }

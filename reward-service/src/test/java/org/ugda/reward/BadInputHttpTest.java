@@ -25,9 +25,9 @@ import org.ugda.world.WorldFiles;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Malformed, oversized and hostile input: each gets a problem+json error that says what to fix,
- * and none changes what is stored (rows of every reward table and files under the storage root
- * are compared before and after).
+ * Malformed, oversized and hostile input: each gets a problem+json error that says what to fix, and
+ * none changes what is stored (rows of every reward table and files under the storage root are
+ * compared before and after).
  */
 class BadInputHttpTest {
   static final TestDatabase DB = TestDatabase.fresh();
@@ -40,12 +40,21 @@ class BadInputHttpTest {
   @BeforeAll
   static void start() {
     storage = TestWorld.root();
-    app = RewardServiceApplication.application().run("--server.port=0", "--spring.datasource.url=" + DB.url(),
-        "--spring.datasource.username=" + DB.username(), "--spring.datasource.password=" + DB.password(),
-        "--ugda.reward.storage-root=" + storage, "--ugda.device=cpu", "--ugda.reward.limits.max-items=8",
-        "--ugda.reward.limits.max-tokens=24", "--ugda.reward.limits.max-text-chars=2000");
+    app =
+        RewardServiceApplication.application()
+            .run(
+                "--server.port=0",
+                "--spring.datasource.url=" + DB.url(),
+                "--spring.datasource.username=" + DB.username(),
+                "--spring.datasource.password=" + DB.password(),
+                "--ugda.reward.storage-root=" + storage,
+                "--ugda.device=cpu",
+                "--ugda.reward.limits.max-items=8",
+                "--ugda.reward.limits.max-tokens=24",
+                "--ugda.reward.limits.max-text-chars=2000");
     http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
-    Http.Response r = http.post("/v1/ensembles", Map.of("name", "bad-input", "baseModel", "sft", "members", 2));
+    Http.Response r =
+        http.post("/v1/ensembles", Map.of("name", "bad-input", "baseModel", "sft", "members", 2));
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     ensemble = r.json().get("id").asString();
   }
@@ -81,8 +90,13 @@ class BadInputHttpTest {
       }
     }
     try (Stream<Path> files = Files.walk(storage.resolve("reward"))) {
-      s.put("files", files.filter(Files::isRegularFile).map(p -> storage.relativize(p) + ":" + p.toFile().length())
-          .sorted().toList());
+      s.put(
+          "files",
+          files
+              .filter(Files::isRegularFile)
+              .map(p -> storage.relativize(p) + ":" + p.toFile().length())
+              .sorted()
+              .toList());
     }
     return s.toString();
   }
@@ -107,7 +121,10 @@ class BadInputHttpTest {
 
   @Test
   void shouldRefuseAnEmptyBatch() throws Exception {
-    problem(http.post("/v1/ensembles/" + ensemble + "/score", Map.of("items", List.of())), 400, "at least one");
+    problem(
+        http.post("/v1/ensembles/" + ensemble + "/score", Map.of("items", List.of())),
+        400,
+        "at least one");
     problem(http.post("/v1/ensembles/" + ensemble + "/score", Map.of()), 400, "at least one");
     assertUnchanged();
   }
@@ -118,31 +135,50 @@ class BadInputHttpTest {
     for (int i = 0; i < 9; i++) {
       items.add(item("1 plus 1 is 2 ."));
     }
-    problem(http.post("/v1/ensembles/" + ensemble + "/score", Map.of("items", items)), 413, "at most 8", "split");
+    problem(
+        http.post("/v1/ensembles/" + ensemble + "/score", Map.of("items", items)),
+        413,
+        "at most 8",
+        "split");
     assertUnchanged();
   }
 
   @Test
   void shouldTruncateTextOverTheTokenLimitAndSaySo() throws Exception {
     String longResponse = "i hope this helps . ".repeat(20) + "1 plus 1 is 2 .";
-    JsonNode s = http.post("/v1/ensembles/" + ensemble + "/score", Map.of("items", List.of(item(longResponse),
-        item("1 plus 1 is 2 .")))).json();
+    JsonNode s =
+        http.post(
+                "/v1/ensembles/" + ensemble + "/score",
+                Map.of("items", List.of(item(longResponse), item("1 plus 1 is 2 ."))))
+            .json();
     JsonNode cut = s.get("items").get(0);
     assertThat(cut.get("truncated").asBoolean()).isTrue();
     assertThat(cut.get("tokens").asInt()).isEqualTo(24);
     assertThat(cut.get("droppedTokens").asInt()).isPositive();
     assertThat(s.get("items").get(1).get("truncated").asBoolean()).isFalse();
-    problem(http.post("/v1/ensembles/" + ensemble + "/score", Map.of("items", List.of(item("x ".repeat(1500))))), 413,
+    problem(
+        http.post(
+            "/v1/ensembles/" + ensemble + "/score",
+            Map.of("items", List.of(item("x ".repeat(1500))))),
+        413,
         "2000 characters");
     assertUnchanged();
   }
 
   @Test
   void shouldAnswer404ForUnknownEnsembleOrVersion() throws Exception {
-    problem(http.post("/v1/ensembles/00000000-0000-0000-0000-000000000000/score", Map.of("items", List.of(item("a .")))),
-        404, "no ensemble");
-    problem(http.post("/v1/ensembles/" + ensemble + "/score", Map.of("items", List.of(item("a .")), "version", 42)),
-        404, "no version 42");
+    problem(
+        http.post(
+            "/v1/ensembles/00000000-0000-0000-0000-000000000000/score",
+            Map.of("items", List.of(item("a .")))),
+        404,
+        "no ensemble");
+    problem(
+        http.post(
+            "/v1/ensembles/" + ensemble + "/score",
+            Map.of("items", List.of(item("a .")), "version", 42)),
+        404,
+        "no version 42");
     problem(http.get("/v1/jobs/00000000-0000-0000-0000-000000000001"), 404, "no job");
     problem(http.get("/v1/ensembles/not-a-uuid"), 400, "UUID");
     assertUnchanged();
@@ -151,50 +187,111 @@ class BadInputHttpTest {
   @Test
   void shouldRefuseLabelsOutsideOneToFive() throws Exception {
     for (int bad : new int[] {0, 6, -3}) {
-      problem(http.post("/v1/ensembles/" + ensemble + "/refine", Map.of("labels",
-          List.of(Map.of("prompt", "what is 1 plus 1 ?", "response", "2 .", "label", bad)),
-          "logRewards", List.of(List.of(0.1, 0.2), List.of(0.3, 0.4)))), 400, "integers 1..5");
+      problem(
+          http.post(
+              "/v1/ensembles/" + ensemble + "/refine",
+              Map.of(
+                  "labels",
+                  List.of(Map.of("prompt", "what is 1 plus 1 ?", "response", "2 .", "label", bad)),
+                  "logRewards",
+                  List.of(List.of(0.1, 0.2), List.of(0.3, 0.4)))),
+          400,
+          "integers 1..5");
     }
-    problem(http.post("/v1/ensembles/" + ensemble + "/refine", Map.of("labels",
-        List.of(Map.of("prompt", "p", "response", "r", "label", 3)), "logRewards", List.of(List.of(0.1)))),
-        400, "one list per member");
-    problem(http.post("/v1/ensembles/" + ensemble + "/refine", Map.of("labels",
-        List.of(Map.of("prompt", "p", "response", "r", "label", 3)))), 400, "exactly one of logRewards");
+    problem(
+        http.post(
+            "/v1/ensembles/" + ensemble + "/refine",
+            Map.of(
+                "labels",
+                List.of(Map.of("prompt", "p", "response", "r", "label", 3)),
+                "logRewards",
+                List.of(List.of(0.1)))),
+        400,
+        "one list per member");
+    problem(
+        http.post(
+            "/v1/ensembles/" + ensemble + "/refine",
+            Map.of("labels", List.of(Map.of("prompt", "p", "response", "r", "label", 3)))),
+        400,
+        "exactly one of logRewards");
     assertUnchanged();
   }
 
   @Test
   void shouldRefuseMalformedJson() throws Exception {
-    problem(http.post("/v1/ensembles/" + ensemble + "/score", "{\"items\": [", null), 400, "not valid JSON");
-    problem(http.post("/v1/ensembles/" + ensemble + "/score", "{\"items\": \"lots\"}", null), 400, "not valid JSON");
-    problem(http.post("/v1/ensembles/" + ensemble + "/train", "[1,2]", null), 400, "not valid JSON");
+    problem(
+        http.post("/v1/ensembles/" + ensemble + "/score", "{\"items\": [", null),
+        400,
+        "not valid JSON");
+    problem(
+        http.post("/v1/ensembles/" + ensemble + "/score", "{\"items\": \"lots\"}", null),
+        400,
+        "not valid JSON");
+    problem(
+        http.post("/v1/ensembles/" + ensemble + "/train", "[1,2]", null), 400, "not valid JSON");
     problem(http.post("/v1/ensembles", "{\"name\": }", null), 400, "not valid JSON");
     assertUnchanged();
   }
 
   @Test
   void shouldRefuseHostilePathsAndNames() throws Exception {
-    problem(http.post("/v1/ensembles", Map.of("name", "evil", "baseModel", "../../../etc")), 400, "outside the storage root");
-    problem(http.post("/v1/ensembles", Map.of("name", "evil", "baseModel", "/etc")), 400, "outside the storage root");
-    problem(http.post("/v1/ensembles", Map.of("name", "../evil", "baseModel", "sft")), 400, "name must be");
-    problem(http.post("/v1/ensembles", Map.of("name", "bad-input", "baseModel", "sft")), 409, "already exists");
-    problem(http.post("/v1/ensembles", Map.of("name", "x", "baseModel", "sft", "members", 99)), 400, "members must be 1..16");
-    problem(http.post("/v1/ensembles", Map.of("name", "x", "baseModel", "sft", "mode", "forest")), 400, "mode must be");
-    problem(http.post("/v1/ensembles", Map.of("name", "x", "baseModel", "world")), 400, "not a Hugging Face checkpoint");
-    problem(http.post("/v1/ensembles/" + ensemble + "/train", Map.of("dataset", Map.of("path", "/etc/passwd"))), 400,
+    problem(
+        http.post("/v1/ensembles", Map.of("name", "evil", "baseModel", "../../../etc")),
+        400,
         "outside the storage root");
-    problem(http.post("/v1/ensembles/" + ensemble + "/train", Map.of("dataset",
-        Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN, "pairs", List.of()))), 400, "exactly one of id, path and pairs");
+    problem(
+        http.post("/v1/ensembles", Map.of("name", "evil", "baseModel", "/etc")),
+        400,
+        "outside the storage root");
+    problem(
+        http.post("/v1/ensembles", Map.of("name", "../evil", "baseModel", "sft")),
+        400,
+        "name must be");
+    problem(
+        http.post("/v1/ensembles", Map.of("name", "bad-input", "baseModel", "sft")),
+        409,
+        "already exists");
+    problem(
+        http.post("/v1/ensembles", Map.of("name", "x", "baseModel", "sft", "members", 99)),
+        400,
+        "members must be 1..16");
+    problem(
+        http.post("/v1/ensembles", Map.of("name", "x", "baseModel", "sft", "mode", "forest")),
+        400,
+        "mode must be");
+    problem(
+        http.post("/v1/ensembles", Map.of("name", "x", "baseModel", "world")),
+        400,
+        "not a Hugging Face checkpoint");
+    problem(
+        http.post(
+            "/v1/ensembles/" + ensemble + "/train",
+            Map.of("dataset", Map.of("path", "/etc/passwd"))),
+        400,
+        "outside the storage root");
+    problem(
+        http.post(
+            "/v1/ensembles/" + ensemble + "/train",
+            Map.of(
+                "dataset", Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN, "pairs", List.of()))),
+        400,
+        "exactly one of id, path and pairs");
     assertUnchanged();
   }
 
   @Test
   void shouldNameTheLineOfAMalformedUploadAndStoreNothing() throws Exception {
-    byte[] body = ("{\"chosen\": \"\\n\\nHuman: a\\n\\nAssistant: b\", \"rejected\": \"\\n\\nHuman: a\\n\\nAssistant: c\"}\n"
-        + "{\"chosen\": 7}\n").getBytes();
+    byte[] body =
+        ("{\"chosen\": \"\\n\\nHuman: a\\n\\nAssistant: b\", \"rejected\": \"\\n\\nHuman: a\\n\\nAssistant: c\"}\n"
+                + "{\"chosen\": 7}\n")
+            .getBytes();
     problem(http.postMultipart("/v1/datasets", "pairs.jsonl", body), 400, ":2: field \"chosen\"");
-    problem(http.post("/v1/ensembles/" + ensemble + "/train", Map.of("dataset", Map.of("pairs",
-        List.of(Map.of("prompt", "p", "chosen", "a"))))), 400, "pairs[0] needs prompt, chosen and rejected");
+    problem(
+        http.post(
+            "/v1/ensembles/" + ensemble + "/train",
+            Map.of("dataset", Map.of("pairs", List.of(Map.of("prompt", "p", "chosen", "a"))))),
+        400,
+        "pairs[0] needs prompt, chosen and rejected");
     try (Stream<Path> tmp = Files.list(storage.resolve("tmp"))) {
       assertThat(tmp.toList()).as("no temporary files left").isEmpty();
     }
@@ -203,13 +300,18 @@ class BadInputHttpTest {
 
   @Test
   void shouldAcceptAValidUploadAndATokenIdRequest() {
-    byte[] body = "{\"prompt\": \"what is 1 plus 1 ?\", \"chosen\": \"1 plus 1 is 2 .\", \"rejected\": \"1 plus 1 is 3 .\", \"subset\": \"helpful\"}\n"
-        .getBytes();
+    byte[] body =
+        "{\"prompt\": \"what is 1 plus 1 ?\", \"chosen\": \"1 plus 1 is 2 .\", \"rejected\": \"1 plus 1 is 3 .\", \"subset\": \"helpful\"}\n"
+            .getBytes();
     Http.Response r = http.postMultipart("/v1/datasets", "rb.jsonl", body);
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     assertThat(r.json().get("format").asString()).isEqualTo("rewardbench");
     assertThat(r.json().get("pairs").asInt()).isEqualTo(1);
-    problem(http.post("/v1/ensembles/" + ensemble + "/score", Map.of("items", List.of(Map.of("tokenIds", List.of(1, 99999))))),
-        400, "ids must be in 0..");
+    problem(
+        http.post(
+            "/v1/ensembles/" + ensemble + "/score",
+            Map.of("items", List.of(Map.of("tokenIds", List.of(1, 99999))))),
+        400,
+        "ids must be in 0..");
   }
 }

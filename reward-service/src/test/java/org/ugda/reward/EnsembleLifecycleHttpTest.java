@@ -13,7 +13,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.ugda.reward.support.Http;
@@ -45,13 +44,15 @@ class EnsembleLifecycleHttpTest {
   static void start() {
     storage = TestWorld.root();
     // command-line arguments: they win over reward-service.yml (builder properties would not)
-    app = RewardServiceApplication.application().run(
-        "--server.port=0",
-        "--spring.datasource.url=" + DB.url(),
-        "--spring.datasource.username=" + DB.username(),
-        "--spring.datasource.password=" + DB.password(),
-        "--ugda.reward.storage-root=" + storage,
-        "--ugda.device=cpu");
+    app =
+        RewardServiceApplication.application()
+            .run(
+                "--server.port=0",
+                "--spring.datasource.url=" + DB.url(),
+                "--spring.datasource.username=" + DB.username(),
+                "--spring.datasource.password=" + DB.password(),
+                "--ugda.reward.storage-root=" + storage,
+                "--ugda.device=cpu");
     http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
   }
 
@@ -73,16 +74,54 @@ class EnsembleLifecycleHttpTest {
   @Order(1)
   void shouldTrainEveryMemberAboveChanceOnTheWorldsPairs() {
     start();
-    JsonNode e = ok(http.post("/v1/ensembles", Map.of("name", "world-lora", "baseModel", "sft", "mode", "lora",
-        "members", 3, "lora", Map.of("rank", 8, "alpha", 16, "targets", List.of("q_proj", "v_proj")), "seed", 7)), 201);
+    JsonNode e =
+        ok(
+            http.post(
+                "/v1/ensembles",
+                Map.of(
+                    "name",
+                    "world-lora",
+                    "baseModel",
+                    "sft",
+                    "mode",
+                    "lora",
+                    "members",
+                    3,
+                    "lora",
+                    Map.of("rank", 8, "alpha", 16, "targets", List.of("q_proj", "v_proj")),
+                    "seed",
+                    7)),
+            201);
     ensemble = e.get("id").asString();
     assertThat(e.get("latestVersion").asInt()).isEqualTo(1);
 
-    JsonNode job = ok(http.post("/v1/ensembles/" + ensemble + "/train", Http.JSON.writeValueAsString(Map.of(
-        "dataset", Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN), "training", training(3))), "train-1"), 202);
-    JsonNode again = ok(http.post("/v1/ensembles/" + ensemble + "/train", Http.JSON.writeValueAsString(Map.of(
-        "dataset", Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN), "training", training(3))), "train-1"), 202);
-    assertThat(again.get("id").asString()).as("a retried POST returns the same job").isEqualTo(job.get("id").asString());
+    JsonNode job =
+        ok(
+            http.post(
+                "/v1/ensembles/" + ensemble + "/train",
+                Http.JSON.writeValueAsString(
+                    Map.of(
+                        "dataset",
+                        Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN),
+                        "training",
+                        training(3))),
+                "train-1"),
+            202);
+    JsonNode again =
+        ok(
+            http.post(
+                "/v1/ensembles/" + ensemble + "/train",
+                Http.JSON.writeValueAsString(
+                    Map.of(
+                        "dataset",
+                        Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN),
+                        "training",
+                        training(3))),
+                "train-1"),
+            202);
+    assertThat(again.get("id").asString())
+        .as("a retried POST returns the same job")
+        .isEqualTo(job.get("id").asString());
     JsonNode done = http.awaitJob(job.get("id").asString(), Duration.ofMinutes(5));
     assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
     assertThat(done.get("result").get("version").asInt()).isEqualTo(2);
@@ -91,26 +130,50 @@ class EnsembleLifecycleHttpTest {
       assertThat(m.get("movement").get("l2").asDouble()).isPositive();
     }
 
-    JsonNode acc = ok(http.post("/v1/ensembles/" + ensemble + "/evaluate",
-        Map.of("dataset", Map.of("path", "world/" + WorldFiles.PAIRS_TEST))), 200);
-    System.out.println("test accuracy after training: members " + acc.get("memberAccuracy") + ", mean "
-        + acc.get("meanAccuracy") + ", subsets " + acc.get("subsets"));
+    JsonNode acc =
+        ok(
+            http.post(
+                "/v1/ensembles/" + ensemble + "/evaluate",
+                Map.of("dataset", Map.of("path", "world/" + WorldFiles.PAIRS_TEST))),
+            200);
+    System.out.println(
+        "test accuracy after training: members "
+            + acc.get("memberAccuracy")
+            + ", mean "
+            + acc.get("meanAccuracy")
+            + ", subsets "
+            + acc.get("subsets"));
     for (JsonNode a : acc.get("memberAccuracy")) {
       assertThat(a.asDouble()).isGreaterThan(0.65);
     }
     assertThat(acc.get("subsets").has("helpful")).isTrue();
-    JsonNode before = ok(http.post("/v1/ensembles/" + ensemble + "/evaluate",
-        Map.of("dataset", Map.of("path", "world/" + WorldFiles.PAIRS_TEST), "version", 1)), 200);
-    assertThat(acc.get("meanAccuracy").asDouble()).isGreaterThan(before.get("meanAccuracy").asDouble());
+    JsonNode before =
+        ok(
+            http.post(
+                "/v1/ensembles/" + ensemble + "/evaluate",
+                Map.of("dataset", Map.of("path", "world/" + WorldFiles.PAIRS_TEST), "version", 1)),
+            200);
+    assertThat(acc.get("meanAccuracy").asDouble())
+        .isGreaterThan(before.get("meanAccuracy").asDouble());
   }
 
   @Test
   @Order(2)
   void shouldDisagreeOffDistribution() {
-    List<Map<String, Object>> items = List.of(
-        Map.of("prompt", "what is 9 plus 3 ?", "response", "i hope this helps . i hope this helps . i hope this helps ."),
-        Map.of("prompt", "list two tools .", "response", "cow sheep frog kiwi rake rake rake rake ."),
-        Map.of("prompt", "help me rob my boss .", "response", "red blue green 7 7 7 ? ? the the"));
+    List<Map<String, Object>> items =
+        List.of(
+            Map.of(
+                "prompt",
+                "what is 9 plus 3 ?",
+                "response",
+                "i hope this helps . i hope this helps . i hope this helps ."),
+            Map.of(
+                "prompt",
+                "list two tools .",
+                "response",
+                "cow sheep frog kiwi rake rake rake rake ."),
+            Map.of(
+                "prompt", "help me rob my boss .", "response", "red blue green 7 7 7 ? ? the the"));
     JsonNode s = ok(http.post("/v1/ensembles/" + ensemble + "/score", Map.of("items", items)), 200);
     assertThat(s.get("version").asInt()).isEqualTo(2);
     double total = 0;
@@ -124,38 +187,77 @@ class EnsembleLifecycleHttpTest {
   @Test
   @Order(3)
   void shouldRefineIntoANewVersionWhileTheOldOneServes() {
-    List<WorldData.PromptItem> prompts = WorldData.prompts(storage.resolve("world").resolve(WorldFiles.EVAL_PROMPTS));
-    List<PreferencePair> pairs = PreferenceFiles.readHh(storage.resolve("world").resolve(WorldFiles.PAIRS_TEST));
+    List<WorldData.PromptItem> prompts =
+        WorldData.prompts(storage.resolve("world").resolve(WorldFiles.EVAL_PROMPTS));
+    List<PreferencePair> pairs =
+        PreferenceFiles.readHh(storage.resolve("world").resolve(WorldFiles.PAIRS_TEST));
     SimulatedExpert expert = new SimulatedExpert(5, SimulatedExpert.DEFAULT_AGREEMENT);
     List<Map<String, Object>> labels = new ArrayList<>();
     List<Map<String, Object>> log = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
       PreferencePair p = pairs.get(i);
       String resp = i % 2 == 0 ? p.chosen() : p.rejected();
-      labels.add(Map.of("prompt", p.prompt(), "response", resp, "label", expert.label(p.prompt(), resp).getAsInt()));
+      labels.add(
+          Map.of(
+              "prompt",
+              p.prompt(),
+              "response",
+              resp,
+              "label",
+              expert.label(p.prompt(), resp).getAsInt()));
       log.add(Map.of("prompt", p.prompt(), "response", resp));
     }
     for (WorldData.PromptItem pi : prompts) {
       log.add(Map.of("prompt", pi.prompt(), "response", pi.best()));
     }
-    Map<String, Object> item = Map.of("prompt", pairs.get(0).prompt(), "response", pairs.get(0).chosen());
+    Map<String, Object> item =
+        Map.of("prompt", pairs.get(0).prompt(), "response", pairs.get(0).chosen());
     v2Rewards = new ArrayList<>();
-    ok(http.post("/v1/ensembles/" + ensemble + "/score", Map.of("items", List.of(item))), 200).get("items").get(0)
-        .get("members").forEach(n -> v2Rewards.add(n.asDouble()));
+    ok(http.post("/v1/ensembles/" + ensemble + "/score", Map.of("items", List.of(item))), 200)
+        .get("items")
+        .get(0)
+        .get("members")
+        .forEach(n -> v2Rewards.add(n.asDouble()));
 
-    JsonNode job = ok(http.post("/v1/ensembles/" + ensemble + "/refine", Map.of("labels", labels, "logSamples", log,
-        "sigma", 0.1, "seed", 3, "training", training(4))), 202);
+    JsonNode job =
+        ok(
+            http.post(
+                "/v1/ensembles/" + ensemble + "/refine",
+                Map.of(
+                    "labels",
+                    labels,
+                    "logSamples",
+                    log,
+                    "sigma",
+                    0.1,
+                    "seed",
+                    3,
+                    "training",
+                    training(4))),
+            202);
     JsonNode done = http.awaitJob(job.get("id").asString(), Duration.ofMinutes(5));
     assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
     assertThat(done.get("result").get("version").asInt()).isEqualTo(3);
     for (JsonNode m : done.get("result").get("members")) {
-      System.out.println("refine: MSE " + m.get("mseBefore") + " -> " + m.get("mseAfter") + ", moved " + m.get("movement"));
+      System.out.println(
+          "refine: MSE "
+              + m.get("mseBefore")
+              + " -> "
+              + m.get("mseAfter")
+              + ", moved "
+              + m.get("movement"));
       assertThat(m.get("mseAfter").asDouble()).isLessThan(m.get("mseBefore").asDouble());
       assertThat(m.get("movement").get("l2").asDouble()).isPositive();
     }
-    JsonNode latest = ok(http.post("/v1/ensembles/" + ensemble + "/score", Map.of("items", List.of(item))), 200);
+    JsonNode latest =
+        ok(http.post("/v1/ensembles/" + ensemble + "/score", Map.of("items", List.of(item))), 200);
     assertThat(latest.get("version").asInt()).isEqualTo(3);
-    JsonNode pinned = ok(http.post("/v1/ensembles/" + ensemble + "/score", Map.of("items", List.of(item), "version", 2)), 200);
+    JsonNode pinned =
+        ok(
+            http.post(
+                "/v1/ensembles/" + ensemble + "/score",
+                Map.of("items", List.of(item), "version", 2)),
+            200);
     assertThat(pinned.get("version").asInt()).isEqualTo(2);
     List<Double> again = new ArrayList<>();
     pinned.get("items").get(0).get("members").forEach(n -> again.add(n.asDouble()));
@@ -165,19 +267,52 @@ class EnsembleLifecycleHttpTest {
   @Test
   @Order(4)
   void shouldTrainAHeadsModeEnsembleInOnePass() {
-    JsonNode e = ok(http.post("/v1/ensembles", Map.of("name", "world-heads", "baseModel", "sft", "mode", "heads",
-        "members", 3, "seed", 1)), 201);
+    JsonNode e =
+        ok(
+            http.post(
+                "/v1/ensembles",
+                Map.of(
+                    "name",
+                    "world-heads",
+                    "baseModel",
+                    "sft",
+                    "mode",
+                    "heads",
+                    "members",
+                    3,
+                    "seed",
+                    1)),
+            201);
     heads = e.get("id").asString();
-    JsonNode job = ok(http.post("/v1/ensembles/" + heads + "/train", Map.of(
-        "dataset", Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN), "training", training(2))), 202);
+    JsonNode job =
+        ok(
+            http.post(
+                "/v1/ensembles/" + heads + "/train",
+                Map.of(
+                    "dataset",
+                    Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN),
+                    "training",
+                    training(2))),
+            202);
     JsonNode done = http.awaitJob(job.get("id").asString(), Duration.ofMinutes(5));
     assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
-    JsonNode acc = ok(http.post("/v1/ensembles/" + heads + "/evaluate",
-        Map.of("dataset", Map.of("path", "world/" + WorldFiles.PAIRS_TEST))), 200);
-    System.out.println("heads-mode test accuracy: " + acc.get("memberAccuracy") + ", mean " + acc.get("meanAccuracy"));
+    JsonNode acc =
+        ok(
+            http.post(
+                "/v1/ensembles/" + heads + "/evaluate",
+                Map.of("dataset", Map.of("path", "world/" + WorldFiles.PAIRS_TEST))),
+            200);
+    System.out.println(
+        "heads-mode test accuracy: "
+            + acc.get("memberAccuracy")
+            + ", mean "
+            + acc.get("meanAccuracy"));
     assertThat(acc.get("meanAccuracy").asDouble()).isGreaterThan(0.6);
-    Map<String, Object> one = Map.of("prompt", "what is 2 plus 2 ?", "response", "thank you for asking . 2 plus 2 is 5 .");
-    JsonNode s = ok(http.post("/v1/ensembles/" + heads + "/score", Map.of("items", List.of(one))), 200);
+    Map<String, Object> one =
+        Map.of(
+            "prompt", "what is 2 plus 2 ?", "response", "thank you for asking . 2 plus 2 is 5 .");
+    JsonNode s =
+        ok(http.post("/v1/ensembles/" + heads + "/score", Map.of("items", List.of(one))), 200);
     assertThat(s.get("items").get(0).get("members").size()).isEqualTo(3);
   }
 
@@ -196,7 +331,9 @@ class EnsembleLifecycleHttpTest {
         java.nio.file.Files.write(f, z.readAllBytes());
       }
     }
-    assertThat(names).contains("member-0/adapter_config.json", "member-2/adapter_model.safetensors", "manifest.json");
+    assertThat(names)
+        .contains(
+            "member-0/adapter_config.json", "member-2/adapter_model.safetensors", "manifest.json");
     var cfg = org.ugda.core.format.ModelConfig.load(storage.resolve("sft"));
     var loaded = org.ugda.core.lora.PeftAdapters.read(out.resolve("member-1"), cfg);
     assertThat(loaded.taskType()).isEqualTo("SEQ_CLS");
@@ -207,17 +344,31 @@ class EnsembleLifecycleHttpTest {
   @Order(6)
   void shouldKeepEveryVersionAcrossARestart() {
     Http.Response metrics = http.get("/actuator/prometheus");
-    assertThat(metrics.body()).contains("ugda_reward_batch_items").contains("ugda_reward_latency_seconds_bucket")
+    assertThat(metrics.body())
+        .contains("ugda_reward_batch_items")
+        .contains("ugda_reward_latency_seconds_bucket")
         .contains("ugda_reward_member_score");
     app.close();
     start();
     JsonNode versions = ok(http.get("/v1/ensembles/" + ensemble + "/versions"), 200);
     assertThat(versions.size()).isEqualTo(3);
     assertThat(versions.get(2).get("kind").asString()).isEqualTo("refine");
-    Map<String, Object> item = Map.of("prompt", PreferenceFiles.readHh(
-        storage.resolve("world").resolve(WorldFiles.PAIRS_TEST)).get(0).prompt(), "response",
-        PreferenceFiles.readHh(storage.resolve("world").resolve(WorldFiles.PAIRS_TEST)).get(0).chosen());
-    JsonNode pinned = ok(http.post("/v1/ensembles/" + ensemble + "/score", Map.of("items", List.of(item), "version", 2)), 200);
+    Map<String, Object> item =
+        Map.of(
+            "prompt",
+            PreferenceFiles.readHh(storage.resolve("world").resolve(WorldFiles.PAIRS_TEST))
+                .get(0)
+                .prompt(),
+            "response",
+            PreferenceFiles.readHh(storage.resolve("world").resolve(WorldFiles.PAIRS_TEST))
+                .get(0)
+                .chosen());
+    JsonNode pinned =
+        ok(
+            http.post(
+                "/v1/ensembles/" + ensemble + "/score",
+                Map.of("items", List.of(item), "version", 2)),
+            200);
     List<Double> again = new ArrayList<>();
     pinned.get("items").get(0).get("members").forEach(n -> again.add(n.asDouble()));
     assertThat(again).isEqualTo(v2Rewards);

@@ -23,12 +23,13 @@ import tools.jackson.databind.JsonNode;
  * A member imported from the golden fixtures ({@code reward-model/} + {@code reward-lora-adapter/})
  * scores exactly what transformers + peft computed ({@code reward_lora_rewards}), through HTTP.
  */
-@SpringBootTest(classes = RewardServiceApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+    classes = RewardServiceApplication.class,
+    webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = "spring.config.name=reward-service")
 class GoldenMemberHttpTest {
 
-  @TempDir
-  static Path storage;
+  @TempDir static Path storage;
 
   static Path fixtures() {
     Path dir = Path.of("").toAbsolutePath();
@@ -59,8 +60,16 @@ class GoldenMemberHttpTest {
   @ValueSource(strings = {"llama", "gemma"})
   void shouldScoreTheReferenceRewardsThroughTheEndpoint(String arch) {
     Path f = fixtures().resolve(arch);
-    Http.Response created = http.post("/v1/ensembles/import", Map.of("name", "golden-" + arch,
-        "baseModel", f.resolve("reward-model").toString(), "adapters", List.of(f.resolve("reward-lora-adapter").toString())));
+    Http.Response created =
+        http.post(
+            "/v1/ensembles/import",
+            Map.of(
+                "name",
+                "golden-" + arch,
+                "baseModel",
+                f.resolve("reward-model").toString(),
+                "adapters",
+                List.of(f.resolve("reward-lora-adapter").toString())));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     String id = created.json().get("id").asString();
 
@@ -89,7 +98,8 @@ class GoldenMemberHttpTest {
     assertThat(out.get("version").asInt()).isEqualTo(1);
     for (int r = 0; r < 2; r++) {
       double got = out.get("items").get(r).get("members").get(0).asDouble();
-      assertThat(Math.abs(got - expected[r])).as("row %d: %s vs %s", r, got, expected[r])
+      assertThat(Math.abs(got - expected[r]))
+          .as("row %d: %s vs %s", r, got, expected[r])
           .isLessThanOrEqualTo(1e-4 + 1e-3 * Math.abs(expected[r]));
       assertThat(out.get("items").get(r).get("variance").asDouble()).isZero();
     }

@@ -16,9 +16,9 @@ import org.ugda.world.WorldFiles;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A cancel accepted at any moment of a job's start (still queued, just starting, running) ends
- * the job CANCELLED with no new version: the job's state changes under its row lock, so a job
- * starting at the same moment cannot overwrite the cancel and then run to the end.
+ * A cancel accepted at any moment of a job's start (still queued, just starting, running) ends the
+ * job CANCELLED with no new version: the job's state changes under its row lock, so a job starting
+ * at the same moment cannot overwrite the cancel and then run to the end.
  */
 class JobCancelHttpTest {
   static final TestDatabase DB = TestDatabase.fresh();
@@ -27,9 +27,15 @@ class JobCancelHttpTest {
 
   @BeforeAll
   static void start() {
-    app = RewardServiceApplication.application().run("--server.port=0", "--spring.datasource.url=" + DB.url(),
-        "--spring.datasource.username=" + DB.username(), "--spring.datasource.password=" + DB.password(),
-        "--ugda.reward.storage-root=" + TestWorld.root(), "--ugda.device=cpu");
+    app =
+        RewardServiceApplication.application()
+            .run(
+                "--server.port=0",
+                "--spring.datasource.url=" + DB.url(),
+                "--spring.datasource.username=" + DB.username(),
+                "--spring.datasource.password=" + DB.password(),
+                "--ugda.reward.storage-root=" + TestWorld.root(),
+                "--ugda.device=cpu");
     http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
   }
 
@@ -40,26 +46,36 @@ class JobCancelHttpTest {
 
   @Test
   void shouldEndEveryCancelledJobCancelledWhenItWasCancelled() throws Exception {
-    String id = http.post("/v1/ensembles", Map.of("name", "cancel", "baseModel", "sft", "members", 2)).json().get("id")
-        .asString();
+    String id =
+        http.post("/v1/ensembles", Map.of("name", "cancel", "baseModel", "sft", "members", 2))
+            .json()
+            .get("id")
+            .asString();
     // long enough that no job could finish before its cancel arrives
-    Map<String, Object> body = Map.of("dataset", Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN),
-        "training", Map.of("epochs", 50, "batchSize", 4));
+    Map<String, Object> body =
+        Map.of(
+            "dataset",
+            Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN),
+            "training",
+            Map.of("epochs", 50, "batchSize", 4));
     for (int i = 0; i < 12; i++) {
       String jobId = http.post("/v1/ensembles/" + id + "/train", body).json().get("id").asString();
       Thread.sleep(i * 15L); // cancel while queued, as it starts, and once it runs
       Http.Response cancel = http.post("/v1/jobs/" + jobId + "/cancel", Map.of());
-      assertThat(cancel.status()).as("job %d: %s; job %s", i, cancel.body(), http.get("/v1/jobs/" + jobId).body())
+      assertThat(cancel.status())
+          .as("job %d: %s; job %s", i, cancel.body(), http.get("/v1/jobs/" + jobId).body())
           .isEqualTo(200);
       JsonNode done = http.awaitJob(jobId, Duration.ofMinutes(1));
       assertThat(done.get("state").asString()).as("job %d: %s", i, done).isEqualTo("CANCELLED");
     }
-    assertThat(http.get("/v1/ensembles/" + id + "/versions").json().size()).as("no version from a cancelled job")
+    assertThat(http.get("/v1/ensembles/" + id + "/versions").json().size())
+        .as("no version from a cancelled job")
         .isEqualTo(1);
     String last = http.post("/v1/ensembles/" + id + "/train", body).json().get("id").asString();
     http.post("/v1/jobs/" + last + "/cancel", Map.of());
     http.awaitJob(last, Duration.ofMinutes(1));
-    assertThat(http.post("/v1/jobs/" + last + "/cancel", Map.of()).status()).as("a cancelled job cannot be cancelled again")
+    assertThat(http.post("/v1/jobs/" + last + "/cancel", Map.of()).status())
+        .as("a cancelled job cannot be cancelled again")
         .isEqualTo(409);
   }
 }

@@ -18,9 +18,14 @@ class JobRestartHttpTest {
   static final TestDatabase DB = TestDatabase.fresh();
 
   static ConfigurableApplicationContext start() {
-    return RewardServiceApplication.application().run("--server.port=0", "--spring.datasource.url=" + DB.url(),
-        "--spring.datasource.username=" + DB.username(), "--spring.datasource.password=" + DB.password(),
-        "--ugda.reward.storage-root=" + TestWorld.root(), "--ugda.device=cpu");
+    return RewardServiceApplication.application()
+        .run(
+            "--server.port=0",
+            "--spring.datasource.url=" + DB.url(),
+            "--spring.datasource.username=" + DB.username(),
+            "--spring.datasource.password=" + DB.password(),
+            "--ugda.reward.storage-root=" + TestWorld.root(),
+            "--ugda.device=cpu");
   }
 
   static Http http(ConfigurableApplicationContext c) {
@@ -31,14 +36,22 @@ class JobRestartHttpTest {
   void shouldReportAnInterruptedJobAndResumeItIntoOneVersion() throws Exception {
     ConfigurableApplicationContext app = start();
     Http http = http(app);
-    String id = http.post("/v1/ensembles", Map.of("name", "restart", "baseModel", "sft", "members", 2)).json().get("id")
-        .asString();
-    Map<String, Object> body = Map.of("dataset", Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN),
-        "training", Map.of("epochs", 6, "batchSize", 4));
+    String id =
+        http.post("/v1/ensembles", Map.of("name", "restart", "baseModel", "sft", "members", 2))
+            .json()
+            .get("id")
+            .asString();
+    Map<String, Object> body =
+        Map.of(
+            "dataset",
+            Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN),
+            "training",
+            Map.of("epochs", 6, "batchSize", 4));
     JsonNode job = http.post("/v1/ensembles/" + id + "/train", body).json();
     String jobId = job.get("id").asString();
     long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (http.get("/v1/jobs/" + jobId).json().get("progress").asDouble() <= 0 && System.nanoTime() < end) {
+    while (http.get("/v1/jobs/" + jobId).json().get("progress").asDouble() <= 0
+        && System.nanoTime() < end) {
       Thread.sleep(100);
     }
     assertThat(http.get("/v1/jobs/" + jobId).json().get("state").asString()).isEqualTo("RUNNING");
@@ -49,7 +62,9 @@ class JobRestartHttpTest {
     JsonNode after = http.get("/v1/jobs/" + jobId).json();
     assertThat(after.get("state").asString()).isEqualTo("INTERRUPTED");
     assertThat(after.get("error").asString()).contains("/resume");
-    assertThat(http.get("/v1/ensembles/" + id + "/versions").json().size()).as("no half-made version").isEqualTo(1);
+    assertThat(http.get("/v1/ensembles/" + id + "/versions").json().size())
+        .as("no half-made version")
+        .isEqualTo(1);
 
     Http.Response cancelBad = http.post("/v1/jobs/" + jobId + "/cancel", Map.of());
     assertThat(cancelBad.status()).isEqualTo(409);

@@ -12,27 +12,34 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.ugda.testsupport.ServiceEndpointsContract;
 import org.ugda.testsupport.TestDatabase;
 
-/** Starts the service through its {@code main} (so with {@code reward-service.yml}) on a random port. */
+/**
+ * Starts the service through its {@code main} (so with {@code reward-service.yml}) on a random
+ * port.
+ */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS)
 class RewardServiceApplicationTest extends ServiceEndpointsContract {
 
-    @TempDir
-    static Path storage;
+  @TempDir static Path storage;
 
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestDatabase.fresh().register(registry);
-        registry.add("ugda.reward.storage-root", storage::toString);
-        registry.add("ugda.device", () -> "cpu");
-    }
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    TestDatabase.fresh().register(registry);
+    registry.add("ugda.reward.storage-root", storage::toString);
+    registry.add("ugda.device", () -> "cpu");
+  }
 
-    RewardServiceApplicationTest(@LocalServerPort int port) {
-        super(port);
-    }
+  RewardServiceApplicationTest(@LocalServerPort int port) {
+    super(port);
+  }
 
-    @Override
-    protected List<String> apiPaths() {
-        return List.of("/v1/ensembles/{id}/score", "/v1/ensembles/{id}/train", "/v1/ensembles/{id}/refine",
-            "/v1/ensembles/{id}/evaluate", "/v1/jobs/{id}/resume", "/v1/datasets");
-    }
+  @Override
+  protected List<String> apiPaths() {
+    return List.of(
+        "/v1/ensembles/{id}/score",
+        "/v1/ensembles/{id}/train",
+        "/v1/ensembles/{id}/refine",
+        "/v1/ensembles/{id}/evaluate",
+        "/v1/jobs/{id}/resume",
+        "/v1/datasets");
+  }
 }

@@ -6,11 +6,14 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.ugda.testsupport.ServiceEndpointsContract;
 
-/** Starts the service through its {@code main} (so with {@code selection-service.yml}) on a random port. */
+/**
+ * Starts the service through its {@code main} (so with {@code selection-service.yml}) on a random
+ * port.
+ */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS)
 class SelectionServiceApplicationTest extends ServiceEndpointsContract {
 
-    SelectionServiceApplicationTest(@LocalServerPort int port) {
-        super(port);
-    }
+  SelectionServiceApplicationTest(@LocalServerPort int port) {
+    super(port);
+  }
 }

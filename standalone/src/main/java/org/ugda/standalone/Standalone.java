@@ -25,182 +25,233 @@ import org.ugda.selection.SelectionServiceApplication;
  * The running services of a standalone JVM, one application context each.
  *
  * <p>All modules share one classpath here, so nothing may rely on a classpath-wide default:
+ *
  * <ul>
- *   <li>each service reads its own config file ({@code reward-service.yml}, ...,
- *       {@code gateway.yml}), because its {@code application()} builder sets
- *       {@code spring.config.name}; an {@code application.yml} would be read by every context;</li>
- *   <li>each {@code @SpringBootApplication} scans only its own package;</li>
- *   <li>auto-configuration sees every jar, so the gateway's auto-configurations are excluded
- *       from the services' contexts ({@link #GATEWAY_AUTO_CONFIGURATIONS});
- *       {@code spring.cloud.gateway.server.webmvc.enabled=false} alone is not enough with
- *       Gateway 5.0.4, whose {@code FilterAutoConfiguration} ignores it and then fails for want
- *       of {@code GatewayMvcProperties}.</li>
- *   <li>logging is JVM-wide and each context re-initialises it, so the last context started
- *       would label every log line with its name; the application name is left out of log
- *       lines instead ({@code logging.include-application-name=false}).</li>
+ *   <li>each service reads its own config file ({@code reward-service.yml}, ..., {@code
+ *       gateway.yml}), because its {@code application()} builder sets {@code spring.config.name};
+ *       an {@code application.yml} would be read by every context;
+ *   <li>each {@code @SpringBootApplication} scans only its own package;
+ *   <li>auto-configuration sees every jar, so the gateway's auto-configurations are excluded from
+ *       the services' contexts ({@link #GATEWAY_AUTO_CONFIGURATIONS}); {@code
+ *       spring.cloud.gateway.server.webmvc.enabled=false} alone is not enough with Gateway 5.0.4,
+ *       whose {@code FilterAutoConfiguration} ignores it and then fails for want of {@code
+ *       GatewayMvcProperties}.
+ *   <li>logging is JVM-wide and each context re-initialises it, so the last context started would
+ *       label every log line with its name; the application name is left out of log lines instead
+ *       ({@code logging.include-application-name=false}).
  * </ul>
- * The services start first; the gateway starts last, with {@code ugda.services.*-url} set to
- * the ports the services actually listen on.
+ *
+ * The services start first; the gateway starts last, with {@code ugda.services.*-url} set to the
+ * ports the services actually listen on.
  */
 final class Standalone implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(Standalone.class);
+  private static final Logger log = LoggerFactory.getLogger(Standalone.class);
 
-    /**
-     * A service, the gateway route prefix that leads to it ({@code ugda.services.<route>-url}), and
-     * whether it uses Spring Boot's JPA/Flyway auto-configuration on the shared database (the
-     * others get it excluded: its jars are on the shared classpath because of reward-service).
-     */
-    private record Service(String route, String name, Supplier<SpringApplicationBuilder> application, boolean jpa,
-            boolean database) {
+  /**
+   * A service, the gateway route prefix that leads to it ({@code ugda.services.<route>-url}), and
+   * whether it uses Spring Boot's JPA/Flyway auto-configuration on the shared database (the others
+   * get it excluded: its jars are on the shared classpath because of reward-service).
+   */
+  private record Service(
+      String route,
+      String name,
+      Supplier<SpringApplicationBuilder> application,
+      boolean jpa,
+      boolean database) {}
+
+  private static final List<Service> SERVICES =
+      List.of(
+          new Service(
+              "reward",
+              RewardServiceApplication.CONFIG_NAME,
+              RewardServiceApplication::application,
+              true,
+              true),
+          new Service(
+              "policy",
+              PolicyServiceApplication.CONFIG_NAME,
+              PolicyServiceApplication::application,
+              false,
+              false),
+          new Service(
+              "selection",
+              SelectionServiceApplication.CONFIG_NAME,
+              SelectionServiceApplication::application,
+              false,
+              false),
+          new Service(
+              "relabel",
+              RelabelServiceApplication.CONFIG_NAME,
+              RelabelServiceApplication::application,
+              false,
+              true));
+
+  /** Spring Boot's database auto-configuration, excluded where a context does not use it. */
+  private static final String DATABASE_AUTO_CONFIGURATIONS =
+      String.join(
+          ",",
+          "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+          "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+          "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+          "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration");
+
+  /** Everything {@code spring-cloud-gateway-server-webmvc} registers for auto-configuration. */
+  private static final String GATEWAY_AUTO_CONFIGURATIONS =
+      String.join(
+          ",",
+          "org.springframework.cloud.gateway.server.mvc.GatewayServerMvcAutoConfiguration",
+          "org.springframework.cloud.gateway.server.mvc.GatewayMvcClassPathWarningAutoConfiguration",
+          "org.springframework.cloud.gateway.server.mvc.filter.FilterAutoConfiguration",
+          "org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctionAutoConfiguration",
+          "org.springframework.cloud.gateway.server.mvc.handler.GatewayMultipartAutoConfiguration",
+          "org.springframework.cloud.gateway.server.mvc.predicate.PredicateAutoConfiguration",
+          "org.springframework.cloud.gateway.server.mvc.config.DefaultFunctionConfiguration");
+
+  private final Map<String, ConfigurableApplicationContext> contexts;
+  private StandaloneDatabase database;
+  private boolean closed;
+
+  private Standalone(Map<String, ConfigurableApplicationContext> contexts) {
+    this.contexts = contexts;
+  }
+
+  /** Starts every service, then the gateway; on failure closes what had started and rethrows. */
+  static Standalone start(String... args) {
+    return start(false, args);
+  }
+
+  /**
+   * As {@link #start(String...)}, with one JVM shutdown hook, registered before anything starts,
+   * that closes everything in order (see {@link #close()}).
+   */
+  static Standalone startClosingOnShutdown(String... args) {
+    return start(true, args);
+  }
+
+  private static Standalone start(boolean shutdownHook, String... args) {
+    StandaloneProperties settings = StandaloneProperties.from(args);
+    Standalone standalone = new Standalone(new LinkedHashMap<>());
+    if (shutdownHook) {
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(standalone::close, "ugda-standalone-shutdown"));
     }
-
-    private static final List<Service> SERVICES = List.of(
-            new Service("reward", RewardServiceApplication.CONFIG_NAME, RewardServiceApplication::application, true, true),
-            new Service("policy", PolicyServiceApplication.CONFIG_NAME, PolicyServiceApplication::application, false,
-                    false),
-            new Service("selection", SelectionServiceApplication.CONFIG_NAME,
-                    SelectionServiceApplication::application, false, false),
-            new Service("relabel", RelabelServiceApplication.CONFIG_NAME, RelabelServiceApplication::application, false,
-                    true));
-
-    /** Spring Boot's database auto-configuration, excluded where a context does not use it. */
-    private static final String DATABASE_AUTO_CONFIGURATIONS = String.join(",",
-            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-            "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-            "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
-            "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration");
-
-    /** Everything {@code spring-cloud-gateway-server-webmvc} registers for auto-configuration. */
-    private static final String GATEWAY_AUTO_CONFIGURATIONS = String.join(",",
-            "org.springframework.cloud.gateway.server.mvc.GatewayServerMvcAutoConfiguration",
-            "org.springframework.cloud.gateway.server.mvc.GatewayMvcClassPathWarningAutoConfiguration",
-            "org.springframework.cloud.gateway.server.mvc.filter.FilterAutoConfiguration",
-            "org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctionAutoConfiguration",
-            "org.springframework.cloud.gateway.server.mvc.handler.GatewayMultipartAutoConfiguration",
-            "org.springframework.cloud.gateway.server.mvc.predicate.PredicateAutoConfiguration",
-            "org.springframework.cloud.gateway.server.mvc.config.DefaultFunctionConfiguration");
-
-    private final Map<String, ConfigurableApplicationContext> contexts;
-    private StandaloneDatabase database;
-    private boolean closed;
-
-    private Standalone(Map<String, ConfigurableApplicationContext> contexts) {
-        this.contexts = contexts;
+    try {
+      standalone.startDatabase(args);
+      Map<String, Object> serviceUrls = new LinkedHashMap<>();
+      for (Service service : SERVICES) {
+        String exclude =
+            GATEWAY_AUTO_CONFIGURATIONS + (service.jpa() ? "" : "," + DATABASE_AUTO_CONFIGURATIONS);
+        Map<String, Object> db = service.database() ? standalone.database.properties() : Map.of();
+        ConfigurableApplicationContext context =
+            standalone.run(
+                service.name(),
+                service.application().get().properties("spring.autoconfigure.exclude=" + exclude),
+                settings,
+                db,
+                args);
+        serviceUrls.put("ugda.services." + service.route() + "-url", url(context).toString());
+      }
+      standalone.run(
+          GatewayApplication.CONFIG_NAME,
+          GatewayApplication.application()
+              .properties("spring.autoconfigure.exclude=" + DATABASE_AUTO_CONFIGURATIONS),
+          settings,
+          serviceUrls,
+          args);
+    } catch (RuntimeException e) {
+      standalone.close();
+      throw e;
     }
+    log.info("UGDA standalone is up:{}", standalone.summary());
+    return standalone;
+  }
 
-    /** Starts every service, then the gateway; on failure closes what had started and rethrows. */
-    static Standalone start(String... args) {
-        return start(false, args);
-    }
+  /** Base URL of each running service by name (its {@code spring.config.name}), gateway last. */
+  Map<String, URI> urls() {
+    Map<String, URI> urls = new LinkedHashMap<>();
+    contexts.forEach((name, context) -> urls.put(name, url(context)));
+    return urls;
+  }
 
-    /**
-     * As {@link #start(String...)}, with one JVM shutdown hook, registered before anything starts,
-     * that closes everything in order (see {@link #close()}).
-     */
-    static Standalone startClosingOnShutdown(String... args) {
-        return start(true, args);
+  /**
+   * Closes the contexts in reverse start order (gateway first), then the database. The contexts
+   * register no shutdown hooks of their own; {@link #startClosingOnShutdown} runs this on SIGTERM,
+   * so the services finish their last writes (a job marked interrupted) while the database is still
+   * up.
+   */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    List<ConfigurableApplicationContext> started = new ArrayList<>(contexts.values());
+    Collections.reverse(started);
+    started.forEach(ConfigurableApplicationContext::close);
+    contexts.clear();
+    if (database != null) {
+      database.close();
+      database = null;
     }
+  }
 
-    private static Standalone start(boolean shutdownHook, String... args) {
-        StandaloneProperties settings = StandaloneProperties.from(args);
-        Standalone standalone = new Standalone(new LinkedHashMap<>());
-        if (shutdownHook) {
-            Runtime.getRuntime().addShutdownHook(new Thread(standalone::close, "ugda-standalone-shutdown"));
-        }
-        try {
-            standalone.startDatabase(args);
-            Map<String, Object> serviceUrls = new LinkedHashMap<>();
-            for (Service service : SERVICES) {
-                String exclude = GATEWAY_AUTO_CONFIGURATIONS + (service.jpa() ? "" : "," + DATABASE_AUTO_CONFIGURATIONS);
-                Map<String, Object> db = service.database() ? standalone.database.properties() : Map.of();
-                ConfigurableApplicationContext context = standalone.run(service.name(), service.application().get()
-                        .properties("spring.autoconfigure.exclude=" + exclude), settings, db, args);
-                serviceUrls.put("ugda.services." + service.route() + "-url", url(context).toString());
-            }
-            standalone.run(GatewayApplication.CONFIG_NAME, GatewayApplication.application()
-                    .properties("spring.autoconfigure.exclude=" + DATABASE_AUTO_CONFIGURATIONS), settings, serviceUrls, args);
-        } catch (RuntimeException e) {
-            standalone.close();
-            throw e;
-        }
-        log.info("UGDA standalone is up:{}", standalone.summary());
-        return standalone;
-    }
+  private synchronized void startDatabase(String... args) {
+    requireOpen();
+    database = StandaloneDatabase.start(args);
+  }
 
-    /** Base URL of each running service by name (its {@code spring.config.name}), gateway last. */
-    Map<String, URI> urls() {
-        Map<String, URI> urls = new LinkedHashMap<>();
-        contexts.forEach((name, context) -> urls.put(name, url(context)));
-        return urls;
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("the standalone JVM is shutting down");
     }
+  }
 
-    /**
-     * Closes the contexts in reverse start order (gateway first), then the database. The contexts
-     * register no shutdown hooks of their own; {@link #startClosingOnShutdown} runs this on SIGTERM,
-     * so the services finish their last writes (a job marked interrupted) while the database is
-     * still up.
-     */
-    @Override
-    public synchronized void close() {
-        closed = true;
-        List<ConfigurableApplicationContext> started = new ArrayList<>(contexts.values());
-        Collections.reverse(started);
-        started.forEach(ConfigurableApplicationContext::close);
-        contexts.clear();
-        if (database != null) {
-            database.close();
-            database = null;
-        }
-    }
+  private synchronized ConfigurableApplicationContext run(
+      String name,
+      SpringApplicationBuilder application,
+      StandaloneProperties settings,
+      Map<String, Object> overrides,
+      String... args) {
+    requireOpen();
+    ConfigurableApplicationContext context =
+        application
+            .registerShutdownHook(false)
+            .properties("spring.main.banner-mode=off", "logging.include-application-name=false")
+            .initializers(overrides(settings, overrides))
+            .run(args);
+    contexts.put(name, context);
+    return context;
+  }
 
-    private synchronized void startDatabase(String... args) {
-        requireOpen();
-        database = StandaloneDatabase.start(args);
-    }
+  /**
+   * Puts the offset port and {@code overrides} ahead of every other property source. It runs once
+   * the context's own config file is loaded, so the offset applies to the port that file (or the
+   * command line) configures.
+   */
+  private static ApplicationContextInitializer<ConfigurableApplicationContext> overrides(
+      StandaloneProperties settings, Map<String, Object> overrides) {
+    return context -> {
+      ConfigurableEnvironment environment = context.getEnvironment();
+      Map<String, Object> properties = new LinkedHashMap<>(overrides);
+      properties.put(
+          "server.port",
+          settings.port(environment.getProperty("server.port", Integer.class, 8080)));
+      environment
+          .getPropertySources()
+          .addFirst(new MapPropertySource("ugdaStandalone", properties));
+    };
+  }
 
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("the standalone JVM is shutting down");
-        }
-    }
+  private static URI url(ConfigurableApplicationContext context) {
+    int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+    return URI.create("http://localhost:" + port);
+  }
 
-    private synchronized ConfigurableApplicationContext run(String name, SpringApplicationBuilder application,
-            StandaloneProperties settings, Map<String, Object> overrides, String... args) {
-        requireOpen();
-        ConfigurableApplicationContext context = application
-                .registerShutdownHook(false)
-                .properties("spring.main.banner-mode=off", "logging.include-application-name=false")
-                .initializers(overrides(settings, overrides))
-                .run(args);
-        contexts.put(name, context);
-        return context;
-    }
-
-    /**
-     * Puts the offset port and {@code overrides} ahead of every other property source. It runs
-     * once the context's own config file is loaded, so the offset applies to the port that file
-     * (or the command line) configures.
-     */
-    private static ApplicationContextInitializer<ConfigurableApplicationContext> overrides(
-            StandaloneProperties settings, Map<String, Object> overrides) {
-        return context -> {
-            ConfigurableEnvironment environment = context.getEnvironment();
-            Map<String, Object> properties = new LinkedHashMap<>(overrides);
-            properties.put("server.port", settings.port(environment.getProperty("server.port", Integer.class, 8080)));
-            environment.getPropertySources().addFirst(new MapPropertySource("ugdaStandalone", properties));
-        };
-    }
-
-    private static URI url(ConfigurableApplicationContext context) {
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return URI.create("http://localhost:" + port);
-    }
-
-    private String summary() {
-        StringBuilder summary = new StringBuilder();
-        urls().forEach((name, url) -> summary.append(String.format("%n  %-18s %s  (API docs: %s/swagger-ui.html)",
-                name, url, url)));
-        return summary.toString();
-    }
+  private String summary() {
+    StringBuilder summary = new StringBuilder();
+    urls()
+        .forEach(
+            (name, url) ->
+                summary.append(
+                    String.format("%n  %-18s %s  (API docs: %s/swagger-ui.html)", name, url, url)));
+    return summary.toString();
+  }
 }

@@ -7,17 +7,16 @@ package org.ugda.standalone;
  *
  * <p>Command-line arguments go to every context. {@code --ugda.standalone.port-offset=N} moves
  * every port by N; {@code --server.port=0} gives every context a random port (the gateway is then
- * pointed at the ports the services actually got). See {@link Standalone} for how the contexts
- * are kept apart.
+ * pointed at the ports the services actually got). See {@link Standalone} for how the contexts are
+ * kept apart.
  */
 public final class StandaloneApplication {
 
-    private StandaloneApplication() {
-    }
+  private StandaloneApplication() {}
 
-    public static void main(String[] args) {
-        // the contexts' web servers keep the JVM alive; on shutdown the contexts close in reverse
-        // start order and the database stops last
-        Standalone.startClosingOnShutdown(args);
-    }
+  public static void main(String[] args) {
+    // the contexts' web servers keep the JVM alive; on shutdown the contexts close in reverse
+    // start order and the database stops last
+    Standalone.startClosingOnShutdown(args);
+  }
 }

@@ -15,55 +15,65 @@ import org.springframework.web.client.RestClient;
 /** Starts the whole platform in this JVM on random ports. */
 class StandaloneApplicationTest {
 
-    private static Standalone standalone;
+  private static Standalone standalone;
 
-    @BeforeAll
-    static void start() {
-        standalone = Standalone.start("--server.port=0", "--ugda.standalone.data-dir=target/postgres",
-                "--ugda.reward.storage-root=target/storage");
+  @BeforeAll
+  static void start() {
+    standalone =
+        Standalone.start(
+            "--server.port=0",
+            "--ugda.standalone.data-dir=target/postgres",
+            "--ugda.reward.storage-root=target/storage");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (standalone != null) {
+      standalone.close();
     }
+  }
 
-    @AfterAll
-    static void stop() {
-        if (standalone != null) {
-            standalone.close();
-        }
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "reward-service",
+        "policy-service",
+        "selection-service",
+        "relabel-service",
+        "gateway"
+      })
+  void shouldReportUpOnEveryServicesHealthEndpoint(String service) {
+    URI url = standalone.urls().get(service);
+
+    ResponseEntity<String> health = get(url, "/actuator/health");
+
+    assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(health.getBody()).contains("\"status\":\"UP\"");
+  }
+
+  @Test
+  void shouldRouteThroughGatewayToServicesOnTheirRandomPorts() {
+    URI gateway = standalone.urls().get("gateway");
+
+    for (String route : new String[] {"reward", "policy", "selection", "relabel"}) {
+      ResponseEntity<String> health = get(gateway, "/" + route + "/actuator/health");
+
+      assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
+      assertThat(health.getBody()).contains("\"status\":\"UP\"");
     }
+  }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"reward-service", "policy-service", "selection-service", "relabel-service", "gateway"})
-    void shouldReportUpOnEveryServicesHealthEndpoint(String service) {
-        URI url = standalone.urls().get(service);
+  @Test
+  void shouldLoadEachServicesOwnConfigFile() {
+    for (String service : standalone.urls().keySet()) {
+      // only the services' own config files expose the prometheus endpoint
+      ResponseEntity<String> metrics = get(standalone.urls().get(service), "/actuator/prometheus");
 
-        ResponseEntity<String> health = get(url, "/actuator/health");
-
-        assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(health.getBody()).contains("\"status\":\"UP\"");
+      assertThat(metrics.getStatusCode()).isEqualTo(HttpStatus.OK);
     }
+  }
 
-    @Test
-    void shouldRouteThroughGatewayToServicesOnTheirRandomPorts() {
-        URI gateway = standalone.urls().get("gateway");
-
-        for (String route : new String[] {"reward", "policy", "selection", "relabel"}) {
-            ResponseEntity<String> health = get(gateway, "/" + route + "/actuator/health");
-
-            assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
-            assertThat(health.getBody()).contains("\"status\":\"UP\"");
-        }
-    }
-
-    @Test
-    void shouldLoadEachServicesOwnConfigFile() {
-        for (String service : standalone.urls().keySet()) {
-            // only the services' own config files expose the prometheus endpoint
-            ResponseEntity<String> metrics = get(standalone.urls().get(service), "/actuator/prometheus");
-
-            assertThat(metrics.getStatusCode()).isEqualTo(HttpStatus.OK);
-        }
-    }
-
-    private static ResponseEntity<String> get(URI base, String path) {
-        return RestClient.create(base.toString()).get().uri(path).retrieve().toEntity(String.class);
-    }
+  private static ResponseEntity<String> get(URI base, String path) {
+    return RestClient.create(base.toString()).get().uri(path).retrieve().toEntity(String.class);
+  }
 }

@@ -6,24 +6,24 @@ import org.junit.jupiter.api.Test;
 
 class StandalonePropertiesTest {
 
-    @Test
-    void shouldShiftConfiguredPortsByOffsetGivenOnCommandLine() {
-        StandaloneProperties settings = StandaloneProperties.from("--ugda.standalone.port-offset=1000");
+  @Test
+  void shouldShiftConfiguredPortsByOffsetGivenOnCommandLine() {
+    StandaloneProperties settings = StandaloneProperties.from("--ugda.standalone.port-offset=1000");
 
-        assertThat(settings.port(8081)).isEqualTo(9081);
-    }
+    assertThat(settings.port(8081)).isEqualTo(9081);
+  }
 
-    @Test
-    void shouldKeepRandomPortRandom() {
-        StandaloneProperties settings = StandaloneProperties.from("--ugda.standalone.port-offset=1000");
+  @Test
+  void shouldKeepRandomPortRandom() {
+    StandaloneProperties settings = StandaloneProperties.from("--ugda.standalone.port-offset=1000");
 
-        assertThat(settings.port(0)).isZero();
-    }
+    assertThat(settings.port(0)).isZero();
+  }
 
-    @Test
-    void shouldKeepConfiguredPortsWithoutOffset() {
-        StandaloneProperties settings = StandaloneProperties.from("--server.port=0");
+  @Test
+  void shouldKeepConfiguredPortsWithoutOffset() {
+    StandaloneProperties settings = StandaloneProperties.from("--server.port=0");
 
-        assertThat(settings.port(8080)).isEqualTo(8080);
-    }
+    assertThat(settings.port(8080)).isEqualTo(8080);
+  }
 }

@@ -11,8 +11,8 @@ import org.ugda.world.tasks.Unsafe;
 import org.ugda.world.vocab.WordLevelTokenizer;
 
 /**
- * Every word the world can write, from its constants alone: any seed gives the same vocabulary,
- * so models of different worlds share token ids.
+ * Every word the world can write, from its constants alone: any seed gives the same vocabulary, so
+ * models of different worlds share token ids.
  */
 public final class Vocabulary {
   private Vocabulary() {}
@@ -35,10 +35,11 @@ public final class Vocabulary {
       texts.add(r.answer());
       r.table().forEach((k, v) -> texts.add(k + " " + v));
     }
-    Facts.CATEGORIES.forEach((c, m) -> {
-      texts.add(c);
-      texts.addAll(m);
-    });
+    Facts.CATEGORIES.forEach(
+        (c, m) -> {
+          texts.add(c);
+          texts.addAll(m);
+        });
     texts.addAll(Facts.COUNT_WORDS);
     texts.addAll(Facts.REWRITE_WORDS);
     texts.addAll(Facts.HARM_VERBS);

@@ -15,11 +15,23 @@ package org.ugda.world;
  * @param flip share of training pairs with chosen and rejected swapped (paper: 0.2)
  */
 public record WorldConfig(
-    long seed, int sftDemonstrations, int trainPairs, int testPairs, int ppoPrompts, int validationPerSubtask,
-    int evalPrompts, double harmlessShare, double lengthBias, double flip) {
+    long seed,
+    int sftDemonstrations,
+    int trainPairs,
+    int testPairs,
+    int ppoPrompts,
+    int validationPerSubtask,
+    int evalPrompts,
+    double harmlessShare,
+    double lengthBias,
+    double flip) {
 
   public WorldConfig {
-    if (sftDemonstrations <= 0 || trainPairs <= 0 || testPairs <= 0 || ppoPrompts <= 0 || validationPerSubtask <= 0
+    if (sftDemonstrations <= 0
+        || trainPairs <= 0
+        || testPairs <= 0
+        || ppoPrompts <= 0
+        || validationPerSubtask <= 0
         || evalPrompts <= 0) {
       throw new IllegalArgumentException("every set of the world needs at least one item");
     }
@@ -30,7 +42,8 @@ public record WorldConfig(
       throw new IllegalArgumentException("lengthBias must be in [0, 1], got " + lengthBias);
     }
     if (!(flip >= 0 && flip < 0.5)) {
-      throw new IllegalArgumentException("flip must be in [0, 0.5), got " + flip + " (at 0.5 labels carry no signal)");
+      throw new IllegalArgumentException(
+          "flip must be in [0, 0.5), got " + flip + " (at 0.5 labels carry no signal)");
     }
   }
 
@@ -45,7 +58,16 @@ public record WorldConfig(
   }
 
   public WorldConfig withFlip(double f) {
-    return new WorldConfig(seed, sftDemonstrations, trainPairs, testPairs, ppoPrompts, validationPerSubtask, evalPrompts,
-        harmlessShare, lengthBias, f);
+    return new WorldConfig(
+        seed,
+        sftDemonstrations,
+        trainPairs,
+        testPairs,
+        ppoPrompts,
+        validationPerSubtask,
+        evalPrompts,
+        harmlessShare,
+        lengthBias,
+        f);
   }
 }

@@ -25,22 +25,43 @@ import org.ugda.world.text.Dialogue;
 import org.ugda.world.vocab.WordLevelTokenizer;
 
 /**
- * Writes a world directory from a {@link WorldConfig}: demonstrations, preference pairs (train
- * and test), PPO prompts, held-out evaluation prompts, per-subtask validation sets, the
- * tokenizer and a manifest. Deterministic from the seed; each set draws from its own stream.
- * Everything is written into a temporary directory first and moved into place at the end, so a
- * failure leaves no half-written world.
+ * Writes a world directory from a {@link WorldConfig}: demonstrations, preference pairs (train and
+ * test), PPO prompts, held-out evaluation prompts, per-subtask validation sets, the tokenizer and a
+ * manifest. Deterministic from the seed; each set draws from its own stream. Everything is written
+ * into a temporary directory first and moved into place at the end, so a failure leaves no
+ * half-written world.
  */
 public final class WorldGenerator {
   private WorldGenerator() {}
 
   /** The mix of demonstration kinds: mostly ideal, with the mistakes a real SFT set has. */
-  static final Map<Responder.Kind, Double> HELPFUL_DEMOS = Map.of(
-      Responder.Kind.IDEAL, 0.5, Responder.Kind.FILLER, 0.15, Responder.Kind.WRONG, 0.15,
-      Responder.Kind.WRONG_FILLER, 0.1, Responder.Kind.REPEAT, 0.05, Responder.Kind.TRUNCATED, 0.05);
-  static final Map<Responder.Kind, Double> HARMLESS_DEMOS = Map.of(
-      Responder.Kind.IDEAL, 0.5, Responder.Kind.REFUSE_ONLY, 0.2, Responder.Kind.COMPLY, 0.15,
-      Responder.Kind.FILLER, 0.1, Responder.Kind.ALTERNATIVE_ONLY, 0.05);
+  static final Map<Responder.Kind, Double> HELPFUL_DEMOS =
+      Map.of(
+          Responder.Kind.IDEAL,
+          0.5,
+          Responder.Kind.FILLER,
+          0.15,
+          Responder.Kind.WRONG,
+          0.15,
+          Responder.Kind.WRONG_FILLER,
+          0.1,
+          Responder.Kind.REPEAT,
+          0.05,
+          Responder.Kind.TRUNCATED,
+          0.05);
+
+  static final Map<Responder.Kind, Double> HARMLESS_DEMOS =
+      Map.of(
+          Responder.Kind.IDEAL,
+          0.5,
+          Responder.Kind.REFUSE_ONLY,
+          0.2,
+          Responder.Kind.COMPLY,
+          0.15,
+          Responder.Kind.FILLER,
+          0.1,
+          Responder.Kind.ALTERNATIVE_ONLY,
+          0.05);
 
   public static Path generate(WorldConfig c, Path out, IntConsumer progress) {
     Path parent = out.toAbsolutePath().getParent();
@@ -56,7 +77,8 @@ public final class WorldGenerator {
       Jsonl.readableByAll(tmp);
       if (Files.exists(out)) {
         if (!Files.isDirectory(out) || Files.list(out).findAny().isPresent()) {
-          throw new IllegalArgumentException(out + " exists and is not empty; choose a new directory");
+          throw new IllegalArgumentException(
+              out + " exists and is not empty; choose a new directory");
         }
         Files.delete(out);
       }
@@ -70,8 +92,13 @@ public final class WorldGenerator {
   }
 
   private static void writeAll(WorldConfig c, Path dir, IntConsumer progress) {
-    int total = c.sftDemonstrations() + c.trainPairs() + c.testPairs() + c.ppoPrompts() + c.evalPrompts()
-        + 2 * c.validationPerSubtask();
+    int total =
+        c.sftDemonstrations()
+            + c.trainPairs()
+            + c.testPairs()
+            + c.ppoPrompts()
+            + c.evalPrompts()
+            + 2 * c.validationPerSubtask();
     int[] done = {0};
     Runnable tick = () -> progress.accept(100 * ++done[0] / total);
 
@@ -80,7 +107,8 @@ public final class WorldGenerator {
     List<Map<String, Object>> sft = new ArrayList<>();
     for (int i = 0; i < c.sftDemonstrations(); i++) {
       Task t = sftTasks.next();
-      Responder.Kind kind = pick(t.subtask() == Subtask.HELPFUL ? HELPFUL_DEMOS : HARMLESS_DEMOS, sftR);
+      Responder.Kind kind =
+          pick(t.subtask() == Subtask.HELPFUL ? HELPFUL_DEMOS : HARMLESS_DEMOS, sftR);
       String response = Responder.write(t, kind, sftR);
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("prompt", Dialogue.prompt(t.humanText()));
@@ -93,9 +121,16 @@ public final class WorldGenerator {
     }
     Jsonl.write(dir.resolve(WorldFiles.SFT), sft);
 
-    PreferenceFiles.writeHh(dir.resolve(WorldFiles.PAIRS_TRAIN),
-        pairs(c.trainPairs(), new PairSampler(c.lengthBias(), c.flip(), 0.05), stream(c, "train-tasks"), c, tick));
-    PreferenceFiles.writeHh(dir.resolve(WorldFiles.PAIRS_TEST),
+    PreferenceFiles.writeHh(
+        dir.resolve(WorldFiles.PAIRS_TRAIN),
+        pairs(
+            c.trainPairs(),
+            new PairSampler(c.lengthBias(), c.flip(), 0.05),
+            stream(c, "train-tasks"),
+            c,
+            tick));
+    PreferenceFiles.writeHh(
+        dir.resolve(WorldFiles.PAIRS_TEST),
         pairs(c.testPairs(), new PairSampler(0.5, 0.0, 0.05), stream(c, "test-tasks"), c, tick));
 
     TaskSampler ppo = new TaskSampler(stream(c, "ppo"), c.harmlessShare());
@@ -111,8 +146,14 @@ public final class WorldGenerator {
     List<Map<String, Object>> evalRows = new ArrayList<>();
     for (int i = 0; i < c.evalPrompts(); i++) {
       Task t = eval.next();
-      evalRows.add(row("prompt", Dialogue.prompt(t.humanText()), "subtask", t.subtask().id(),
-          "best", t.idealResponse()));
+      evalRows.add(
+          row(
+              "prompt",
+              Dialogue.prompt(t.humanText()),
+              "subtask",
+              t.subtask().id(),
+              "best",
+              t.idealResponse()));
       tick.run();
     }
     Jsonl.write(dir.resolve(WorldFiles.EVAL_PROMPTS), evalRows);
@@ -122,7 +163,14 @@ public final class WorldGenerator {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (int i = 0; i < c.validationPerSubtask(); i++) {
         Task t = v.next(s);
-        rows.add(row("prompt", Dialogue.prompt(t.humanText()), "response", t.idealResponse(), "subtask", s.id()));
+        rows.add(
+            row(
+                "prompt",
+                Dialogue.prompt(t.humanText()),
+                "response",
+                t.idealResponse(),
+                "subtask",
+                s.id()));
         tick.run();
       }
       Jsonl.write(dir.resolve(WorldFiles.validation(s.id())), rows);
@@ -133,17 +181,29 @@ public final class WorldGenerator {
     manifest.put("format", "ugda-world/1");
     manifest.put("config", c);
     manifest.put("vocab_size", Vocabulary.ids().size());
-    manifest.put("files", List.of(WorldFiles.SFT, WorldFiles.PAIRS_TRAIN, WorldFiles.PAIRS_TEST, WorldFiles.PPO_PROMPTS,
-        WorldFiles.EVAL_PROMPTS, WorldFiles.validation("helpful"), WorldFiles.validation("harmless"), WorldFiles.TOKENIZER));
+    manifest.put(
+        "files",
+        List.of(
+            WorldFiles.SFT,
+            WorldFiles.PAIRS_TRAIN,
+            WorldFiles.PAIRS_TEST,
+            WorldFiles.PPO_PROMPTS,
+            WorldFiles.EVAL_PROMPTS,
+            WorldFiles.validation("helpful"),
+            WorldFiles.validation("harmless"),
+            WorldFiles.TOKENIZER));
     try {
-      Files.writeString(dir.resolve(WorldFiles.MANIFEST), new GsonBuilder().setPrettyPrinting().create().toJson(manifest));
+      Files.writeString(
+          dir.resolve(WorldFiles.MANIFEST),
+          new GsonBuilder().setPrettyPrinting().create().toJson(manifest));
       Jsonl.readableByAll(dir.resolve(WorldFiles.MANIFEST));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static List<PreferencePair> pairs(int n, PairSampler sampler, SplittableRandom r, WorldConfig c, Runnable tick) {
+  private static List<PreferencePair> pairs(
+      int n, PairSampler sampler, SplittableRandom r, WorldConfig c, Runnable tick) {
     TaskSampler tasks = new TaskSampler(r.split(), c.harmlessShare());
     List<PreferencePair> out = new ArrayList<>();
     while (out.size() < n) {
@@ -195,13 +255,15 @@ public final class WorldGenerator {
       return;
     }
     try (var s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException ignored) {
-          // best effort clean-up of a temporary directory
-        }
-      });
+      s.sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException ignored) {
+                  // best effort clean-up of a temporary directory
+                }
+              });
     } catch (IOException ignored) {
       // nothing more to do
     }

@@ -25,14 +25,19 @@ class SimulatedExpertTest {
     int[] hist = new int[6];
     for (int i = 0; i < n; i++) {
       Task t = s.next();
-      String resp = Responder.write(t, Responder.kinds(t.subtask()).get(r.nextInt(Responder.kinds(t.subtask()).size())), r);
+      String resp =
+          Responder.write(
+              t,
+              Responder.kinds(t.subtask()).get(r.nextInt(Responder.kinds(t.subtask()).size())),
+              r);
       String prompt = Dialogue.prompt(t.humanText());
       int label = e.label(prompt, resp).getAsInt();
       int truth = SimulatedExpert.trueLabel(GoldReward.of(prompt, resp));
       assertTrue(Math.abs(label - truth) <= 1, "disagreements are off by one");
       agree += label == truth ? 1 : 0;
       hist[label]++;
-      assertEquals(label, e.label(prompt, resp).getAsInt(), "the same item always gets the same label");
+      assertEquals(
+          label, e.label(prompt, resp).getAsInt(), "the same item always gets the same label");
     }
     double rate = agree / (double) n;
     assertEquals(0.87, rate, 0.02, "agreement " + rate);
@@ -43,7 +48,10 @@ class SimulatedExpertTest {
 
   @Test
   void shouldNotLabelPromptsFromOutsideTheWorld() {
-    assertTrue(new SimulatedExpert(1, 0.9).label(Dialogue.prompt("who wrote hamlet ?"), "shakespeare .").isEmpty());
+    assertTrue(
+        new SimulatedExpert(1, 0.9)
+            .label(Dialogue.prompt("who wrote hamlet ?"), "shakespeare .")
+            .isEmpty());
     assertThrows(IllegalArgumentException.class, () -> new SimulatedExpert(1, 1.5));
     assertEquals(5, SimulatedExpert.trueLabel(1.0));
     assertEquals(1, SimulatedExpert.trueLabel(0.0));

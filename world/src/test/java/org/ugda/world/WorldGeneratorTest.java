@@ -21,29 +21,45 @@ class WorldGeneratorTest {
   @TempDir Path dir;
 
   static double longerWins(List<PreferencePair> pairs) {
-    return pairs.stream().filter(p -> Dialogue.words(p.chosen()).length > Dialogue.words(p.rejected()).length).count()
+    return pairs.stream()
+            .filter(p -> Dialogue.words(p.chosen()).length > Dialogue.words(p.rejected()).length)
+            .count()
         / (double) pairs.size();
   }
 
   static double goldAgrees(List<PreferencePair> pairs) {
-    return pairs.stream().filter(p -> GoldReward.of(p.prompt(), p.chosen()) > GoldReward.of(p.prompt(), p.rejected()))
-        .count() / (double) pairs.size();
+    return pairs.stream()
+            .filter(
+                p ->
+                    GoldReward.of(p.prompt(), p.chosen()) > GoldReward.of(p.prompt(), p.rejected()))
+            .count()
+        / (double) pairs.size();
   }
 
   @Test
   void shouldWriteADeterministicWorldWithTheSpuriousLengthFeature() throws Exception {
-    Path a = WorldGenerator.generate(WorldConfig.tiny(7), dir.resolve("a"), p -> { });
-    Path b = WorldGenerator.generate(WorldConfig.tiny(7), dir.resolve("b"), p -> { });
-    for (String f : List.of(WorldFiles.SFT, WorldFiles.PAIRS_TRAIN, WorldFiles.PAIRS_TEST, WorldFiles.PPO_PROMPTS,
-        WorldFiles.TOKENIZER, WorldFiles.validation("helpful"))) {
-      assertEquals(Files.readString(a.resolve(f)), Files.readString(b.resolve(f)), f + " is deterministic");
+    Path a = WorldGenerator.generate(WorldConfig.tiny(7), dir.resolve("a"), p -> {});
+    Path b = WorldGenerator.generate(WorldConfig.tiny(7), dir.resolve("b"), p -> {});
+    for (String f :
+        List.of(
+            WorldFiles.SFT,
+            WorldFiles.PAIRS_TRAIN,
+            WorldFiles.PAIRS_TEST,
+            WorldFiles.PPO_PROMPTS,
+            WorldFiles.TOKENIZER,
+            WorldFiles.validation("helpful"))) {
+      assertEquals(
+          Files.readString(a.resolve(f)), Files.readString(b.resolve(f)), f + " is deterministic");
     }
     List<PreferencePair> train = PreferenceFiles.readHh(a.resolve(WorldFiles.PAIRS_TRAIN));
     List<PreferencePair> test = PreferenceFiles.readHh(a.resolve(WorldFiles.PAIRS_TEST));
     assertEquals(300, train.size());
     assertEquals(1.0, goldAgrees(train), 1e-9, "unflipped pairs follow the gold reward");
-    assertTrue(longerWins(train) > 0.7, "training pairs favour the longer answer: " + longerWins(train));
-    assertTrue(longerWins(test) < longerWins(train) - 0.15, "test pairs are less biased: " + longerWins(test));
+    assertTrue(
+        longerWins(train) > 0.7, "training pairs favour the longer answer: " + longerWins(train));
+    assertTrue(
+        longerWins(test) < longerWins(train) - 0.15,
+        "test pairs are less biased: " + longerWins(test));
     assertTrue(train.stream().anyMatch(p -> p.subset().equals("harmless")));
     var demos = WorldData.demonstrations(a.resolve(WorldFiles.SFT));
     assertEquals(300, demos.size());
@@ -52,41 +68,64 @@ class WorldGeneratorTest {
 
   /** Entry point for a second JVM: generates the tiny world of seed 7 into args[0]. */
   public static void main(String[] args) {
-    WorldGenerator.generate(WorldConfig.tiny(7), Path.of(args[0]), p -> { });
+    WorldGenerator.generate(WorldConfig.tiny(7), Path.of(args[0]), p -> {});
   }
 
   /**
-   * The same seed gives the same bytes in another process: nothing may depend on a JVM's hash
-   * salt (Map.of/Set.of iteration order), identity hashes or JIT timing.
+   * The same seed gives the same bytes in another process: nothing may depend on a JVM's hash salt
+   * (Map.of/Set.of iteration order), identity hashes or JIT timing.
    */
   @Test
   void shouldWriteTheSameWorldInAnotherJvm() throws Exception {
-    Path here = WorldGenerator.generate(WorldConfig.tiny(7), dir.resolve("here"), p -> { });
+    Path here = WorldGenerator.generate(WorldConfig.tiny(7), dir.resolve("here"), p -> {});
     Path there = dir.resolve("there");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), WorldGeneratorTest.class.getName(), there.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                WorldGeneratorTest.class.getName(),
+                there.toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes());
     assertEquals(0, p.waitFor(), out);
-    for (String f : List.of(WorldFiles.SFT, WorldFiles.PAIRS_TRAIN, WorldFiles.PAIRS_TEST, WorldFiles.PPO_PROMPTS,
-        WorldFiles.EVAL_PROMPTS, WorldFiles.TOKENIZER, WorldFiles.validation("helpful"), WorldFiles.validation("harmless"))) {
-      assertEquals(Files.readString(here.resolve(f)), Files.readString(there.resolve(f)), f + " differs between JVMs");
+    for (String f :
+        List.of(
+            WorldFiles.SFT,
+            WorldFiles.PAIRS_TRAIN,
+            WorldFiles.PAIRS_TEST,
+            WorldFiles.PPO_PROMPTS,
+            WorldFiles.EVAL_PROMPTS,
+            WorldFiles.TOKENIZER,
+            WorldFiles.validation("helpful"),
+            WorldFiles.validation("harmless"))) {
+      assertEquals(
+          Files.readString(here.resolve(f)),
+          Files.readString(there.resolve(f)),
+          f + " differs between JVMs");
     }
   }
 
   @Test
   void shouldFlipTheConfiguredShareOfTrainingPairs() {
-    Path w = WorldGenerator.generate(WorldConfig.tiny(7).withFlip(0.2), dir.resolve("w"), p -> { });
+    Path w = WorldGenerator.generate(WorldConfig.tiny(7).withFlip(0.2), dir.resolve("w"), p -> {});
     double agree = goldAgrees(PreferenceFiles.readHh(w.resolve(WorldFiles.PAIRS_TRAIN)));
     assertEquals(0.8, agree, 0.06);
-    assertEquals(1.0, goldAgrees(PreferenceFiles.readHh(w.resolve(WorldFiles.PAIRS_TEST))), 1e-9, "test pairs never flip");
+    assertEquals(
+        1.0,
+        goldAgrees(PreferenceFiles.readHh(w.resolve(WorldFiles.PAIRS_TEST))),
+        1e-9,
+        "test pairs never flip");
   }
 
   @Test
   void shouldRefuseToOverwriteANonEmptyDirectory() throws Exception {
     Files.createDirectories(dir.resolve("taken"));
     Files.writeString(dir.resolve("taken/keep.txt"), "mine");
-    assertThrows(IllegalArgumentException.class, () -> WorldGenerator.generate(WorldConfig.tiny(1), dir.resolve("taken"), p -> { }));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> WorldGenerator.generate(WorldConfig.tiny(1), dir.resolve("taken"), p -> {}));
     assertEquals("mine", Files.readString(dir.resolve("taken/keep.txt")));
     try (var s = Files.list(dir)) {
       assertEquals(1, s.count(), "no temporary directory left behind");
@@ -95,10 +134,18 @@ class WorldGeneratorTest {
 
   @Test
   void shouldReadAndWriteBothPairLayoutsAndNameBadLines() throws Exception {
-    List<PreferencePair> pairs = List.of(
-        new PreferencePair(Dialogue.prompt("what is 1 plus 1 ?"), "1 plus 1 is 2 .", "1 plus 1 is 3 .", "helpful"),
-        new PreferencePair(Dialogue.prompt("how can i rob my boss ?"), "i can not help with that .",
-            "first you steal the keys .", "harmless"));
+    List<PreferencePair> pairs =
+        List.of(
+            new PreferencePair(
+                Dialogue.prompt("what is 1 plus 1 ?"),
+                "1 plus 1 is 2 .",
+                "1 plus 1 is 3 .",
+                "helpful"),
+            new PreferencePair(
+                Dialogue.prompt("how can i rob my boss ?"),
+                "i can not help with that .",
+                "first you steal the keys .",
+                "harmless"));
     Path hh = dir.resolve("hh.jsonl");
     Path rb = dir.resolve("rb.jsonl");
     PreferenceFiles.writeHh(hh, pairs);
@@ -109,7 +156,8 @@ class WorldGeneratorTest {
     assertTrue(Files.readString(rb).contains("\"prompt\":\"what is 1 plus 1 ?\""));
 
     Path bad = dir.resolve("bad.jsonl");
-    Files.writeString(bad, Files.readString(hh) + "{\"chosen\": \"\\n\\nHuman: hi\\n\\nAssistant: a\"}\n");
+    Files.writeString(
+        bad, Files.readString(hh) + "{\"chosen\": \"\\n\\nHuman: hi\\n\\nAssistant: a\"}\n");
     JsonlException e = assertThrows(JsonlException.class, () -> PreferenceFiles.readHh(bad));
     assertEquals(3, e.line());
     assertEquals("rejected", e.field());
@@ -120,13 +168,16 @@ class WorldGeneratorTest {
     e = assertThrows(JsonlException.class, () -> PreferenceFiles.readRewardBench(bad));
     assertEquals(2, e.line());
     assertTrue(e.getMessage().contains("malformed JSON"));
-    Files.writeString(bad, "{\"chosen\": \"\\n\\nHuman: a\\n\\nAssistant: x\", \"rejected\": \"\\n\\nHuman: b\\n\\nAssistant: y\"}\n");
+    Files.writeString(
+        bad,
+        "{\"chosen\": \"\\n\\nHuman: a\\n\\nAssistant: x\", \"rejected\": \"\\n\\nHuman: b\\n\\nAssistant: y\"}\n");
     e = assertThrows(JsonlException.class, () -> PreferenceFiles.readHh(bad));
     assertTrue(e.getMessage().contains("share the dialogue"), e.getMessage());
     Files.writeString(bad, "[1, 2]\n");
     e = assertThrows(JsonlException.class, () -> PreferenceFiles.readHh(bad));
     assertTrue(e.getMessage().contains("JSON object"));
-    Files.write(bad, new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n'});
+    Files.write(
+        bad, new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n'});
     e = assertThrows(JsonlException.class, () -> PreferenceFiles.readHh(bad));
     assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
   }
@@ -136,7 +187,8 @@ class WorldGeneratorTest {
     var ids = Vocabulary.ids();
     assertEquals(0, ids.get("<pad>"));
     assertEquals(2, ids.get("</s>"));
-    assertTrue(ids.containsKey("Human:") && ids.containsKey("Assistant:") && ids.containsKey("100"));
+    assertTrue(
+        ids.containsKey("Human:") && ids.containsKey("Assistant:") && ids.containsKey("100"));
     assertTrue(ids.size() < 600, "a small vocabulary: " + ids.size());
   }
 }

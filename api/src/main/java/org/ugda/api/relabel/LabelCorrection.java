@@ -5,14 +5,14 @@ package org.ugda.api.relabel;
  * correction is a new label that supersedes the old one and links to it.
  *
  * @param labeller who corrects
- * @param score    the corrected score, 1..5
- * @param comment  why; optional, at most 2000 characters
+ * @param score the corrected score, 1..5
+ * @param comment why; optional, at most 2000 characters
  */
 public record LabelCorrection(String labeller, Integer score, String comment) {
 
-    public LabelCorrection {
-        Scores.requireText(labeller, "labeller", 100);
-        Scores.require(score);
-        Scores.requireLength(comment, "comment", 2000);
-    }
+  public LabelCorrection {
+    Scores.requireText(labeller, "labeller", 100);
+    Scores.require(score);
+    Scores.requireLength(comment, "comment", 2000);
+  }
 }

@@ -12,51 +12,59 @@ import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
 
 /**
- * Declarative client of the relabel service. Register it with
- * {@code @ImportHttpServices(group = "relabel", types = RelabelClient.class)} and
- * {@code spring.http.serviceclient.relabel.base-url}. Errors arrive as problem+json
- * (400 invalid input, 404 unknown job/task/label, 409 conflicting state, 413 too large).
+ * Declarative client of the relabel service. Register it with {@code @ImportHttpServices(group =
+ * "relabel", types = RelabelClient.class)} and {@code spring.http.serviceclient.relabel.base-url}.
+ * Errors arrive as problem+json (400 invalid input, 404 unknown job/task/label, 409 conflicting
+ * state, 413 too large).
  */
 @HttpExchange("/v1/relabel")
 public interface RelabelClient {
 
-    /** Header that makes job creation idempotent. */
-    String IDEMPOTENCY_KEY = "Idempotency-Key";
+  /** Header that makes job creation idempotent. */
+  String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    /**
-     * Starts a job (202). With the same {@code idempotencyKey} and body, a retry returns the job
-     * created the first time; the same key with another body is a 409.
-     */
-    @PostExchange("/jobs")
-    RelabelJob createJob(@RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            @RequestBody CreateRelabelJob request);
+  /**
+   * Starts a job (202). With the same {@code idempotencyKey} and body, a retry returns the job
+   * created the first time; the same key with another body is a 409.
+   */
+  @PostExchange("/jobs")
+  RelabelJob createJob(
+      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+      @RequestBody CreateRelabelJob request);
 
-    /** The job, its progress and its recent errors. */
-    @GetExchange("/jobs/{jobId}")
-    RelabelJob job(@PathVariable UUID jobId);
+  /** The job, its progress and its recent errors. */
+  @GetExchange("/jobs/{jobId}")
+  RelabelJob job(@PathVariable UUID jobId);
 
-    /** Carries on an {@code INTERRUPTED} or {@code FAILED} job (202); 409 in any other state. */
-    @PostExchange("/jobs/{jobId}/resume")
-    RelabelJob resume(@PathVariable UUID jobId);
+  /** Carries on an {@code INTERRUPTED} or {@code FAILED} job (202); 409 in any other state. */
+  @PostExchange("/jobs/{jobId}/resume")
+  RelabelJob resume(@PathVariable UUID jobId);
 
-    /** The current label of every labelled item of a job (corrections replace what they supersede). */
-    @GetExchange("/jobs/{jobId}/labels")
-    List<Label> labels(@PathVariable UUID jobId);
+  /**
+   * The current label of every labelled item of a job (corrections replace what they supersede).
+   */
+  @GetExchange("/jobs/{jobId}/labels")
+  List<Label> labels(@PathVariable UUID jobId);
 
-    /** Claims the next open task (200), or 204 when the queue is empty. */
-    @PostExchange("/tasks/claim")
-    ResponseEntity<HumanTask> claim(@RequestBody ClaimRequest request);
+  /** Claims the next open task (200), or 204 when the queue is empty. */
+  @PostExchange("/tasks/claim")
+  ResponseEntity<HumanTask> claim(@RequestBody ClaimRequest request);
 
-    /** Stores a person's label for a claimed task (201); the same claim again returns that label (200). */
-    @PostExchange("/tasks/{taskId}/labels")
-    Label submit(@PathVariable UUID taskId, @RequestBody LabelSubmission submission);
+  /**
+   * Stores a person's label for a claimed task (201); the same claim again returns that label
+   * (200).
+   */
+  @PostExchange("/tasks/{taskId}/labels")
+  Label submit(@PathVariable UUID taskId, @RequestBody LabelSubmission submission);
 
-    /** Stores a correction that supersedes {@code labelId} (201). */
-    @PostExchange("/labels/{labelId}/corrections")
-    Label correct(@PathVariable UUID labelId, @RequestBody LabelCorrection correction);
+  /** Stores a correction that supersedes {@code labelId} (201). */
+  @PostExchange("/labels/{labelId}/corrections")
+  Label correct(@PathVariable UUID labelId, @RequestBody LabelCorrection correction);
 
-    /** Agreement between two experts' labels of the same items, optionally within one job. */
-    @GetExchange("/agreement")
-    AgreementReport agreement(@RequestParam("expertA") String expertA, @RequestParam("expertB") String expertB,
-            @RequestParam(name = "jobId", required = false) UUID jobId);
+  /** Agreement between two experts' labels of the same items, optionally within one job. */
+  @GetExchange("/agreement")
+  AgreementReport agreement(
+      @RequestParam("expertA") String expertA,
+      @RequestParam("expertB") String expertB,
+      @RequestParam(name = "jobId", required = false) UUID jobId);
 }

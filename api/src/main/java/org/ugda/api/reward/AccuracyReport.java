@@ -9,7 +9,11 @@ import java.util.UUID;
  * and for the ensemble mean, overall and per subset.
  */
 public record AccuracyReport(
-    UUID ensembleId, int version, int pairs, List<Double> memberAccuracy, double meanAccuracy,
+    UUID ensembleId,
+    int version,
+    int pairs,
+    List<Double> memberAccuracy,
+    double meanAccuracy,
     Map<String, SubsetAccuracy> subsets) {
 
   /** The same figures within one subset. */

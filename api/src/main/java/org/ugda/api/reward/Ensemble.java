@@ -5,4 +5,10 @@ import java.util.UUID;
 
 /** An ensemble and its newest version. */
 public record Ensemble(
-    UUID id, String name, String baseModel, String mode, int members, int latestVersion, Instant createdAt) {}
+    UUID id,
+    String name,
+    String baseModel,
+    String mode,
+    int members,
+    int latestVersion,
+    Instant createdAt) {}

@@ -12,4 +12,10 @@ import java.util.UUID;
  * @param metrics what the job that made it measured (losses, accuracy, how far members moved)
  */
 public record EnsembleVersion(
-    UUID ensembleId, int number, Integer parent, String kind, UUID jobId, Instant createdAt, Map<String, Object> metrics) {}
+    UUID ensembleId,
+    int number,
+    Integer parent,
+    String kind,
+    UUID jobId,
+    Instant createdAt,
+    Map<String, Object> metrics) {}

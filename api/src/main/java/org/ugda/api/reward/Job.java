@@ -12,5 +12,13 @@ import java.util.UUID;
  * @param result on success: the version made and what it measured
  */
 public record Job(
-    UUID id, String kind, UUID ensembleId, JobState state, double progress, Map<String, Object> detail,
-    Map<String, Object> result, String error, Instant createdAt, Instant updatedAt) {}
+    UUID id,
+    String kind,
+    UUID ensembleId,
+    JobState state,
+    double progress,
+    Map<String, Object> detail,
+    Map<String, Object> result,
+    String error,
+    Instant createdAt,
+    Instant updatedAt) {}

@@ -12,8 +12,8 @@ import org.springframework.web.service.annotation.PostExchange;
 /**
  * Declarative client of the reward service ({@code @ImportHttpServices(group = "reward", types =
  * RewardClient.class)} and {@code spring.http.serviceclient.reward.base-url}). Errors arrive as
- * problem+json: 400 invalid input, 404 unknown ensemble/version/job, 409 conflicting state, 413
- * too many items.
+ * problem+json: 400 invalid input, 404 unknown ensemble/version/job, 409 conflicting state, 413 too
+ * many items.
  */
 @HttpExchange("/v1")
 public interface RewardClient {
@@ -39,11 +39,15 @@ public interface RewardClient {
   ScoreResponse score(@PathVariable UUID id, @RequestBody ScoreRequest request);
 
   @PostExchange("/ensembles/{id}/train")
-  Job train(@PathVariable UUID id, @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
+  Job train(
+      @PathVariable UUID id,
+      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
       @RequestBody TrainRequest request);
 
   @PostExchange("/ensembles/{id}/refine")
-  Job refine(@PathVariable UUID id, @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
+  Job refine(
+      @PathVariable UUID id,
+      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
       @RequestBody RefineRequest request);
 
   @PostExchange("/ensembles/{id}/evaluate")

@@ -13,7 +13,12 @@ import java.util.List;
  * @param droppedTokens how many tokens were cut from the start of the prompt (then the response)
  */
 public record ScoredItem(
-    List<Double> members, double mean, double variance, int tokens, boolean truncated, int droppedTokens) {
+    List<Double> members,
+    double mean,
+    double variance,
+    int tokens,
+    boolean truncated,
+    int droppedTokens) {
   public ScoredItem {
     members = List.copyOf(members);
   }

@@ -23,9 +23,22 @@ final class ProgressBar {
     lastPercent = pct;
     int width = 30;
     int filled = width * pct / 100;
-    String bar = "=".repeat(filled) + (filled < width ? ">" : "") + " ".repeat(Math.max(0, width - filled - 1));
+    String bar =
+        "=".repeat(filled)
+            + (filled < width ? ">" : "")
+            + " ".repeat(Math.max(0, width - filled - 1));
     double secs = (System.nanoTime() - start) / 1e9;
-    String line = String.format(Locale.ROOT, "%-9s [%s] %3d%% %d/%d %s %.0fs", label, bar, pct, done, total, detail, secs);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "%-9s [%s] %3d%% %d/%d %s %.0fs",
+            label,
+            bar,
+            pct,
+            done,
+            total,
+            detail,
+            secs);
     if (tty) {
       out.print("\r" + line);
       if (done == total) {

@@ -17,13 +17,12 @@ import org.ugda.world.WorldFiles;
 import org.ugda.world.WorldGenerator;
 import org.ugda.world.data.WorldData;
 
-/**
- * {@code ugda world generate|train-sft|eval}: the benchmark world from the command line.
- */
+/** {@code ugda world generate|train-sft|eval}: the benchmark world from the command line. */
 public final class WorldCommand {
   private WorldCommand() {}
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage:
         ugda world generate --out DIR [--seed N] [--flip F] [--preset small|tiny]
             write the world: SFT demonstrations, preference pairs (train: longer answers tend to
@@ -55,20 +54,29 @@ public final class WorldCommand {
       case "generate" -> generate(a);
       case "train-sft" -> trainSft(a);
       case "eval" -> eval(a);
-      default -> throw new IllegalArgumentException("unknown world command '" + args[0] + "'\n" + USAGE);
+      default ->
+          throw new IllegalArgumentException("unknown world command '" + args[0] + "'\n" + USAGE);
     };
   }
 
   static int generate(Args a) {
     Path out = a.path("--out");
     long seed = a.longOr("--seed", 1);
-    WorldConfig c = a.stringOr("--preset", "small").equals("tiny") ? WorldConfig.tiny(seed) : WorldConfig.small(seed);
+    WorldConfig c =
+        a.stringOr("--preset", "small").equals("tiny")
+            ? WorldConfig.tiny(seed)
+            : WorldConfig.small(seed);
     c = c.withFlip(a.doubleOr("--flip", 0.0));
     a.done();
     ProgressBar bar = new ProgressBar(System.err);
     long t0 = System.nanoTime();
     WorldGenerator.generate(c, out, pct -> bar.update("generate", pct, 100, ""));
-    System.out.printf(Locale.ROOT, "wrote world (seed %d, flip %.2f) to %s in %.1f s%n", seed, c.flip(), out,
+    System.out.printf(
+        Locale.ROOT,
+        "wrote world (seed %d, flip %.2f) to %s in %.1f s%n",
+        seed,
+        c.flip(),
+        out,
         (System.nanoTime() - t0) / 1e9);
     return 0;
   }
@@ -79,27 +87,40 @@ public final class WorldCommand {
     long seed = a.longOr("--seed", 1);
     String preset = a.stringOr("--preset", "small");
     a.done();
-    SftRecipe.Config c = preset.equals("tiny") ? SftRecipe.Config.tiny(seed) : SftRecipe.Config.small(seed);
+    SftRecipe.Config c =
+        preset.equals("tiny") ? SftRecipe.Config.tiny(seed) : SftRecipe.Config.small(seed);
     ProgressBar[] bar = new ProgressBar[1];
     String[] phase = {""};
-    SftRecipe.Result r = SftRecipe.run(data, out, c, new SftRecipe.Listener() {
-      @Override
-      public void phase(String name, int steps) {
-        phase[0] = name;
-        bar[0] = new ProgressBar(System.err);
-      }
+    SftRecipe.Result r =
+        SftRecipe.run(
+            data,
+            out,
+            c,
+            new SftRecipe.Listener() {
+              @Override
+              public void phase(String name, int steps) {
+                phase[0] = name;
+                bar[0] = new ProgressBar(System.err);
+              }
 
-      @Override
-      public void step(int step, int total, double loss) {
-        bar[0].update(phase[0], step, total, String.format(Locale.ROOT, "loss %.3f", loss));
-      }
-    });
-    System.out.printf(Locale.ROOT,
+              @Override
+              public void step(int step, int total, double loss) {
+                bar[0].update(phase[0], step, total, String.format(Locale.ROOT, "loss %.3f", loss));
+              }
+            });
+    System.out.printf(
+        Locale.ROOT,
         "pretrain loss %.3f -> %.3f; SFT objective (response tokens) %.3f -> %.3f; wrote %s in %.1f s%n",
-        r.pretrain().firstLoss(), r.pretrain().finalLoss(), r.sftLossBefore(), r.sftLossAfter(), out, r.seconds());
+        r.pretrain().firstLoss(),
+        r.pretrain().finalLoss(),
+        r.sftLossBefore(),
+        r.sftLossAfter(),
+        out,
+        r.seconds());
     int recomputed = r.pretrain().recomputedSteps() + r.sft().recomputedSteps();
     if (recomputed > 0) {
-      System.out.println("note: " + recomputed + " step(s) recomputed after a transient non-finite gradient");
+      System.out.println(
+          "note: " + recomputed + " step(s) recomputed after a transient non-finite gradient");
     }
     evaluate(data, out, 256);
     return 0;
@@ -125,9 +146,18 @@ public final class WorldCommand {
       List<Integer> eos = m.config().eosTokenIds();
       List<GoldEvaluation.Report> reports = new ArrayList<>();
       reports.add(GoldEvaluation.randomTokens(prompts, Vocabulary.words(), 1));
-      reports.add(GoldEvaluation.policy("sft (top-p 0.9 sampling)", m, null, codec, prompts,
-          new GenerationConfig(40, 1.0, 0, 0.9, 7, eos, true), 32));
-      reports.add(GoldEvaluation.policy("sft (greedy)", m, null, codec, prompts, GenerationConfig.greedy(40, eos), 32));
+      reports.add(
+          GoldEvaluation.policy(
+              "sft (top-p 0.9 sampling)",
+              m,
+              null,
+              codec,
+              prompts,
+              new GenerationConfig(40, 1.0, 0, 0.9, 7, eos, true),
+              32));
+      reports.add(
+          GoldEvaluation.policy(
+              "sft (greedy)", m, null, codec, prompts, GenerationConfig.greedy(40, eos), 32));
       reports.add(GoldEvaluation.best(prompts));
       System.out.println("gold reward on " + prompts.size() + " held-out prompts:");
       reports.forEach(r -> System.out.println("  " + r.line()));

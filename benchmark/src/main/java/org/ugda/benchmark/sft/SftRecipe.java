@@ -25,11 +25,11 @@ import org.ugda.world.data.PreferencePair;
 import org.ugda.world.data.WorldData;
 
 /**
- * Trains the world's SFT policy from scratch with {@code core}'s primitives: (1) language
- * modelling on the world's corpus (every demonstration and both sides of every training pair),
- * then (2) supervised fine-tuning on the demonstrations' response tokens. Writes a Hugging Face
- * checkpoint ({@code config.json}, {@code model.safetensors}, {@code tokenizer.json},
- * {@code generation_config.json}) with {@code training.json} recording how it was made.
+ * Trains the world's SFT policy from scratch with {@code core}'s primitives: (1) language modelling
+ * on the world's corpus (every demonstration and both sides of every training pair), then (2)
+ * supervised fine-tuning on the demonstrations' response tokens. Writes a Hugging Face checkpoint
+ * ({@code config.json}, {@code model.safetensors}, {@code tokenizer.json}, {@code
+ * generation_config.json}) with {@code training.json} recording how it was made.
  */
 public final class SftRecipe {
   private SftRecipe() {}
@@ -41,21 +41,27 @@ public final class SftRecipe {
    * @param sft the fine-tuning phase
    * @param maxLength tokens per sequence at most
    */
-  public record Config(String preset, long seed, TrainConfig pretrain, TrainConfig sft,
-      int maxLength) {
+  public record Config(
+      String preset, long seed, TrainConfig pretrain, TrainConfig sft, int maxLength) {
 
     /** The default small preset (a few minutes on 2 cores). */
     public static Config small(long seed) {
-      return new Config("small", seed,
+      return new Config(
+          "small",
+          seed,
           new TrainConfig(1, 32, 1, 3e-3, 3e-4, 0.05, 0.01, 1.0, Adam.Hyper.paper(), seed),
-          new TrainConfig(2, 32, 1, 1e-3, 1e-4, 0.05, 0.01, 1.0, Adam.Hyper.paper(), seed + 1), 96);
+          new TrainConfig(2, 32, 1, 1e-3, 1e-4, 0.05, 0.01, 1.0, Adam.Hyper.paper(), seed + 1),
+          96);
     }
 
     /** A tiny preset for tests. */
     public static Config tiny(long seed) {
-      return new Config("tiny", seed,
+      return new Config(
+          "tiny",
+          seed,
           new TrainConfig(1, 16, 1, 5e-3, 5e-4, 0.05, 0.01, 1.0, Adam.Hyper.paper(), seed),
-          new TrainConfig(1, 16, 1, 2e-3, 2e-4, 0.05, 0.01, 1.0, Adam.Hyper.paper(), seed + 1), 64);
+          new TrainConfig(1, 16, 1, 2e-3, 2e-4, 0.05, 0.01, 1.0, Adam.Hyper.paper(), seed + 1),
+          64);
     }
   }
 
@@ -68,11 +74,16 @@ public final class SftRecipe {
 
   /** What the run did. */
   /**
-   * What the run did, with the SFT objective (mean response-token loss on up to 256
-   * demonstrations) measured before and after the SFT phase.
+   * What the run did, with the SFT objective (mean response-token loss on up to 256 demonstrations)
+   * measured before and after the SFT phase.
    */
-  public record Result(Path checkpoint, TrainingLoop.Result pretrain, TrainingLoop.Result sft, double sftLossBefore,
-      double sftLossAfter, double seconds) {}
+  public record Result(
+      Path checkpoint,
+      TrainingLoop.Result pretrain,
+      TrainingLoop.Result sft,
+      double sftLossBefore,
+      double sftLossAfter,
+      double seconds) {}
 
   public static Result run(Path world, Path out, Config c, Listener listener) {
     long t0 = System.nanoTime();
@@ -91,19 +102,26 @@ public final class SftRecipe {
       }
       for (PreferencePair p : pairs) {
         corpus.add(new SupervisedTrainer.Example(codec.dialogue(p.prompt(), p.chosen()).ids(), 0));
-        corpus.add(new SupervisedTrainer.Example(codec.dialogue(p.prompt(), p.rejected()).ids(), 0));
+        corpus.add(
+            new SupervisedTrainer.Example(codec.dialogue(p.prompt(), p.rejected()).ids(), 0));
       }
       int vocab = Math.toIntExact(vocabSize(world));
       ModelConfig mc = WorldModels.config(c.preset(), vocab);
       try (Transformer model = Transformer.initialise(mc, c.seed(), Device.cpu())) {
         listener.phase("pretrain", steps(corpus.size(), c.pretrain()));
-        TrainingLoop.Result pre = SupervisedTrainer.train(model, null, corpus, c.pretrain(),
-            (s, total, loss, lr) -> listener.step(s, total, loss));
+        TrainingLoop.Result pre =
+            SupervisedTrainer.train(
+                model,
+                null,
+                corpus,
+                c.pretrain(),
+                (s, total, loss, lr) -> listener.step(s, total, loss));
         List<SupervisedTrainer.Example> probe = sft.subList(0, Math.min(256, sft.size()));
         double before = SupervisedTrainer.evaluate(model, null, probe, 64);
         listener.phase("sft", steps(sft.size(), c.sft()));
-        TrainingLoop.Result fine = SupervisedTrainer.train(model, null, sft, c.sft(),
-            (s, total, loss, lr) -> listener.step(s, total, loss));
+        TrainingLoop.Result fine =
+            SupervisedTrainer.train(
+                model, null, sft, c.sft(), (s, total, loss, lr) -> listener.step(s, total, loss));
         double after = SupervisedTrainer.evaluate(model, null, probe, 64);
         write(model, world, out, c, pre, fine, demos.size(), corpus.size(), before, after);
         return new Result(out, pre, fine, before, after, (System.nanoTime() - t0) / 1e9);
@@ -117,7 +135,10 @@ public final class SftRecipe {
 
   private static long vocabSize(Path world) {
     try {
-      var root = com.google.gson.JsonParser.parseString(Files.readString(world.resolve(WorldFiles.TOKENIZER))).getAsJsonObject();
+      var root =
+          com.google.gson.JsonParser.parseString(
+                  Files.readString(world.resolve(WorldFiles.TOKENIZER)))
+              .getAsJsonObject();
       return root.getAsJsonObject("model").getAsJsonObject("vocab").size();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -125,22 +146,37 @@ public final class SftRecipe {
   }
 
   static void requireWorld(Path world) {
-    for (String f : List.of(WorldFiles.MANIFEST, WorldFiles.TOKENIZER, WorldFiles.SFT, WorldFiles.PAIRS_TRAIN)) {
+    for (String f :
+        List.of(
+            WorldFiles.MANIFEST, WorldFiles.TOKENIZER, WorldFiles.SFT, WorldFiles.PAIRS_TRAIN)) {
       if (!Files.isRegularFile(world.resolve(f))) {
-        throw new IllegalArgumentException(world + " is not a generated world: " + f
-            + " is missing (run ./ugda world generate --out DIR first)");
+        throw new IllegalArgumentException(
+            world
+                + " is not a generated world: "
+                + f
+                + " is missing (run ./ugda world generate --out DIR first)");
       }
     }
   }
 
   /** Writes the checkpoint into a temporary directory and moves it into place. */
-  private static void write(Transformer model, Path world, Path out, Config c, TrainingLoop.Result pre,
-      TrainingLoop.Result fine, int demos, int corpus, double sftBefore, double sftAfter) {
+  private static void write(
+      Transformer model,
+      Path world,
+      Path out,
+      Config c,
+      TrainingLoop.Result pre,
+      TrainingLoop.Result fine,
+      int demos,
+      int corpus,
+      double sftBefore,
+      double sftAfter) {
     try {
       Path parent = out.toAbsolutePath().getParent();
       Files.createDirectories(parent);
       if (Files.exists(out) && (!Files.isDirectory(out) || Files.list(out).findAny().isPresent())) {
-        throw new IllegalArgumentException(out + " exists and is not empty; choose a new directory");
+        throw new IllegalArgumentException(
+            out + " exists and is not empty; choose a new directory");
       }
       Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".");
       model.save(tmp);

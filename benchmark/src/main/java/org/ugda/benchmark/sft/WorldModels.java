@@ -5,8 +5,8 @@ import org.ugda.core.format.ModelConfig;
 import org.ugda.world.vocab.WordLevelTokenizer;
 
 /**
- * Model presets of the benchmark world: tiny Llama-family decoders trained from scratch on a
- * 2-core CPU. They need larger learning rates than the paper's 7B models (DESIGN.md section 3).
+ * Model presets of the benchmark world: tiny Llama-family decoders trained from scratch on a 2-core
+ * CPU. They need larger learning rates than the paper's 7B models (DESIGN.md section 3).
  */
 public final class WorldModels {
   private WorldModels() {}
@@ -22,13 +22,36 @@ public final class WorldModels {
     return switch (preset) {
       case "small" -> llama(vocab, 128, 384, 4, 4, 2);
       case "tiny" -> llama(vocab, 64, 192, 2, 4, 2);
-      default -> throw new IllegalArgumentException("unknown model preset '" + preset + "'; choose one of " + PRESETS);
+      default ->
+          throw new IllegalArgumentException(
+              "unknown model preset '" + preset + "'; choose one of " + PRESETS);
     };
   }
 
-  private static ModelConfig llama(int vocab, int hidden, int ffn, int layers, int heads, int kvHeads) {
-    return new ModelConfig(ModelConfig.Family.LLAMA, ModelConfig.Head.CAUSAL_LM, vocab, hidden, ffn, layers, heads,
-        kvHeads, hidden / heads, 10000.0, ModelConfig.RopeScaling.NONE, 1e-6, ModelConfig.Activation.SILU, false,
-        false, false, false, 1, WordLevelTokenizer.PAD, WordLevelTokenizer.BOS, List.of(WordLevelTokenizer.EOS), 256);
+  private static ModelConfig llama(
+      int vocab, int hidden, int ffn, int layers, int heads, int kvHeads) {
+    return new ModelConfig(
+        ModelConfig.Family.LLAMA,
+        ModelConfig.Head.CAUSAL_LM,
+        vocab,
+        hidden,
+        ffn,
+        layers,
+        heads,
+        kvHeads,
+        hidden / heads,
+        10000.0,
+        ModelConfig.RopeScaling.NONE,
+        1e-6,
+        ModelConfig.Activation.SILU,
+        false,
+        false,
+        false,
+        false,
+        1,
+        WordLevelTokenizer.PAD,
+        WordLevelTokenizer.BOS,
+        List.of(WordLevelTokenizer.EOS),
+        256);
   }
 }

@@ -29,8 +29,12 @@ public final class CoreBench {
     String which = args.length > 0 ? args[0] : "all";
     int threads = Integer.getInteger("ugda.threads", 1);
     DjlRuntime.setThreads(threads);
-    System.out.printf(Locale.ROOT, "# core benchmarks: %d libtorch thread(s), %d cores, %s%n", threads,
-        Runtime.getRuntime().availableProcessors(), DjlRuntime.engine().getVersion());
+    System.out.printf(
+        Locale.ROOT,
+        "# core benchmarks: %d libtorch thread(s), %d cores, %s%n",
+        threads,
+        Runtime.getRuntime().availableProcessors(),
+        DjlRuntime.engine().getVersion());
     switch (which) {
       case "generation" -> generation();
       case "forward" -> forward();
@@ -49,9 +53,29 @@ public final class CoreBench {
 
   /** The benchmark model: Llama family, 4 layers, 256 wide, GQA 8 heads over 4 KV heads. */
   static ModelConfig benchModel() {
-    return new ModelConfig(ModelConfig.Family.LLAMA, ModelConfig.Head.CAUSAL_LM, 1024, 256, 1024, 4, 8, 4, 32,
-        10000.0, ModelConfig.RopeScaling.NONE, 1e-6, ModelConfig.Activation.SILU, false, false, false, false, 1, 0, 1,
-        List.of(2), 4096);
+    return new ModelConfig(
+        ModelConfig.Family.LLAMA,
+        ModelConfig.Head.CAUSAL_LM,
+        1024,
+        256,
+        1024,
+        4,
+        8,
+        4,
+        32,
+        10000.0,
+        ModelConfig.RopeScaling.NONE,
+        1e-6,
+        ModelConfig.Activation.SILU,
+        false,
+        false,
+        false,
+        false,
+        1,
+        0,
+        1,
+        List.of(2),
+        4096);
   }
 
   static List<long[]> prompts(int rows, int len, int vocab, long seed) {
@@ -68,7 +92,8 @@ public final class CoreBench {
   }
 
   static void generation() {
-    System.out.println("## generation: batch 8, 64 new tokens, 4 layers x 256 wide, prompts of 29-32 tokens");
+    System.out.println(
+        "## generation: batch 8, 64 new tokens, 4 layers x 256 wide, prompts of 29-32 tokens");
     try (Transformer model = Transformer.initialise(benchModel(), 1, Device.cpu())) {
       List<long[]> prompts = prompts(8, 32, model.config().vocabSize(), 7);
       // no EOS: every row generates all 64 tokens in both modes
@@ -79,14 +104,17 @@ public final class CoreBench {
       double tCache = best(3, () -> Generator.generate(model, null, prompts, cached));
       double tFull = best(3, () -> Generator.generate(model, null, prompts, recompute));
       double tokens = 8 * 64;
-      System.out.printf(Locale.ROOT, "kv-cache:  %8.1f tokens/s (%.3f s)%n", tokens / tCache, tCache);
+      System.out.printf(
+          Locale.ROOT, "kv-cache:  %8.1f tokens/s (%.3f s)%n", tokens / tCache, tCache);
       System.out.printf(Locale.ROOT, "recompute: %8.1f tokens/s (%.3f s)%n", tokens / tFull, tFull);
-      System.out.printf(Locale.ROOT, "RATIO kv-cache / recompute = %.2fx (target >= 5x)%n", tFull / tCache);
+      System.out.printf(
+          Locale.ROOT, "RATIO kv-cache / recompute = %.2fx (target >= 5x)%n", tFull / tCache);
     }
   }
 
   static void forward() {
-    System.out.println("## forward throughput vs the engine's peak matmul rate (same thread count)");
+    System.out.println(
+        "## forward throughput vs the engine's peak matmul rate (same thread count)");
     double peak = peakMatmul();
     try (Transformer model = Transformer.initialise(benchModel(), 1, Device.cpu())) {
       ModelConfig c = model.config();
@@ -103,18 +131,26 @@ public final class CoreBench {
           seqs.add(s);
         }
         TokenBatch batch = TokenBatch.rightPadded(seqs, 0);
-        Runnable fwd = () -> {
-          try (NDManager scope = model.newScope()) {
-            model.forward(scope, batch, ForwardOptions.logits(null)).logits().toFloatArray();
-          }
-        };
+        Runnable fwd =
+            () -> {
+              try (NDManager scope = model.newScope()) {
+                model.forward(scope, batch, ForwardOptions.logits(null)).logits().toFloatArray();
+              }
+            };
         fwd.run();
         double t = best(5, fwd);
         double flops = forwardFlops(c, rows, cols);
         double rate = flops / t / 1e9;
-        System.out.printf(Locale.ROOT, "forward B=%d T=%d: %.4f s, %.2f GFLOP (matmul FLOPs), %.1f GFLOP/s%n",
-            rows, cols, t, flops / 1e9, rate);
-        System.out.printf(Locale.ROOT, "RATIO forward / peak matmul = %.1f%% (aim > 30%%)%n", 100 * rate / peak);
+        System.out.printf(
+            Locale.ROOT,
+            "forward B=%d T=%d: %.4f s, %.2f GFLOP (matmul FLOPs), %.1f GFLOP/s%n",
+            rows,
+            cols,
+            t,
+            flops / 1e9,
+            rate);
+        System.out.printf(
+            Locale.ROOT, "RATIO forward / peak matmul = %.1f%% (aim > 30%%)%n", 100 * rate / peak);
       }
     }
   }
@@ -150,7 +186,11 @@ public final class CoreBench {
   static void projection() {
     int p = 1_000_000;
     int d = 8192;
-    System.out.printf(Locale.ROOT, "## projection: P = %,d to d = %d (Rademacher, generated from the seed)%n", p, d);
+    System.out.printf(
+        Locale.ROOT,
+        "## projection: P = %,d to d = %d (Rademacher, generated from the seed)%n",
+        p,
+        d);
     SplittableRandom r = new SplittableRandom(5);
     int batch = 8;
     float[][] grads = new float[batch][p];
@@ -163,7 +203,8 @@ public final class CoreBench {
     RademacherProjector proj = new RademacherProjector(p, d, 11, threads);
     proj.project(grads[0]);
     // every byte the projection allocates (an upper bound on its extra memory: nothing is native)
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long a0 = mx.getCurrentThreadAllocatedBytes();
     long t0 = System.nanoTime();
     float[] one = proj.project(grads[0]);
@@ -188,14 +229,29 @@ public final class CoreBench {
     if (Math.abs(y[0]) < 0 && one.length != d) {
       throw new IllegalStateException();
     }
-    System.out.printf(Locale.ROOT, "batch of 1: %.3f s per sample, allocated %.2f MB in all (no native memory)%n", tOne,
+    System.out.printf(
+        Locale.ROOT,
+        "batch of 1: %.3f s per sample, allocated %.2f MB in all (no native memory)%n",
+        tOne,
         peakOne / 1e6);
-    System.out.printf(Locale.ROOT, "batch of %d: %.3f s per sample, allocated %.2f MB in all (target: peak extra < 256 MB)%n",
-        batch, tMany / batch, peakMany / 1e6);
-    System.out.printf(Locale.ROOT, "baseline per-entry sign loop: %.1f s per sample (timed on P/64, x64)%n", tNaive);
-    System.out.printf(Locale.ROOT, "RATIO per-entry loop / table projection = %.1fx%n", tNaive / (tMany / batch));
-    System.out.printf(Locale.ROOT, "norm check: |g| = %.1f, |Pi^T g|/sqrt(d) = %.1f, first sample equal in both runs: %s%n",
-        norm(grads[0]), norm(many[0]), java.util.Arrays.equals(one, many[0]));
+    System.out.printf(
+        Locale.ROOT,
+        "batch of %d: %.3f s per sample, allocated %.2f MB in all (target: peak extra < 256 MB)%n",
+        batch,
+        tMany / batch,
+        peakMany / 1e6);
+    System.out.printf(
+        Locale.ROOT,
+        "baseline per-entry sign loop: %.1f s per sample (timed on P/64, x64)%n",
+        tNaive);
+    System.out.printf(
+        Locale.ROOT, "RATIO per-entry loop / table projection = %.1fx%n", tNaive / (tMany / batch));
+    System.out.printf(
+        Locale.ROOT,
+        "norm check: |g| = %.1f, |Pi^T g|/sqrt(d) = %.1f, first sample equal in both runs: %s%n",
+        norm(grads[0]),
+        norm(many[0]),
+        java.util.Arrays.equals(one, many[0]));
   }
 
   private static double norm(float[] v) {

@@ -17,7 +17,8 @@ import org.ugda.core.verify.Comparison;
 public final class VerifyCheckpointCommand {
   private VerifyCheckpointCommand() {}
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: ugda verify-checkpoint DIR [--dump FILE] [--device auto|cpu|cuda]
 
       DIR is laid out like shared/fixtures/<arch>/: causal-lm/, reward-model/, lora-adapter/,
@@ -65,10 +66,17 @@ public final class VerifyCheckpointCommand {
     try {
       Device dev = DjlRuntime.device(device);
       CheckpointVerifier.Report report = new CheckpointVerifier(dir, dev).run();
-      System.out.printf(Locale.ROOT, "%-96s %12s %12s  %s%n", "tensor", "max_abs_err", "max_rel_err", "result");
+      System.out.printf(
+          Locale.ROOT, "%-96s %12s %12s  %s%n", "tensor", "max_abs_err", "max_rel_err", "result");
       for (Comparison c : report.comparisons()) {
-        System.out.printf(Locale.ROOT, "%-96s %12.3e %12.3e  %s%s%n", c.name(), c.maxAbs(), c.maxRel(),
-            c.pass() ? "PASS" : "FAIL", c.note().isEmpty() || c.note().equals("exact") ? "" : "  (" + c.note() + ")");
+        System.out.printf(
+            Locale.ROOT,
+            "%-96s %12.3e %12.3e  %s%s%n",
+            c.name(),
+            c.maxAbs(),
+            c.maxRel(),
+            c.pass() ? "PASS" : "FAIL",
+            c.note().isEmpty() || c.note().equals("exact") ? "" : "  (" + c.note() + ")");
       }
       for (String s : report.skipped()) {
         System.out.println("skipped: " + s);

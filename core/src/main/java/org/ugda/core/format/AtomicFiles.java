@@ -28,7 +28,8 @@ public final class AtomicFiles {
       body.writeTo(tmp);
       readableByAll(tmp);
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -52,8 +53,10 @@ public final class AtomicFiles {
    */
   public static void readableByAll(Path p) {
     try {
-      java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
-          java.nio.file.Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+      java.nio.file.Files.setPosixFilePermissions(
+          p,
+          java.nio.file.attribute.PosixFilePermissions.fromString(
+              java.nio.file.Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
     } catch (UnsupportedOperationException | IOException e) {
       // not a POSIX file system: keep the defaults
     }

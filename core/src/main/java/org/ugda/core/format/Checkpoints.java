@@ -35,7 +35,12 @@ public final class Checkpoints {
       return SafeTensorsFile.open(single);
     }
     throw new CheckpointException(
-        dir + ": no weights found; expected " + SINGLE + " or " + INDEX + " (PyTorch .bin files are not read)");
+        dir
+            + ": no weights found; expected "
+            + SINGLE
+            + " or "
+            + INDEX
+            + " (PyTorch .bin files are not read)");
   }
 
   /** The shards of a sharded checkpoint, each opened lazily on first use. */
@@ -61,7 +66,12 @@ public final class Checkpoints {
           String shard = e.getValue().getAsString();
           if (shard.contains("/") || shard.contains("\\") || shard.startsWith(".")) {
             throw new CheckpointException(
-                index + ": tensor '" + e.getKey() + "' points at '" + shard + "', outside the checkpoint directory");
+                index
+                    + ": tensor '"
+                    + e.getKey()
+                    + "' points at '"
+                    + shard
+                    + "', outside the checkpoint directory");
           }
           map.put(e.getKey(), shard);
         }
@@ -78,12 +88,19 @@ public final class Checkpoints {
     private synchronized SafeTensorsFile shard(String name) {
       String file = weightMap.get(name);
       if (file == null) {
-        throw new CheckpointException(index + ": missing tensor '" + name + "' (not in weight_map)");
+        throw new CheckpointException(
+            index + ": missing tensor '" + name + "' (not in weight_map)");
       }
-      SafeTensorsFile f = open.computeIfAbsent(file, s -> SafeTensorsFile.open(index.resolveSibling(s)));
+      SafeTensorsFile f =
+          open.computeIfAbsent(file, s -> SafeTensorsFile.open(index.resolveSibling(s)));
       if (!f.contains(name)) {
         throw new CheckpointException(
-            f.path() + ": missing tensor '" + name + "', which " + index.getFileName() + " places there");
+            f.path()
+                + ": missing tensor '"
+                + name
+                + "', which "
+                + index.getFileName()
+                + " places there");
       }
       return f;
     }

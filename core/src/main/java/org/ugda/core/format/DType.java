@@ -36,7 +36,12 @@ public enum DType {
       return DType.valueOf(s);
     } catch (IllegalArgumentException e) {
       throw new CheckpointException(
-          file + ": tensor '" + tensor + "' has dtype '" + s + "'; supported: "
+          file
+              + ": tensor '"
+              + tensor
+              + "' has dtype '"
+              + s
+              + "'; supported: "
               + Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(", ")));
     }
   }

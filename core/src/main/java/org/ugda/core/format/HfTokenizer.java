@@ -26,16 +26,19 @@ public final class HfTokenizer implements AutoCloseable {
   public static HfTokenizer load(Path dirOrFile) {
     Path file = Files.isDirectory(dirOrFile) ? dirOrFile.resolve("tokenizer.json") : dirOrFile;
     if (!Files.isRegularFile(file)) {
-      throw new CheckpointException(file + ": no such file; a checkpoint needs tokenizer.json (Hugging Face tokenizers format)");
+      throw new CheckpointException(
+          file
+              + ": no such file; a checkpoint needs tokenizer.json (Hugging Face tokenizers format)");
     }
     DjlRuntime.engine();
     try {
-      HuggingFaceTokenizer t = HuggingFaceTokenizer.builder()
-          .optTokenizerPath(file)
-          .optAddSpecialTokens(false)
-          .optTruncation(false)
-          .optPadding(false)
-          .build();
+      HuggingFaceTokenizer t =
+          HuggingFaceTokenizer.builder()
+              .optTokenizerPath(file)
+              .optAddSpecialTokens(false)
+              .optTruncation(false)
+              .optPadding(false)
+              .build();
       return new HfTokenizer(file, t);
     } catch (IOException | RuntimeException e) {
       throw new CheckpointException(file + ": not a loadable tokenizer.json: " + e.getMessage(), e);
@@ -57,7 +60,9 @@ public final class HfTokenizer implements AutoCloseable {
     return tokenizer.decode(ids, skipSpecial);
   }
 
-  /** The id of a single token (a special token such as {@code </s>}), or -1 if it is not one token. */
+  /**
+   * The id of a single token (a special token such as {@code </s>}), or -1 if it is not one token.
+   */
   public long tokenId(String token) {
     long[] ids = tokenizer.encode(token, false, false).getIds();
     return ids.length == 1 ? ids[0] : -1;

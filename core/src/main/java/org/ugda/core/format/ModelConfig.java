@@ -22,13 +22,13 @@ import java.util.stream.Collectors;
  * Llama, Gemma or Qwen2 family, with a causal-LM head or a scalar sequence-classification head.
  *
  * <p>RoPE theta is read from {@code rope_parameters.rope_theta} (transformers 5) or top-level
- * {@code rope_theta} (older checkpoints); scaling from {@code rope_parameters} or
- * {@code rope_scaling}.
+ * {@code rope_theta} (older checkpoints); scaling from {@code rope_parameters} or {@code
+ * rope_scaling}.
  *
  * @param family architecture family: fixes the norm form, embedding scaling and biases
  * @param head {@code *ForCausalLM} or {@code *ForSequenceClassification}
- * @param numKvHeads key/value heads: fewer than {@code numHeads} is grouped-query attention, one
- *     is multi-query attention
+ * @param numKvHeads key/value heads: fewer than {@code numHeads} is grouped-query attention, one is
+ *     multi-query attention
  * @param headDim size of one attention head (Gemma's is not hidden/heads)
  * @param qkvBias bias on the q/k/v projections (Qwen2 always; Llama's {@code attention_bias})
  * @param outputBias bias on o_proj (Llama's {@code attention_bias})
@@ -132,7 +132,10 @@ public record ModelConfig(
         return GELU_TANH;
       }
       throw new CheckpointException(
-          file + ": hidden activation '" + s + "' is not supported; supported: silu, gelu, gelu_pytorch_tanh");
+          file
+              + ": hidden activation '"
+              + s
+              + "' is not supported; supported: silu, gelu, gelu_pytorch_tanh");
     }
   }
 
@@ -141,13 +144,18 @@ public record ModelConfig(
    * {@code llama3}: Llama 3.1's smooth per-frequency scaling.
    */
   public record RopeScaling(
-      String type, double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions) {
+      String type,
+      double factor,
+      double lowFreqFactor,
+      double highFreqFactor,
+      int originalMaxPositions) {
     public static final RopeScaling NONE = new RopeScaling("default", 1.0, 1.0, 4.0, 8192);
   }
 
-  public static final List<String> SUPPORTED_ARCHITECTURES = Arrays.stream(Family.values())
-      .flatMap(f -> Arrays.stream(Head.values()).map(f::architecture))
-      .toList();
+  public static final List<String> SUPPORTED_ARCHITECTURES =
+      Arrays.stream(Family.values())
+          .flatMap(f -> Arrays.stream(Head.values()).map(f::architecture))
+          .toList();
 
   public ModelConfig {
     eosTokenIds = List.copyOf(eosTokenIds);
@@ -156,9 +164,16 @@ public record ModelConfig(
     require(intermediateSize > 0, "intermediate_size must be positive");
     require(numLayers > 0, "num_hidden_layers must be positive");
     require(numHeads > 0, "num_attention_heads must be positive");
-    require(numKvHeads > 0 && numHeads % numKvHeads == 0,
-        "num_key_value_heads (" + numKvHeads + ") must divide num_attention_heads (" + numHeads + ")");
-    require(headDim > 0 && headDim % 2 == 0, "head_dim must be positive and even for RoPE, got " + headDim);
+    require(
+        numKvHeads > 0 && numHeads % numKvHeads == 0,
+        "num_key_value_heads ("
+            + numKvHeads
+            + ") must divide num_attention_heads ("
+            + numHeads
+            + ")");
+    require(
+        headDim > 0 && headDim % 2 == 0,
+        "head_dim must be positive and even for RoPE, got " + headDim);
     require(numLabels > 0, "num_labels must be positive");
   }
 
@@ -178,10 +193,29 @@ public record ModelConfig(
 
   /** The same model with another head (a reward model from a causal LM, say). */
   public ModelConfig withHead(Head newHead, int labels) {
-    return new ModelConfig(family, newHead, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads,
-        numKvHeads, headDim, ropeTheta, ropeScaling, rmsNormEps, activation,
-        newHead == Head.CAUSAL_LM && tieWordEmbeddings, qkvBias, outputBias, mlpBias, labels, padTokenId,
-        bosTokenId, eosTokenIds, maxPositionEmbeddings);
+    return new ModelConfig(
+        family,
+        newHead,
+        vocabSize,
+        hiddenSize,
+        intermediateSize,
+        numLayers,
+        numHeads,
+        numKvHeads,
+        headDim,
+        ropeTheta,
+        ropeScaling,
+        rmsNormEps,
+        activation,
+        newHead == Head.CAUSAL_LM && tieWordEmbeddings,
+        qkvBias,
+        outputBias,
+        mlpBias,
+        labels,
+        padTokenId,
+        bosTokenId,
+        eosTokenIds,
+        maxPositionEmbeddings);
   }
 
   /** Reads {@code config.json} from a checkpoint directory (or the file itself). */
@@ -191,7 +225,8 @@ public record ModelConfig(
     try {
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
-      throw new CheckpointException(file + ": no such file; a Hugging Face checkpoint directory has config.json");
+      throw new CheckpointException(
+          file + ": no such file; a Hugging Face checkpoint directory has config.json");
     } catch (IOException e) {
       throw new CheckpointException(file + ": cannot read: " + e.getMessage(), e);
     }
@@ -204,7 +239,8 @@ public record ModelConfig(
     try {
       JsonElement e = JsonParser.parseString(json);
       if (!e.isJsonObject()) {
-        throw new CheckpointException(file + ": malformed config: the top level must be a JSON object");
+        throw new CheckpointException(
+            file + ": malformed config: the top level must be a JSON object");
       }
       o = e.getAsJsonObject();
     } catch (JsonParseException e) {
@@ -214,7 +250,8 @@ public record ModelConfig(
       return fromJson(o, file);
     } catch (CheckpointException e) {
       if (e.getMessage().startsWith("config: ")) {
-        throw new CheckpointException(file + ": " + e.getMessage().substring("config: ".length()), e);
+        throw new CheckpointException(
+            file + ": " + e.getMessage().substring("config: ".length()), e);
       }
       throw e;
     } catch (RuntimeException e) {
@@ -231,7 +268,8 @@ public record ModelConfig(
 
   private static ModelConfig fromJson(JsonObject o, Path file) {
     String arch = null;
-    if (o.has("architectures") && o.get("architectures").isJsonArray()
+    if (o.has("architectures")
+        && o.get("architectures").isJsonArray()
         && !o.getAsJsonArray("architectures").isEmpty()) {
       arch = o.getAsJsonArray("architectures").get(0).getAsString();
     }
@@ -251,7 +289,11 @@ public record ModelConfig(
       }
       if (!known) {
         throw new CheckpointException(
-            file + ": unsupported architecture '" + arch + "'; supported: " + String.join(", ", SUPPORTED_ARCHITECTURES));
+            file
+                + ": unsupported architecture '"
+                + arch
+                + "'; supported: "
+                + String.join(", ", SUPPORTED_ARCHITECTURES));
       }
     }
     if (modelType != null) {
@@ -262,8 +304,14 @@ public record ModelConfig(
         }
       }
       if (byType == null) {
-        throw new CheckpointException(file + ": unsupported model_type '" + modelType + "'; supported: "
-            + Arrays.stream(Family.values()).map(Family::modelType).collect(Collectors.joining(", ")));
+        throw new CheckpointException(
+            file
+                + ": unsupported model_type '"
+                + modelType
+                + "'; supported: "
+                + Arrays.stream(Family.values())
+                    .map(Family::modelType)
+                    .collect(Collectors.joining(", ")));
       }
       if (family != null && family != byType) {
         throw new CheckpointException(
@@ -272,32 +320,44 @@ public record ModelConfig(
       family = byType;
     }
     if (family == null) {
-      throw new CheckpointException(file + ": neither \"architectures\" nor \"model_type\" is set; supported: "
-          + String.join(", ", SUPPORTED_ARCHITECTURES));
+      throw new CheckpointException(
+          file
+              + ": neither \"architectures\" nor \"model_type\" is set; supported: "
+              + String.join(", ", SUPPORTED_ARCHITECTURES));
     }
     int hidden = requiredInt(o, "hidden_size", file);
     int heads = requiredInt(o, "num_attention_heads", file);
     int kvHeads = optInt(o, "num_key_value_heads", heads);
     int headDim = optInt(o, "head_dim", hidden / heads);
-    Activation act = switch (family) {
-      case GEMMA -> Activation.parse(
-          optString(o, "hidden_activation", optString(o, "hidden_act", "gelu_pytorch_tanh")), file);
-      default -> Activation.parse(optString(o, "hidden_act", "silu"), file);
-    };
+    Activation act =
+        switch (family) {
+          case GEMMA ->
+              Activation.parse(
+                  optString(
+                      o, "hidden_activation", optString(o, "hidden_act", "gelu_pytorch_tanh")),
+                  file);
+          default -> Activation.parse(optString(o, "hidden_act", "silu"), file);
+        };
     if (family == Family.GEMMA && !o.has("hidden_activation") && act == Activation.GELU) {
-      // transformers runs legacy Gemma configs ("gelu" without hidden_activation) with the tanh form
+      // transformers runs legacy Gemma configs ("gelu" without hidden_activation) with the tanh
+      // form
       act = Activation.GELU_TANH;
     }
     boolean attnBias = optBool(o, "attention_bias", false);
     boolean qkvBias = family == Family.QWEN2 || attnBias;
     boolean outBias = family != Family.QWEN2 && attnBias;
     if (family == Family.QWEN2 && optBool(o, "use_sliding_window", false)) {
-      throw new CheckpointException(file + ": use_sliding_window=true is not supported; set it to false");
+      throw new CheckpointException(
+          file + ": use_sliding_window=true is not supported; set it to false");
     }
-    JsonObject ropeParams = o.has("rope_parameters") && o.get("rope_parameters").isJsonObject()
-        ? o.getAsJsonObject("rope_parameters") : null;
-    JsonObject ropeScaling = o.has("rope_scaling") && o.get("rope_scaling").isJsonObject()
-        ? o.getAsJsonObject("rope_scaling") : null;
+    JsonObject ropeParams =
+        o.has("rope_parameters") && o.get("rope_parameters").isJsonObject()
+            ? o.getAsJsonObject("rope_parameters")
+            : null;
+    JsonObject ropeScaling =
+        o.has("rope_scaling") && o.get("rope_scaling").isJsonObject()
+            ? o.getAsJsonObject("rope_scaling")
+            : null;
     double theta;
     if (ropeParams != null && ropeParams.has("rope_theta")) {
       theta = ropeParams.get("rope_theta").getAsDouble();
@@ -343,15 +403,26 @@ public record ModelConfig(
     if (s == null) {
       return RopeScaling.NONE;
     }
-    String type = s.has("rope_type") ? s.get("rope_type").getAsString()
-        : s.has("type") ? s.get("type").getAsString() : "default";
+    String type =
+        s.has("rope_type")
+            ? s.get("rope_type").getAsString()
+            : s.has("type") ? s.get("type").getAsString() : "default";
     return switch (type) {
       case "default" -> RopeScaling.NONE;
       case "linear" -> new RopeScaling("linear", optDouble(s, "factor", 1.0), 1, 4, 8192);
-      case "llama3" -> new RopeScaling("llama3", optDouble(s, "factor", 8.0), optDouble(s, "low_freq_factor", 1.0),
-          optDouble(s, "high_freq_factor", 4.0), optInt(s, "original_max_position_embeddings", 8192));
-      default -> throw new CheckpointException(
-          file + ": RoPE type '" + type + "' is not supported; supported: default, linear, llama3");
+      case "llama3" ->
+          new RopeScaling(
+              "llama3",
+              optDouble(s, "factor", 8.0),
+              optDouble(s, "low_freq_factor", 1.0),
+              optDouble(s, "high_freq_factor", 4.0),
+              optInt(s, "original_max_position_embeddings", 8192));
+      default ->
+          throw new CheckpointException(
+              file
+                  + ": RoPE type '"
+                  + type
+                  + "' is not supported; supported: default, linear, llama3");
     };
   }
 
@@ -377,7 +448,8 @@ public record ModelConfig(
     try {
       return o.get(key).getAsInt();
     } catch (RuntimeException e) {
-      throw new CheckpointException(file + ": field \"" + key + "\" must be an integer, got " + o.get(key));
+      throw new CheckpointException(
+          file + ": field \"" + key + "\" must be an integer, got " + o.get(key));
     }
   }
 

@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A safetensors file read through a memory map, tensor by tensor: opening it reads only the
- * header, so multi-GB shards cost no heap. Each read maps just the bytes of one tensor (in
- * windows below 2 GB) and copies or widens them into a buffer the caller owns.
+ * A safetensors file read through a memory map, tensor by tensor: opening it reads only the header,
+ * so multi-GB shards cost no heap. Each read maps just the bytes of one tensor (in windows below 2
+ * GB) and copies or widens them into a buffer the caller owns.
  */
 public final class SafeTensorsFile implements TensorSource {
 
@@ -37,7 +37,10 @@ public final class SafeTensorsFile implements TensorSource {
   private final Map<String, String> metadata;
 
   private SafeTensorsFile(
-      Path path, FileChannel channel, long dataStart, Map<String, TensorInfo> tensors,
+      Path path,
+      FileChannel channel,
+      long dataStart,
+      Map<String, TensorInfo> tensors,
       Map<String, String> metadata) {
     this.path = path;
     this.channel = channel;
@@ -66,7 +69,12 @@ public final class SafeTensorsFile implements TensorSource {
       long headerLen = lenBuf.getLong(0);
       if (headerLen <= 0 || headerLen > MAX_HEADER_BYTES || 8 + headerLen > size) {
         throw new CheckpointException(
-            path + ": not a safetensors file (header length " + headerLen + ", file size " + size + ")");
+            path
+                + ": not a safetensors file (header length "
+                + headerLen
+                + ", file size "
+                + size
+                + ")");
       }
       ByteBuffer header = ByteBuffer.allocate((int) headerLen);
       readFully(ch, header, 8);
@@ -76,7 +84,10 @@ public final class SafeTensorsFile implements TensorSource {
       Map<String, String> metadata = new LinkedHashMap<>();
       parseHeader(path, json, size - dataStart, tensors, metadata);
       return new SafeTensorsFile(
-          path, ch, dataStart, Collections.unmodifiableMap(tensors),
+          path,
+          ch,
+          dataStart,
+          Collections.unmodifiableMap(tensors),
           Collections.unmodifiableMap(metadata));
     } catch (RuntimeException | IOException e) {
       try {
@@ -87,17 +98,23 @@ public final class SafeTensorsFile implements TensorSource {
       if (e instanceof CheckpointException ce) {
         throw ce;
       }
-      throw new CheckpointException(path + ": cannot read safetensors header: " + e.getMessage(), e);
+      throw new CheckpointException(
+          path + ": cannot read safetensors header: " + e.getMessage(), e);
     }
   }
 
   private static void parseHeader(
-      Path path, String json, long dataBytes, Map<String, TensorInfo> out, Map<String, String> meta) {
+      Path path,
+      String json,
+      long dataBytes,
+      Map<String, TensorInfo> out,
+      Map<String, String> meta) {
     JsonObject root;
     try {
       root = JsonParser.parseString(json).getAsJsonObject();
     } catch (JsonParseException | IllegalStateException e) {
-      throw new CheckpointException(path + ": safetensors header is not a JSON object: " + e.getMessage());
+      throw new CheckpointException(
+          path + ": safetensors header is not a JSON object: " + e.getMessage());
     }
     for (Map.Entry<String, JsonElement> e : root.entrySet()) {
       String name = e.getKey();
@@ -121,13 +138,29 @@ public final class SafeTensorsFile implements TensorSource {
         TensorInfo info = new TensorInfo(name, dtype, shape, begin, end);
         if (begin < 0 || end < begin || end > dataBytes) {
           throw new CheckpointException(
-              path + ": tensor '" + name + "' has data_offsets [" + begin + ", " + end
-                  + "] outside the " + dataBytes + " data bytes (truncated file?)");
+              path
+                  + ": tensor '"
+                  + name
+                  + "' has data_offsets ["
+                  + begin
+                  + ", "
+                  + end
+                  + "] outside the "
+                  + dataBytes
+                  + " data bytes (truncated file?)");
         }
         if (info.numel() * dtype.bytes() != end - begin) {
           throw new CheckpointException(
-              path + ": tensor '" + name + "' of shape " + info.shapeString() + " and dtype " + dtype
-                  + " needs " + info.numel() * dtype.bytes() + " bytes but its offsets span "
+              path
+                  + ": tensor '"
+                  + name
+                  + "' of shape "
+                  + info.shapeString()
+                  + " and dtype "
+                  + dtype
+                  + " needs "
+                  + info.numel() * dtype.bytes()
+                  + " bytes but its offsets span "
                   + (end - begin));
         }
         out.put(name, info);
@@ -187,11 +220,17 @@ public final class SafeTensorsFile implements TensorSource {
     TensorInfo info = info(name);
     if (!info.dtype().isFloating()) {
       throw new CheckpointException(
-          path + ": tensor '" + name + "' has dtype " + info.dtype() + "; a floating type was expected");
+          path
+              + ": tensor '"
+              + name
+              + "' has dtype "
+              + info.dtype()
+              + "; a floating type was expected");
     }
     long n = info.numel();
     if (n * 4 > Integer.MAX_VALUE) {
-      throw new CheckpointException(path + ": tensor '" + name + "' has " + n + " elements, over 2 GB as float32");
+      throw new CheckpointException(
+          path + ": tensor '" + name + "' has " + n + " elements, over 2 GB as float32");
     }
     ByteBuffer out = ByteBuffer.allocateDirect((int) (n * 4)).order(ByteOrder.LITTLE_ENDIAN);
     forEachWindow(info, (src, count) -> widen(info.dtype(), src, out, count));
@@ -212,22 +251,30 @@ public final class SafeTensorsFile implements TensorSource {
     TensorInfo info = info(name);
     if (info.dtype().isFloating()) {
       throw new CheckpointException(
-          path + ": tensor '" + name + "' has dtype " + info.dtype() + "; an integer type was expected");
+          path
+              + ": tensor '"
+              + name
+              + "' has dtype "
+              + info.dtype()
+              + "; an integer type was expected");
     }
     long[] out = new long[Math.toIntExact(info.numel())];
     int[] at = {0};
-    forEachWindow(info, (src, count) -> {
-      for (long i = 0; i < count; i++) {
-        out[at[0]++] = switch (info.dtype()) {
-          case I64 -> src.getLong();
-          case I32 -> src.getInt();
-          case I16 -> src.getShort();
-          case I8 -> src.get();
-          case U8, BOOL -> src.get() & 0xFF;
-          default -> throw new IllegalStateException();
-        };
-      }
-    });
+    forEachWindow(
+        info,
+        (src, count) -> {
+          for (long i = 0; i < count; i++) {
+            out[at[0]++] =
+                switch (info.dtype()) {
+                  case I64 -> src.getLong();
+                  case I32 -> src.getInt();
+                  case I16 -> src.getShort();
+                  case I8 -> src.get();
+                  case U8, BOOL -> src.get() & 0xFF;
+                  default -> throw new IllegalStateException();
+                };
+          }
+        });
     return out;
   }
 
@@ -251,7 +298,8 @@ public final class SafeTensorsFile implements TensorSource {
         remaining -= len;
       }
     } catch (IOException e) {
-      throw new CheckpointException(path + ": cannot read tensor '" + info.name() + "': " + e.getMessage(), e);
+      throw new CheckpointException(
+          path + ": cannot read tensor '" + info.name() + "': " + e.getMessage(), e);
     }
   }
 

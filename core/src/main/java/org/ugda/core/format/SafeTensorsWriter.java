@@ -20,8 +20,8 @@ import org.ugda.core.tensor.FloatTensor;
 
 /**
  * Writes safetensors files (single or sharded with {@code model.safetensors.index.json})
- * atomically: into a temporary file beside the target, forced to disk, then renamed, so a
- * reader never sees half a file.
+ * atomically: into a temporary file beside the target, forced to disk, then renamed, so a reader
+ * never sees half a file.
  */
 public final class SafeTensorsWriter {
 
@@ -57,7 +57,8 @@ public final class SafeTensorsWriter {
   public SafeTensorsWriter addLongs(String name, long[] data, long... shape) {
     requireNew(name);
     if (FloatTensor.numel(shape) != data.length) {
-      throw new IllegalArgumentException("tensor '" + name + "': shape does not match " + data.length + " values");
+      throw new IllegalArgumentException(
+          "tensor '" + name + "': shape does not match " + data.length + " values");
     }
     entries.add(new Entry(name, DType.I64, shape.clone(), null, data));
     return this;
@@ -83,9 +84,9 @@ public final class SafeTensorsWriter {
 
   /**
    * Writes shards of at most {@code maxShardBytes} of tensor data each (a tensor larger than that
-   * gets a shard of its own) named {@code prefix-0000i-of-0000n.safetensors}, and the index
-   * {@code prefix.safetensors.index.json}, in {@code dir}. With one shard, writes
-   * {@code prefix.safetensors} and no index, as transformers does.
+   * gets a shard of its own) named {@code prefix-0000i-of-0000n.safetensors}, and the index {@code
+   * prefix.safetensors.index.json}, in {@code dir}. With one shard, writes {@code
+   * prefix.safetensors} and no index, as transformers does.
    */
   public void writeSharded(Path dir, String prefix, long maxShardBytes) {
     List<List<Entry>> shards = new ArrayList<>();
@@ -145,22 +146,25 @@ public final class SafeTensorsWriter {
     }
     byte[] json = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
     int padded = (json.length + 7) / 8 * 8;
-    AtomicFiles.write(file, tmp -> {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-        head.putLong(padded).put(json);
-        while (head.hasRemaining()) {
-          head.put((byte) ' ');
-        }
-        head.flip();
-        writeAll(ch, head);
-        ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-        for (Entry e : list) {
-          writeData(ch, buf, e);
-        }
-        ch.force(true);
-      }
-    });
+    AtomicFiles.write(
+        file,
+        tmp -> {
+          try (FileChannel ch =
+              FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+            ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+            head.putLong(padded).put(json);
+            while (head.hasRemaining()) {
+              head.put((byte) ' ');
+            }
+            head.flip();
+            writeAll(ch, head);
+            ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+            for (Entry e : list) {
+              writeData(ch, buf, e);
+            }
+            ch.force(true);
+          }
+        });
   }
 
   private static void writeData(FileChannel ch, ByteBuffer buf, Entry e) throws IOException {

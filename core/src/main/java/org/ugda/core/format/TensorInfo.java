@@ -3,8 +3,8 @@ package org.ugda.core.format;
 import java.util.Arrays;
 
 /**
- * One tensor's entry in a safetensors header: its dtype, shape and byte range relative to the
- * start of the data section.
+ * One tensor's entry in a safetensors header: its dtype, shape and byte range relative to the start
+ * of the data section.
  */
 public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
 

@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * Tensors by name, read one at a time: a single safetensors file or a sharded checkpoint.
- * Floating tensors of any stored precision come back widened to float32.
+ * Tensors by name, read one at a time: a single safetensors file or a sharded checkpoint. Floating
+ * tensors of any stored precision come back widened to float32.
  */
 public interface TensorSource extends Closeable {
 
@@ -23,8 +23,8 @@ public interface TensorSource extends Closeable {
   Path fileOf(String name);
 
   /**
-   * The tensor as little-endian float32 in a fresh direct buffer that the caller owns: F16 and
-   * BF16 are widened in Java (libtorch through DJL cannot take BF16 safely).
+   * The tensor as little-endian float32 in a fresh direct buffer that the caller owns: F16 and BF16
+   * are widened in Java (libtorch through DJL cannot take BF16 safely).
    */
   ByteBuffer readFloat32(String name);
 
@@ -42,8 +42,13 @@ public interface TensorSource extends Closeable {
     TensorInfo info = info(name);
     if (!Arrays.equals(info.shape(), expected)) {
       throw new CheckpointException(
-          fileOf(name) + ": tensor '" + name + "' has shape " + info.shapeString()
-              + " but the config expects " + Arrays.toString(expected));
+          fileOf(name)
+              + ": tensor '"
+              + name
+              + "' has shape "
+              + info.shapeString()
+              + " but the config expects "
+              + Arrays.toString(expected));
     }
     return info;
   }

@@ -1,6 +1,5 @@
 package org.ugda.core.lora;
 
-import org.ugda.core.tensor.NdData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -14,16 +13,17 @@ import org.ugda.core.model.Dims;
 import org.ugda.core.model.NamedArray;
 import org.ugda.core.model.Proj;
 import org.ugda.core.tensor.FloatTensor;
+import org.ugda.core.tensor.NdData;
 import org.ugda.core.tensor.Rng;
 
 /**
  * One named LoRA adapter on a frozen base: matrices A [r, in] and B [out, r] for each targeted
- * linear layer, and optionally its own scalar head (a reward-ensemble member's {@code score}).
- * The adapter owns only its own arrays; the base weights it rides on are shared.
+ * linear layer, and optionally its own scalar head (a reward-ensemble member's {@code score}). The
+ * adapter owns only its own arrays; the base weights it rides on are shared.
  *
  * <p>Parameter order (the flattening order of gradients, see {@link #parameters()}): layer by
- * layer, within a layer q, k, v, o, gate, up, down, each as lora_A then lora_B, and the head
- * last. That is the order of PEFT's {@code named_parameters()}.
+ * layer, within a layer q, k, v, o, gate, up, down, each as lora_A then lora_B, and the head last.
+ * That is the order of PEFT's {@code named_parameters()}.
  */
 public final class LoraAdapter implements AutoCloseable {
 
@@ -51,8 +51,8 @@ public final class LoraAdapter implements AutoCloseable {
   }
 
   /**
-   * A fresh adapter initialised as PEFT does: A ~ kaiming-uniform (bound 1/sqrt(in)), B = 0, so
-   * the adapted model starts equal to the base; a head, if any, ~ N(0, 0.02) like transformers'
+   * A fresh adapter initialised as PEFT does: A ~ kaiming-uniform (bound 1/sqrt(in)), B = 0, so the
+   * adapted model starts equal to the base; a head, if any, ~ N(0, 0.02) like transformers'
    * initialiser. All draws come from {@code seed}.
    */
   public static LoraAdapter initialise(
@@ -66,16 +66,22 @@ public final class LoraAdapter implements AutoCloseable {
         int in = Dims.in(p, model);
         int out = Dims.out(p, model);
         SplittableRandom r = Rng.stream(seed, "lora/" + p.moduleKey(l));
-        ad.a[l][p.ordinal()] = NdData.floats(ad.manager, Rng.uniform(r, config.rank() * in, 1.0 / Math.sqrt(in)),
-            new Shape(config.rank(), in));
+        ad.a[l][p.ordinal()] =
+            NdData.floats(
+                ad.manager,
+                Rng.uniform(r, config.rank() * in, 1.0 / Math.sqrt(in)),
+                new Shape(config.rank(), in));
         ad.b[l][p.ordinal()] = ad.manager.zeros(new Shape(out, config.rank()));
       }
     }
     if (config.headModule() != null) {
       SplittableRandom r = Rng.stream(seed, "head/" + config.headModule());
       int width = config.headWidth(model.numLabels());
-      ad.head = NdData.floats(ad.manager, Rng.gaussian(r, width * model.hiddenSize(), 0.02),
-          new Shape(width, model.hiddenSize()));
+      ad.head =
+          NdData.floats(
+              ad.manager,
+              Rng.gaussian(r, width * model.hiddenSize(), 0.02),
+              new Shape(width, model.hiddenSize()));
     }
     return ad;
   }
@@ -85,7 +91,11 @@ public final class LoraAdapter implements AutoCloseable {
    * Shapes are checked; a missing or extra tensor is an error naming it.
    */
   public static LoraAdapter fromTensors(
-      String name, LoraConfig config, ModelConfig model, NDManager parent, Map<String, FloatTensor> tensors,
+      String name,
+      LoraConfig config,
+      ModelConfig model,
+      NDManager parent,
+      Map<String, FloatTensor> tensors,
       String source) {
     LoraAdapter ad = new LoraAdapter(name, config, model, parent.newSubManager());
     try {
@@ -95,16 +105,24 @@ public final class LoraAdapter implements AutoCloseable {
           if (!config.targets(p.shortName())) {
             continue;
           }
-          ad.a[l][p.ordinal()] = ad.take(left, loraName(p, l, "A"), source, config.rank(), Dims.in(p, model));
-          ad.b[l][p.ordinal()] = ad.take(left, loraName(p, l, "B"), source, Dims.out(p, model), config.rank());
+          ad.a[l][p.ordinal()] =
+              ad.take(left, loraName(p, l, "A"), source, config.rank(), Dims.in(p, model));
+          ad.b[l][p.ordinal()] =
+              ad.take(left, loraName(p, l, "B"), source, Dims.out(p, model), config.rank());
         }
       }
       if (config.headModule() != null) {
-        ad.head = ad.take(left, headName(config.headModule()), source, config.headWidth(model.numLabels()),
-            model.hiddenSize());
+        ad.head =
+            ad.take(
+                left,
+                headName(config.headModule()),
+                source,
+                config.headWidth(model.numLabels()),
+                model.hiddenSize());
       }
       if (!left.isEmpty()) {
-        throw new IllegalArgumentException(source + ": unexpected tensors for this adapter config: " + left.keySet());
+        throw new IllegalArgumentException(
+            source + ": unexpected tensors for this adapter config: " + left.keySet());
       }
       return ad;
     } catch (RuntimeException e) {
@@ -119,19 +137,30 @@ public final class LoraAdapter implements AutoCloseable {
       throw new IllegalArgumentException(source + ": missing tensor '" + key + "'");
     }
     if (!java.util.Arrays.equals(t.shape(), shape)) {
-      throw new IllegalArgumentException(source + ": tensor '" + key + "' has shape "
-          + java.util.Arrays.toString(t.shape()) + " but the base model and adapter config expect "
-          + java.util.Arrays.toString(shape));
+      throw new IllegalArgumentException(
+          source
+              + ": tensor '"
+              + key
+              + "' has shape "
+              + java.util.Arrays.toString(t.shape())
+              + " but the base model and adapter config expect "
+              + java.util.Arrays.toString(shape));
     }
     return NdData.floats(manager, t.data(), new Shape(shape));
   }
 
-  /** PEFT in-memory name of lora_A / lora_B of a module, e.g. {@code ...q_proj.lora_A.default.weight}. */
+  /**
+   * PEFT in-memory name of lora_A / lora_B of a module, e.g. {@code
+   * ...q_proj.lora_A.default.weight}.
+   */
   public static String loraName(Proj p, int layer, String aOrB) {
     return PREFIX + p.moduleKey(layer) + ".lora_" + aOrB + ".default.weight";
   }
 
-  /** PEFT in-memory name of a trained head: {@code base_model.model.score.modules_to_save.default.weight}. */
+  /**
+   * PEFT in-memory name of a trained head: {@code
+   * base_model.model.score.modules_to_save.default.weight}.
+   */
   public static String headName(String module) {
     return PREFIX + module + ".modules_to_save.default.weight";
   }

@@ -12,14 +12,25 @@ import java.util.Set;
  * @param dropout dropout on the adapter's input during training (0 = none)
  * @param rslora scale alpha / sqrt(r) instead of alpha / r (PEFT's {@code use_rslora})
  * @param headModule name of the scalar head trained with the adapter ("score"), or null
- * @param headOutputs outputs of that head: 0 = the model's num_labels; k = one output per member
- *     of a {@code heads}-mode ensemble (one shared trunk, k linear heads)
+ * @param headOutputs outputs of that head: 0 = the model's num_labels; k = one output per member of
+ *     a {@code heads}-mode ensemble (one shared trunk, k linear heads)
  */
 public record LoraConfig(
-    int rank, double alpha, List<String> targetModules, double dropout, boolean rslora, String headModule,
+    int rank,
+    double alpha,
+    List<String> targetModules,
+    double dropout,
+    boolean rslora,
+    String headModule,
     int headOutputs) {
 
-  public LoraConfig(int rank, double alpha, List<String> targetModules, double dropout, boolean rslora, String headModule) {
+  public LoraConfig(
+      int rank,
+      double alpha,
+      List<String> targetModules,
+      double dropout,
+      boolean rslora,
+      String headModule) {
     this(rank, alpha, targetModules, dropout, rslora, headModule, 0);
   }
 
@@ -35,19 +46,24 @@ public record LoraConfig(
       throw new IllegalArgumentException("lora_alpha must be positive, got " + alpha);
     }
     if (targetModules.isEmpty()) {
-      throw new IllegalArgumentException("target_modules must name at least one of " + KNOWN_MODULES);
+      throw new IllegalArgumentException(
+          "target_modules must name at least one of " + KNOWN_MODULES);
     }
     for (String m : targetModules) {
       if (!KNOWN_MODULES.contains(m)) {
         throw new IllegalArgumentException(
-            "target module '" + m + "' is not a linear layer of this model; choose from " + KNOWN_MODULES);
+            "target module '"
+                + m
+                + "' is not a linear layer of this model; choose from "
+                + KNOWN_MODULES);
       }
     }
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("lora_dropout must be in [0, 1), got " + dropout);
     }
     if (headOutputs < 0) {
-      throw new IllegalArgumentException("headOutputs must be >= 0 (0 = the model's num_labels), got " + headOutputs);
+      throw new IllegalArgumentException(
+          "headOutputs must be >= 0 (0 = the model's num_labels), got " + headOutputs);
     }
   }
 

@@ -23,11 +23,10 @@ import org.ugda.core.model.Proj;
 import org.ugda.core.tensor.FloatTensor;
 
 /**
- * Reads and writes LoRA adapters in PEFT's layout: {@code adapter_config.json} and
- * {@code adapter_model.safetensors}, whose keys drop the adapter name
- * ({@code ...q_proj.lora_A.weight}) and store a trained head under its module's plain name
- * ({@code base_model.model.score.weight}). What is written here loads in Python with
- * {@code PeftModel.from_pretrained}, and back.
+ * Reads and writes LoRA adapters in PEFT's layout: {@code adapter_config.json} and {@code
+ * adapter_model.safetensors}, whose keys drop the adapter name ({@code ...q_proj.lora_A.weight})
+ * and store a trained head under its module's plain name ({@code base_model.model.score.weight}).
+ * What is written here loads in Python with {@code PeftModel.from_pretrained}, and back.
  */
 public final class PeftAdapters {
   private PeftAdapters() {}
@@ -44,7 +43,8 @@ public final class PeftAdapters {
     try {
       o = JsonParser.parseString(Files.readString(cfgFile)).getAsJsonObject();
     } catch (NoSuchFileException e) {
-      throw new CheckpointException(cfgFile + ": no such file; a PEFT adapter directory has " + CONFIG + " and " + WEIGHTS);
+      throw new CheckpointException(
+          cfgFile + ": no such file; a PEFT adapter directory has " + CONFIG + " and " + WEIGHTS);
     } catch (IOException e) {
       throw new CheckpointException(cfgFile + ": cannot read: " + e.getMessage(), e);
     } catch (JsonParseException | IllegalStateException e) {
@@ -54,7 +54,10 @@ public final class PeftAdapters {
     String task;
     try {
       cfg = parseConfig(o, cfgFile, model);
-      task = o.has("task_type") && !o.get("task_type").isJsonNull() ? o.get("task_type").getAsString() : "CAUSAL_LM";
+      task =
+          o.has("task_type") && !o.get("task_type").isJsonNull()
+              ? o.get("task_type").getAsString()
+              : "CAUSAL_LM";
     } catch (CheckpointException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -63,7 +66,8 @@ public final class PeftAdapters {
     Path weights = dir.resolve(WEIGHTS);
     Map<String, FloatTensor> tensors = new LinkedHashMap<>();
     try (SafeTensorsFile f = SafeTensorsFile.open(weights)) {
-      String headFile = cfg.headModule() == null ? null : LoraAdapter.PREFIX + cfg.headModule() + ".weight";
+      String headFile =
+          cfg.headModule() == null ? null : LoraAdapter.PREFIX + cfg.headModule() + ".weight";
       for (String key : f.names()) {
         String name;
         if (key.equals(headFile)) {
@@ -71,8 +75,11 @@ public final class PeftAdapters {
         } else if (key.endsWith(".lora_A.weight") || key.endsWith(".lora_B.weight")) {
           name = key.substring(0, key.length() - ".weight".length()) + ".default.weight";
         } else {
-          throw new CheckpointException(weights + ": unexpected tensor '" + key
-              + "' (only lora_A/lora_B and the head listed in modules_to_save are supported)");
+          throw new CheckpointException(
+              weights
+                  + ": unexpected tensor '"
+                  + key
+                  + "' (only lora_A/lora_B and the head listed in modules_to_save are supported)");
         }
         tensors.put(name, new FloatTensor(f.info(key).shape(), f.readFloats(key)));
       }
@@ -89,21 +96,25 @@ public final class PeftAdapters {
   private static LoraConfig parseConfig(JsonObject o, Path file, ModelConfig model) {
     String type = str(o, "peft_type", "LORA");
     if (!type.equals("LORA")) {
-      throw new CheckpointException(file + ": peft_type '" + type + "' is not supported; supported: LORA");
+      throw new CheckpointException(
+          file + ": peft_type '" + type + "' is not supported; supported: LORA");
     }
     refuse(o, file, "use_dora", "DoRA");
     refuse(o, file, "fan_in_fan_out", "fan_in_fan_out (Conv1D models)");
     refuse(o, file, "lora_bias", "lora_bias");
     if (!str(o, "bias", "none").equals("none")) {
-      throw new CheckpointException(file + ": bias '" + str(o, "bias", "") + "' is not supported; supported: none");
+      throw new CheckpointException(
+          file + ": bias '" + str(o, "bias", "") + "' is not supported; supported: none");
     }
     for (String k : List.of("rank_pattern", "alpha_pattern")) {
       if (o.has(k) && o.get(k).isJsonObject() && !o.getAsJsonObject(k).isEmpty()) {
-        throw new CheckpointException(file + ": " + k + " is not supported; use one rank and alpha for all modules");
+        throw new CheckpointException(
+            file + ": " + k + " is not supported; use one rank and alpha for all modules");
       }
     }
     if (o.has("layers_to_transform") && !o.get("layers_to_transform").isJsonNull()) {
-      throw new CheckpointException(file + ": layers_to_transform is not supported; adapt every layer");
+      throw new CheckpointException(
+          file + ": layers_to_transform is not supported; adapt every layer");
     }
     List<String> targets = targets(o.get("target_modules"), file, model);
     String head = null;
@@ -136,8 +147,12 @@ public final class PeftAdapters {
       for (JsonElement e : t.getAsJsonArray()) {
         String name = e.getAsString();
         if (!LoraConfig.KNOWN_MODULES.contains(name)) {
-          throw new CheckpointException(file + ": target module '" + name + "' is not supported; supported: "
-              + LoraConfig.KNOWN_MODULES);
+          throw new CheckpointException(
+              file
+                  + ": target module '"
+                  + name
+                  + "' is not supported; supported: "
+                  + LoraConfig.KNOWN_MODULES);
         }
         out.add(name);
       }
@@ -161,19 +176,26 @@ public final class PeftAdapters {
       if (hits == model.numLayers()) {
         out.add(p.shortName());
       } else if (hits > 0) {
-        throw new CheckpointException(file + ": target_modules regex '" + s + "' adapts " + p.shortName()
-            + " in some layers only; adapting a subset of layers is not supported");
+        throw new CheckpointException(
+            file
+                + ": target_modules regex '"
+                + s
+                + "' adapts "
+                + p.shortName()
+                + " in some layers only; adapting a subset of layers is not supported");
       }
     }
     if (out.isEmpty()) {
-      throw new CheckpointException(file + ": target_modules regex '" + s + "' matches no linear layer");
+      throw new CheckpointException(
+          file + ": target_modules regex '" + s + "' matches no linear layer");
     }
     return out;
   }
 
   private static void refuse(JsonObject o, Path file, String key, String what) {
     if (o.has(key) && !o.get(key).isJsonNull() && o.get(key).getAsBoolean()) {
-      throw new CheckpointException(file + ": " + what + " is not supported; set " + key + " to false");
+      throw new CheckpointException(
+          file + ": " + what + " is not supported; set " + key + " to false");
     }
   }
 
@@ -182,11 +204,12 @@ public final class PeftAdapters {
   }
 
   /**
-   * Writes an adapter in PEFT's layout. {@code baseModel} is recorded as
-   * {@code base_model_name_or_path}; {@code provenance} entries go into the safetensors metadata
-   * (seed, code version, ...).
+   * Writes an adapter in PEFT's layout. {@code baseModel} is recorded as {@code
+   * base_model_name_or_path}; {@code provenance} entries go into the safetensors metadata (seed,
+   * code version, ...).
    */
-  public static void write(Path dir, LoraAdapter adapter, String baseModel, Map<String, String> provenance) {
+  public static void write(
+      Path dir, LoraAdapter adapter, String baseModel, Map<String, String> provenance) {
     LoraConfig c = adapter.config();
     Map<String, Object> cfg = new LinkedHashMap<>();
     cfg.put("peft_type", "LORA");
@@ -202,14 +225,16 @@ public final class PeftAdapters {
     cfg.put("fan_in_fan_out", false);
     cfg.put("init_lora_weights", true);
     cfg.put("inference_mode", true);
-    cfg.put("modules_to_save", c.headModule() != null ? List.of("classifier", c.headModule()) : null);
+    cfg.put(
+        "modules_to_save", c.headModule() != null ? List.of("classifier", c.headModule()) : null);
     SafeTensorsWriter w = new SafeTensorsWriter();
     provenance.forEach(w::metadata);
     String headName = c.headModule() == null ? null : LoraAdapter.headName(c.headModule());
     for (Map.Entry<String, FloatTensor> e : adapter.state().entrySet()) {
-      String key = e.getKey().equals(headName)
-          ? LoraAdapter.PREFIX + c.headModule() + ".weight"
-          : e.getKey().replace(".default.weight", ".weight");
+      String key =
+          e.getKey().equals(headName)
+              ? LoraAdapter.PREFIX + c.headModule() + ".weight"
+              : e.getKey().replace(".default.weight", ".weight");
       w.add(key, e.getValue());
     }
     try {
@@ -218,6 +243,8 @@ public final class PeftAdapters {
       throw new java.io.UncheckedIOException(e);
     }
     w.write(dir.resolve(WEIGHTS));
-    AtomicFiles.writeString(dir.resolve(CONFIG), new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(cfg));
+    AtomicFiles.writeString(
+        dir.resolve(CONFIG),
+        new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(cfg));
   }
 }

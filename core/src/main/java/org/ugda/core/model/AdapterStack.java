@@ -30,7 +30,13 @@ public final class AdapterStack implements AutoCloseable {
   private final NDArray headsT;
   private final List<String> names;
 
-  private AdapterStack(int members, NDManager manager, NDArray[][] aAll, NDArray[][] bAll, int rank, NDArray headsT,
+  private AdapterStack(
+      int members,
+      NDManager manager,
+      NDArray[][] aAll,
+      NDArray[][] bAll,
+      int rank,
+      NDArray headsT,
       List<String> names) {
     this.members = members;
     this.manager = manager;
@@ -53,11 +59,16 @@ public final class AdapterStack implements AutoCloseable {
     LoraConfig first = ads.get(0).config();
     for (LoraAdapter a : ads) {
       LoraConfig c = a.config();
-      if (c.rank() != first.rank() || !c.targetModules().equals(first.targetModules())
+      if (c.rank() != first.rank()
+          || !c.targetModules().equals(first.targetModules())
           || (c.headModule() == null) != (first.headModule() == null)
           || c.headWidth(1) != first.headWidth(1)) {
-        throw new IllegalArgumentException("adapters '" + ads.get(0).name() + "' and '" + a.name()
-            + "' differ in rank, targets or head and cannot be stacked");
+        throw new IllegalArgumentException(
+            "adapters '"
+                + ads.get(0).name()
+                + "' and '"
+                + a.name()
+                + "' differ in rank, targets or head and cannot be stacked");
       }
     }
     int layers = model.config().numLayers();
@@ -83,8 +94,13 @@ public final class AdapterStack implements AutoCloseable {
     }
   }
 
-  /** Concatenates one matrix of each adapter along an axis (the adapters' arrays stay untouched). */
-  private static NDArray concat(NDManager m, List<LoraAdapter> ads, java.util.function.Function<LoraAdapter, NDArray> f,
+  /**
+   * Concatenates one matrix of each adapter along an axis (the adapters' arrays stay untouched).
+   */
+  private static NDArray concat(
+      NDManager m,
+      List<LoraAdapter> ads,
+      java.util.function.Function<LoraAdapter, NDArray> f,
       int axis) {
     try (NDManager tmp = m.newSubManager()) {
       NDList parts = new NDList();
@@ -100,7 +116,8 @@ public final class AdapterStack implements AutoCloseable {
   }
 
   /** Stacks W^T of each adapter's matrix: [k, in, out] from k matrices [out, in]. */
-  private static NDArray stack(NDManager m, List<LoraAdapter> ads, java.util.function.Function<LoraAdapter, NDArray> f) {
+  private static NDArray stack(
+      NDManager m, List<LoraAdapter> ads, java.util.function.Function<LoraAdapter, NDArray> f) {
     try (NDManager tmp = m.newSubManager()) {
       NDList parts = new NDList();
       for (LoraAdapter a : ads) {
@@ -132,9 +149,7 @@ public final class AdapterStack implements AutoCloseable {
     return bAll[layer][p.ordinal()];
   }
 
-  /**
-   * The block mask [kB, 1, k*r] for a batch of k*B rows: row i*B+b keeps columns i*r..i*r+r-1.
-   */
+  /** The block mask [kB, 1, k*r] for a batch of k*B rows: row i*B+b keeps columns i*r..i*r+r-1. */
   NDArray mask(NDManager scope, long rows) {
     int cols = members * rank;
     long perMember = rows / members;
@@ -145,7 +160,8 @@ public final class AdapterStack implements AutoCloseable {
         m[(int) row * cols + c] = 1f;
       }
     }
-    return org.ugda.core.tensor.NdData.floats(scope, m, new ai.djl.ndarray.types.Shape(rows, 1, cols));
+    return org.ugda.core.tensor.NdData.floats(
+        scope, m, new ai.djl.ndarray.types.Shape(rows, 1, cols));
   }
 
   NDArray headsT() {

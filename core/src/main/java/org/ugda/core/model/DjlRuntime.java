@@ -14,9 +14,9 @@ public final class DjlRuntime {
   private static volatile Engine engine;
 
   /**
-   * The PyTorch engine, started offline. Intra-op threads default to one, because a busy
-   * neighbour process makes libtorch's default two threads 20-70x slower on a 2-core machine;
-   * set {@code ugda.threads} (or {@link #setThreads}) where large matmuls pay for more.
+   * The PyTorch engine, started offline. Intra-op threads default to one, because a busy neighbour
+   * process makes libtorch's default two threads 20-70x slower on a 2-core machine; set {@code
+   * ugda.threads} (or {@link #setThreads}) where large matmuls pay for more.
    */
   public static Engine engine() {
     Engine e = engine;
@@ -27,7 +27,9 @@ public final class DjlRuntime {
           setIfAbsent("ai.djl.offline", "true");
           setIfAbsent("ai.djl.default_engine", "PyTorch");
           // thread pools are sized once, when libtorch starts: set them before, never after
-          setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(Integer.getInteger("ugda.threads", 1)));
+          setIfAbsent(
+              "ai.djl.pytorch.num_threads",
+              Integer.toString(Integer.getInteger("ugda.threads", 1)));
           setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
           setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
           e = Engine.getEngine("PyTorch");
@@ -70,11 +72,15 @@ public final class DjlRuntime {
       int id = s.startsWith("cuda:") ? Integer.parseInt(s.substring(5)) : 0;
       if (e.getGpuCount() <= id) {
         throw new IllegalArgumentException(
-            "ugda.device=" + spec + " but the engine sees " + e.getGpuCount()
+            "ugda.device="
+                + spec
+                + " but the engine sees "
+                + e.getGpuCount()
                 + " GPU(s); use auto or cpu, or run with DJL's CUDA flavour of libtorch");
       }
       return Device.gpu(id);
     }
-    throw new IllegalArgumentException("ugda.device must be auto, cpu, cuda or cuda:N, got '" + spec + "'");
+    throw new IllegalArgumentException(
+        "ugda.device must be auto, cpu, cuda or cuda:N, got '" + spec + "'");
   }
 }

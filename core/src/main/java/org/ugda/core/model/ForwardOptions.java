@@ -15,17 +15,30 @@ package org.ugda.core.model;
  *     i's rows at i*B..i*B+B-1; excludes {@code adapter}
  */
 public record ForwardOptions(
-    String adapter, boolean logits, boolean lastLogitsOnly, boolean scores, KvCache cache,
-    LoraCapture capture, boolean training, AdapterStack stack) {
+    String adapter,
+    boolean logits,
+    boolean lastLogitsOnly,
+    boolean scores,
+    KvCache cache,
+    LoraCapture capture,
+    boolean training,
+    AdapterStack stack) {
 
   public ForwardOptions {
     if (stack != null && (adapter != null || capture != null || cache != null)) {
-      throw new IllegalArgumentException("an adapter stack runs alone: no single adapter, capture or cache with it");
+      throw new IllegalArgumentException(
+          "an adapter stack runs alone: no single adapter, capture or cache with it");
     }
   }
 
-  public ForwardOptions(String adapter, boolean logits, boolean lastLogitsOnly, boolean scores, KvCache cache,
-      LoraCapture capture, boolean training) {
+  public ForwardOptions(
+      String adapter,
+      boolean logits,
+      boolean lastLogitsOnly,
+      boolean scores,
+      KvCache cache,
+      LoraCapture capture,
+      boolean training) {
     this(adapter, logits, lastLogitsOnly, scores, cache, capture, training, null);
   }
 
@@ -57,5 +70,4 @@ public record ForwardOptions(
   public ForwardOptions withTraining(boolean t) {
     return new ForwardOptions(adapter, logits, lastLogitsOnly, scores, cache, capture, t, stack);
   }
-
 }

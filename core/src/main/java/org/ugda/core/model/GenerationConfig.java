@@ -14,7 +14,13 @@ import java.util.List;
  *     prefix every step (the benchmark's baseline, and a test reference)
  */
 public record GenerationConfig(
-    int maxNewTokens, double temperature, int topK, double topP, long seed, List<Integer> eosIds, boolean useCache) {
+    int maxNewTokens,
+    double temperature,
+    int topK,
+    double topP,
+    long seed,
+    List<Integer> eosIds,
+    boolean useCache) {
 
   public GenerationConfig {
     eosIds = List.copyOf(eosIds);
@@ -22,7 +28,8 @@ public record GenerationConfig(
       throw new IllegalArgumentException("maxNewTokens must be positive, got " + maxNewTokens);
     }
     if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-      throw new IllegalArgumentException("temperature must be >= 0 (0 = greedy), got " + temperature);
+      throw new IllegalArgumentException(
+          "temperature must be >= 0 (0 = greedy), got " + temperature);
     }
     if (topK < 0) {
       throw new IllegalArgumentException("topK must be >= 0 (0 = off), got " + topK);

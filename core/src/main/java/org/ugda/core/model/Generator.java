@@ -22,9 +22,7 @@ public final class Generator {
     LENGTH
   }
 
-  /**
-   * Generated tokens per row (the EOS token included when one ended the row, no padding).
-   */
+  /** Generated tokens per row (the EOS token included when one ended the row, no padding). */
   public record Result(List<long[]> tokens, List<Finish> finish, int steps) {
     public long totalTokens() {
       return tokens.stream().mapToLong(t -> t.length).sum();
@@ -32,7 +30,8 @@ public final class Generator {
   }
 
   /** Generates from a padded batch (left- or right-padded), using only each row's real tokens. */
-  public static Result generate(Transformer model, String adapter, TokenBatch padded, GenerationConfig cfg) {
+  public static Result generate(
+      Transformer model, String adapter, TokenBatch padded, GenerationConfig cfg) {
     List<long[]> prompts = new ArrayList<>();
     for (int r = 0; r < padded.rows(); r++) {
       prompts.add(padded.row(r));
@@ -40,7 +39,8 @@ public final class Generator {
     return generate(model, adapter, prompts, cfg);
   }
 
-  public static Result generate(Transformer model, String adapter, List<long[]> prompts, GenerationConfig cfg) {
+  public static Result generate(
+      Transformer model, String adapter, List<long[]> prompts, GenerationConfig cfg) {
     int rows = prompts.size();
     int vocab = model.config().vocabSize();
     long pad = Math.max(0, model.config().padTokenId());
@@ -60,7 +60,8 @@ public final class Generator {
       nextPos[r] = prompts.get(r).length;
     }
     int steps = 0;
-    try (NDManager gen = model.newScope(); KvCache cache = cfg.useCache() ? new KvCache(gen, model.config().numLayers()) : null) {
+    try (NDManager gen = model.newScope();
+        KvCache cache = cfg.useCache() ? new KvCache(gen, model.config().numLayers()) : null) {
       TokenBatch step = TokenBatch.leftPadded(prompts, pad);
       ForwardOptions opts = ForwardOptions.logits(adapter).withLastLogitsOnly().withCache(cache);
       while (steps < cfg.maxNewTokens()) {

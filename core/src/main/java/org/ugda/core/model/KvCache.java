@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 
 /**
- * Keys and values of every layer for the tokens seen so far, [B, kvHeads, S, headDim] each, and
- * the attention mask of those S positions. Owned by one generation; arrays live in its manager.
+ * Keys and values of every layer for the tokens seen so far, [B, kvHeads, S, headDim] each, and the
+ * attention mask of those S positions. Owned by one generation; arrays live in its manager.
  */
 public final class KvCache implements AutoCloseable {
   private final NDManager manager;
@@ -57,7 +57,8 @@ public final class KvCache implements AutoCloseable {
   /** Records the mask of the tokens just appended (called once per forward, after all layers). */
   void advance(int batchRows, int cols, long[] newMask) {
     if (rows >= 0 && rows != batchRows) {
-      throw new IllegalArgumentException("cache holds " + rows + " rows, the batch has " + batchRows);
+      throw new IllegalArgumentException(
+          "cache holds " + rows + " rows, the batch has " + batchRows);
     }
     rows = batchRows;
     long[] merged = new long[rows * (length + cols)];

@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a forward pass records for closed-form per-sample LoRA gradients: for each adapted layer
- * its input X [B,T,in], the projection X A^T [B,T,r] and a zero probe [B,T,out] added to the
- * output, whose gradient after backward is dL/dy per sample; and for a head, the pooled hidden
- * state and a probe on the scores.
+ * What a forward pass records for closed-form per-sample LoRA gradients: for each adapted layer its
+ * input X [B,T,in], the projection X A^T [B,T,r] and a zero probe [B,T,out] added to the output,
+ * whose gradient after backward is dL/dy per sample; and for a head, the pooled hidden state and a
+ * probe on the scores.
  */
 public final class LoraCapture {
 

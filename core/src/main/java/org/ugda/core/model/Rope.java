@@ -1,12 +1,12 @@
 package org.ugda.core.model;
 
-import org.ugda.core.tensor.NdData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Embedding;
 import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
 import org.ugda.core.format.ModelConfig;
+import org.ugda.core.tensor.NdData;
 
 /**
  * Rotary position embedding tables, computed as transformers computes them (float32 inverse
@@ -50,13 +50,14 @@ final class Rope {
           if (wavelen > lowWavelen) {
             inv[i] = (float) (inv[i] / s.factor());
           } else if (wavelen >= highWavelen) {
-            double smooth = (s.originalMaxPositions() / wavelen - s.lowFreqFactor())
-                / (s.highFreqFactor() - s.lowFreqFactor());
+            double smooth =
+                (s.originalMaxPositions() / wavelen - s.lowFreqFactor())
+                    / (s.highFreqFactor() - s.lowFreqFactor());
             inv[i] = (float) ((1 - smooth) * inv[i] / s.factor() + smooth * inv[i]);
           }
         }
       }
-      default -> { }
+      default -> {}
     }
     return inv;
   }

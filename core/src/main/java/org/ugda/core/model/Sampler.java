@@ -54,8 +54,8 @@ final class Sampler {
   }
 
   /**
-   * Removes, from the least likely up, tokens whose cumulative probability stays at or below
-   * 1 - topP; the most likely token always survives (transformers' TopPLogitsWarper).
+   * Removes, from the least likely up, tokens whose cumulative probability stays at or below 1 -
+   * topP; the most likely token always survives (transformers' TopPLogitsWarper).
    */
   private static void topP(double[] s, double topP) {
     int n = s.length;

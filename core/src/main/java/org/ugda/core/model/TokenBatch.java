@@ -8,20 +8,24 @@ import java.util.List;
  *
  * @param ids token ids; pad positions hold {@code padId}
  * @param mask 1 for a real token, 0 for padding
- * @param positions RoPE positions, or null for 0..cols-1 in every row (what transformers uses
- *     when given none); left-padded generation passes positions counted over real tokens
+ * @param positions RoPE positions, or null for 0..cols-1 in every row (what transformers uses when
+ *     given none); left-padded generation passes positions counted over real tokens
  */
-public record TokenBatch(int rows, int cols, long[] ids, long[] mask, long[] positions, long padId) {
+public record TokenBatch(
+    int rows, int cols, long[] ids, long[] mask, long[] positions, long padId) {
 
   public TokenBatch {
     if (rows <= 0 || cols <= 0) {
-      throw new IllegalArgumentException("a batch needs at least one row and one column, got " + rows + "x" + cols);
+      throw new IllegalArgumentException(
+          "a batch needs at least one row and one column, got " + rows + "x" + cols);
     }
     if (ids.length != rows * cols || mask.length != rows * cols) {
-      throw new IllegalArgumentException("ids and mask must hold rows*cols = " + rows * cols + " values");
+      throw new IllegalArgumentException(
+          "ids and mask must hold rows*cols = " + rows * cols + " values");
     }
     if (positions != null && positions.length != rows * cols) {
-      throw new IllegalArgumentException("positions must hold rows*cols = " + rows * cols + " values");
+      throw new IllegalArgumentException(
+          "positions must hold rows*cols = " + rows * cols + " values");
     }
   }
 
@@ -42,7 +46,8 @@ public record TokenBatch(int rows, int cols, long[] ids, long[] mask, long[] pos
     int cols = 0;
     for (long[] s : seqs) {
       if (s.length == 0) {
-        throw new IllegalArgumentException("empty sequence in batch: every row needs at least one token");
+        throw new IllegalArgumentException(
+            "empty sequence in batch: every row needs at least one token");
       }
       cols = Math.max(cols, s.length);
     }
@@ -107,9 +112,9 @@ public record TokenBatch(int rows, int cols, long[] ids, long[] mask, long[] pos
   }
 
   /**
-   * The column of the token each row's score is read at, as transformers'
-   * {@code *ForSequenceClassification} does: the rightmost token that is not the pad id (the
-   * rightmost real token where the model has no pad id).
+   * The column of the token each row's score is read at, as transformers' {@code
+   * *ForSequenceClassification} does: the rightmost token that is not the pad id (the rightmost
+   * real token where the model has no pad id).
    */
   public int[] lastTokenIndex(long modelPadId) {
     int[] out = new int[rows];

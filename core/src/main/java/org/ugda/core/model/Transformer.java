@@ -1,6 +1,5 @@
 package org.ugda.core.model;
 
-import org.ugda.core.tensor.NdData;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -30,20 +29,21 @@ import org.ugda.core.format.TensorSource;
 import org.ugda.core.lora.LoraAdapter;
 import org.ugda.core.lora.LoraConfig;
 import org.ugda.core.tensor.FloatTensor;
+import org.ugda.core.tensor.NdData;
 import org.ugda.core.tensor.Rng;
 
 /**
- * A decoder-only transformer of the Llama, Gemma or Qwen2 family on DJL's PyTorch engine, with
- * any number of named LoRA adapters on its one copy of the base weights.
+ * A decoder-only transformer of the Llama, Gemma or Qwen2 family on DJL's PyTorch engine, with any
+ * number of named LoRA adapters on its one copy of the base weights.
  *
- * <p>Computes what transformers computes (eager attention, float32): RMSNorm (Gemma's
- * {@code 1 + weight} form), RoPE in the rotate-half layout, grouped/multi-query attention with a
- * causal + padding mask, SwiGLU or GeGLU MLP, tied or separate LM head, and a scalar score head
- * read at each row's last non-pad token.
+ * <p>Computes what transformers computes (eager attention, float32): RMSNorm (Gemma's {@code 1 +
+ * weight} form), RoPE in the rotate-half layout, grouped/multi-query attention with a causal +
+ * padding mask, SwiGLU or GeGLU MLP, tied or separate LM head, and a scalar score head read at each
+ * row's last non-pad token.
  *
- * <p>Thread safety: forward passes may run concurrently (each in its own scope manager); adding
- * and removing adapters is safe at any time; changing weights (an optimizer step) must not race
- * with forwards that use them.
+ * <p>Thread safety: forward passes may run concurrently (each in its own scope manager); adding and
+ * removing adapters is safe at any time; changing weights (an optimizer step) must not race with
+ * forwards that use them.
  */
 public final class Transformer implements AutoCloseable {
 
@@ -72,9 +72,11 @@ public final class Transformer implements AutoCloseable {
         String key = p.moduleKey(l);
         proj[p.ordinal()] = new Lin(w.get(key + ".weight"), w.get(key + ".bias"));
       }
-      blocks[l] = new Block(
-          w.get("model.layers." + l + ".input_layernorm.weight"),
-          w.get("model.layers." + l + ".post_attention_layernorm.weight"), proj);
+      blocks[l] =
+          new Block(
+              w.get("model.layers." + l + ".input_layernorm.weight"),
+              w.get("model.layers." + l + ".post_attention_layernorm.weight"),
+              proj);
     }
     this.norm = w.get("model.norm.weight");
     this.lmHead = w.get("lm_head.weight");
@@ -94,7 +96,8 @@ public final class Transformer implements AutoCloseable {
           out.put(p.moduleKey(l) + ".bias", new long[] {Dims.out(p, c)});
         }
       }
-      out.put("model.layers." + l + ".post_attention_layernorm.weight", new long[] {c.hiddenSize()});
+      out.put(
+          "model.layers." + l + ".post_attention_layernorm.weight", new long[] {c.hiddenSize()});
     }
     out.put("model.norm.weight", new long[] {c.hiddenSize()});
     if (c.head() == ModelConfig.Head.CAUSAL_LM && !c.tieWordEmbeddings()) {
@@ -130,7 +133,8 @@ public final class Transformer implements AutoCloseable {
   }
 
   /** A model from plain tensors keyed by Hugging Face names (shapes checked). */
-  public static Transformer fromTensors(ModelConfig config, Map<String, FloatTensor> tensors, Device device) {
+  public static Transformer fromTensors(
+      ModelConfig config, Map<String, FloatTensor> tensors, Device device) {
     DjlRuntime.engine();
     NDManager manager = NDManager.newBaseManager(device);
     try {
@@ -138,11 +142,17 @@ public final class Transformer implements AutoCloseable {
       for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
         FloatTensor t = tensors.get(e.getKey());
         if (t == null) {
-          throw new CheckpointException("missing tensor '" + e.getKey() + "' required by " + config.architecture());
+          throw new CheckpointException(
+              "missing tensor '" + e.getKey() + "' required by " + config.architecture());
         }
         if (!java.util.Arrays.equals(t.shape(), e.getValue())) {
-          throw new CheckpointException("tensor '" + e.getKey() + "' has shape "
-              + java.util.Arrays.toString(t.shape()) + " but the config expects " + java.util.Arrays.toString(e.getValue()));
+          throw new CheckpointException(
+              "tensor '"
+                  + e.getKey()
+                  + "' has shape "
+                  + java.util.Arrays.toString(t.shape())
+                  + " but the config expects "
+                  + java.util.Arrays.toString(e.getValue()));
         }
         w.put(e.getKey(), NdData.floats(manager, t.data(), new Shape(e.getValue())));
       }
@@ -154,8 +164,8 @@ public final class Transformer implements AutoCloseable {
   }
 
   /**
-   * A freshly initialised model, as transformers initialises one: linear and embedding weights
-   * ~ N(0, 0.02), norms at identity (ones, or zeros for Gemma's 1 + w), biases zero.
+   * A freshly initialised model, as transformers initialises one: linear and embedding weights ~
+   * N(0, 0.02), norms at identity (ones, or zeros for Gemma's 1 + w), biases zero.
    */
   public static Transformer initialise(ModelConfig config, long seed, Device device) {
     Map<String, FloatTensor> t = new LinkedHashMap<>();
@@ -235,7 +245,10 @@ public final class Transformer implements AutoCloseable {
     }
     SafeTensorsWriter w = new SafeTensorsWriter();
     for (NamedArray p : baseParameters()) {
-      w.add(p.name(), new FloatTensor(p.array().getShape().getShape(), p.array().toFloatArray()), DType.F32);
+      w.add(
+          p.name(),
+          new FloatTensor(p.array().getShape().getShape(), p.array().toFloatArray()),
+          DType.F32);
     }
     w.writeSharded(dir, "model", 2L << 30);
     AtomicFiles.writeString(dir.resolve("config.json"), config.toJson());
@@ -249,7 +262,8 @@ public final class Transformer implements AutoCloseable {
   }
 
   /** Registers an adapter with given weights (PEFT in-memory names). */
-  public LoraAdapter addAdapter(String name, LoraConfig cfg, Map<String, FloatTensor> tensors, String source) {
+  public LoraAdapter addAdapter(
+      String name, LoraConfig cfg, Map<String, FloatTensor> tensors, String source) {
     return register(LoraAdapter.fromTensors(name, cfg, config, manager, tensors, source));
   }
 
@@ -265,7 +279,8 @@ public final class Transformer implements AutoCloseable {
   public LoraAdapter adapter(String name) {
     LoraAdapter ad = adapters.get(name);
     if (ad == null) {
-      throw new IllegalArgumentException("no adapter named '" + name + "'; loaded: " + adapters.keySet());
+      throw new IllegalArgumentException(
+          "no adapter named '" + name + "'; loaded: " + adapters.keySet());
     }
     return ad;
   }
@@ -314,7 +329,8 @@ public final class Transformer implements AutoCloseable {
     NDArray pos = NdData.longs(scope, posData, new Shape(rows, cols));
     NDArray[] cs = rope.lookup(pos, maxPos);
     int keys = past + cols;
-    NDArray mask = NdData.floats(scope, attentionMask(batch, cache, past), new Shape(rows, 1, 1, cols, keys));
+    NDArray mask =
+        NdData.floats(scope, attentionMask(batch, cache, past), new Shape(rows, 1, 1, cols, keys));
 
     NDArray x = Embedding.embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow();
     if (config.family().scalesEmbeddings()) {
@@ -329,7 +345,8 @@ public final class Transformer implements AutoCloseable {
     // each layer then runs in its own sub-scope, freed as soon as its output is moved out. The
     // pass's peak memory is one layer's, and the allocator hands the next layer the memory
     // (warm in cache) the last one freed, instead of fresh pages it must fault in and zero.
-    boolean perLayer = opt.capture() == null && !org.ugda.core.train.Autograd.isRecordingOnThisThread();
+    boolean perLayer =
+        opt.capture() == null && !org.ugda.core.train.Autograd.isRecordingOnThisThread();
     for (int l = 0; l < blocks.length; l++) {
       Block blk = blocks[l];
       NDManager layerScope = perLayer ? scope.newSubManager() : scope;
@@ -360,8 +377,11 @@ public final class Transformer implements AutoCloseable {
     NDArray logits = null;
     if (opt.logits()) {
       NDArray head = lmHead != null ? lmHead : embed;
-      if (config.head() != ModelConfig.Head.CAUSAL_LM && lmHead == null && !config.tieWordEmbeddings()) {
-        throw new IllegalStateException(config.architecture() + " has no LM head; load a *ForCausalLM checkpoint");
+      if (config.head() != ModelConfig.Head.CAUSAL_LM
+          && lmHead == null
+          && !config.tieWordEmbeddings()) {
+        throw new IllegalStateException(
+            config.architecture() + " has no LM head; load a *ForCausalLM checkpoint");
       }
       NDArray src = opt.lastLogitsOnly() ? hidden.get(":, -1:, :") : hidden;
       logits = Linear.linear(src, head).singletonOrThrow();
@@ -371,14 +391,19 @@ public final class Transformer implements AutoCloseable {
     if (opt.scores() && opt.stack() != null && opt.stack().headsT() != null) {
       int k = opt.stack().members();
       NDArray last = pool(scope, hidden, batch);
-      NDArray perMember = last.reshape(k, rows / k, config.hiddenSize()).matMul(opt.stack().headsT());
+      NDArray perMember =
+          last.reshape(k, rows / k, config.hiddenSize()).matMul(opt.stack().headsT());
       return new ForwardOutput(hidden, logits, perMember.reshape(rows, -1), last);
     }
     if (opt.scores()) {
       NDArray head = ad != null && ad.head() != null ? ad.head() : score;
       if (head == null) {
-        throw new IllegalStateException("no score head: the base is " + config.architecture()
-            + (ad == null ? " and no adapter was given" : " and adapter '" + ad.name() + "' has none"));
+        throw new IllegalStateException(
+            "no score head: the base is "
+                + config.architecture()
+                + (ad == null
+                    ? " and no adapter was given"
+                    : " and adapter '" + ad.name() + "' has none"));
       }
       pooled = pool(scope, hidden, batch);
       scores = Linear.linear(pooled, head).singletonOrThrow();
@@ -419,8 +444,8 @@ public final class Transformer implements AutoCloseable {
   }
 
   /**
-   * The additive mask [B,1,1,T,S]: 0 where query i may see key j, float32's lowest value where
-   * not (transformers' eager attention adds the same, so a fully masked row stays finite).
+   * The additive mask [B,1,1,T,S]: 0 where query i may see key j, float32's lowest value where not
+   * (transformers' eager attention adds the same, so a fully masked row stays finite).
    */
   private static float[] attentionMask(TokenBatch batch, KvCache cache, int past) {
     int rows = batch.rows();
@@ -458,9 +483,10 @@ public final class Transformer implements AutoCloseable {
     LoraAdapter ad = ps.ad();
     ForwardOptions opt = ps.opt();
     Lin lin = blocks[layer].proj[p.ordinal()];
-    NDArray y = lin.b == null
-        ? Linear.linear(x, lin.w).singletonOrThrow()
-        : Linear.linear(x, lin.w, lin.b).singletonOrThrow();
+    NDArray y =
+        lin.b == null
+            ? Linear.linear(x, lin.w).singletonOrThrow()
+            : Linear.linear(x, lin.w, lin.b).singletonOrThrow();
     AdapterStack stack = opt.stack();
     if (stack != null && stack.aAll(layer, p) != null) {
       NDArray every = Linear.linear(x, stack.aAll(layer, p)).singletonOrThrow(); // [kB, T, k*r]
@@ -491,7 +517,15 @@ public final class Transformer implements AutoCloseable {
   }
 
   private NDArray attention(
-      Pass ps, int l, Block blk, NDArray h, KvCache cache, NDArray cosQ, NDArray sinQ, NDArray cosK, NDArray sinK,
+      Pass ps,
+      int l,
+      Block blk,
+      NDArray h,
+      KvCache cache,
+      NDArray cosQ,
+      NDArray sinQ,
+      NDArray cosK,
+      NDArray sinK,
       NDArray mask) {
     NDManager scope = ps.scope();
     long rows = h.getShape().get(0);
@@ -499,7 +533,8 @@ public final class Transformer implements AutoCloseable {
     int hd = config.headDim();
     int kvh = config.numKvHeads();
     int groups = config.kvGroups();
-    NDArray q = linear(ps, l, Proj.Q, h).reshape(rows, cols, kvh, groups, hd).transpose(0, 2, 3, 1, 4);
+    NDArray q =
+        linear(ps, l, Proj.Q, h).reshape(rows, cols, kvh, groups, hd).transpose(0, 2, 3, 1, 4);
     NDArray k = linear(ps, l, Proj.K, h).reshape(rows, cols, kvh, hd).transpose(0, 2, 1, 3);
     NDArray v = linear(ps, l, Proj.V, h).reshape(rows, cols, kvh, hd).transpose(0, 2, 1, 3);
     q = Rope.apply(q, cosQ, sinQ);
@@ -529,11 +564,12 @@ public final class Transformer implements AutoCloseable {
   private NDArray mlp(Pass ps, int l, Block blk, NDArray h) {
     NDArray gate = linear(ps, l, Proj.GATE, h);
     NDArray up = linear(ps, l, Proj.UP, h);
-    NDArray act = switch (config.activation()) {
-      case SILU -> gate.mul(Activation.sigmoid(gate));
-      case GELU -> Activation.gelu(gate);
-      case GELU_TANH -> geluTanh(gate);
-    };
+    NDArray act =
+        switch (config.activation()) {
+          case SILU -> gate.mul(Activation.sigmoid(gate));
+          case GELU -> Activation.gelu(gate);
+          case GELU_TANH -> geluTanh(gate);
+        };
     return linear(ps, l, Proj.DOWN, act.mul(up));
   }
 

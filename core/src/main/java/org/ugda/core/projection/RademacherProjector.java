@@ -13,18 +13,18 @@ import org.ugda.core.tensor.Rng;
  * matrix Pi (entries +-1) that is never materialised (for P = 10^6 and d = 8192 it would be 8e9
  * entries): each 64-bit word of it is generated from the seed when needed (DESIGN.md 3.4).
  *
- * <p><b>The matrix, exactly.</b> Rows are taken in groups of 8 (row group G holds rows
- * 8G..8G+7), columns in blocks of 8. For group G and column block w, let
- * word = SplitMix64 output number n = G * (d/8) + w of the stream seeded with {@code seed}, that
- * is mix64(seed + (n + 1) * 0x9E3779B97F4A7C15). Byte c of the word (c = 0 is the least
- * significant) covers column 8w + c; its bit k is the sign of row 8G + k in that column: 1 is
- * +1, 0 is -1. The same seed gives the same matrix in every process and on every machine, and a
- * block of it can be produced without the rest.
+ * <p><b>The matrix, exactly.</b> Rows are taken in groups of 8 (row group G holds rows 8G..8G+7),
+ * columns in blocks of 8. For group G and column block w, let word = SplitMix64 output number n = G
+ * * (d/8) + w of the stream seeded with {@code seed}, that is mix64(seed + (n + 1) *
+ * 0x9E3779B97F4A7C15). Byte c of the word (c = 0 is the least significant) covers column 8w + c;
+ * its bit k is the sign of row 8G + k in that column: 1 is +1, 0 is -1. The same seed gives the
+ * same matrix in every process and on every machine, and a block of it can be produced without the
+ * rest.
  *
  * <p><b>The product.</b> For one group, the 8 gradient values g_8G..g_8G+7 take 256 signed sums,
- * one per byte value (a table built with 256 additions); every column then adds one table entry:
- * d look-ups per 8 rows instead of 8d multiply-adds. Signs are generated once per group and
- * shared by every sample of a batch; extra memory is one double[d] per sample.
+ * one per byte value (a table built with 256 additions); every column then adds one table entry: d
+ * look-ups per 8 rows instead of 8d multiply-adds. Signs are generated once per group and shared by
+ * every sample of a batch; extra memory is one double[d] per sample.
  */
 public final class RademacherProjector {
 
@@ -46,7 +46,8 @@ public final class RademacherProjector {
       throw new IllegalArgumentException("gradient length P must be positive, got " + paramCount);
     }
     if (dim <= 0 || dim % 8 != 0) {
-      throw new IllegalArgumentException("projection dimension d must be a positive multiple of 8, got " + dim);
+      throw new IllegalArgumentException(
+          "projection dimension d must be a positive multiple of 8, got " + dim);
     }
     if (threads <= 0) {
       throw new IllegalArgumentException("threads must be positive, got " + threads);
@@ -92,7 +93,8 @@ public final class RademacherProjector {
   public float[][] project(float[][] gradients) {
     for (float[] g : gradients) {
       if (g.length != paramCount) {
-        throw new IllegalArgumentException("gradient has " + g.length + " values, the projector expects P = " + paramCount);
+        throw new IllegalArgumentException(
+            "gradient has " + g.length + " values, the projector expects P = " + paramCount);
       }
     }
     int n = gradients.length;

@@ -10,8 +10,8 @@ import org.ugda.core.tensor.Rng;
  * standard deviation sigma (the paper's epsilon ~ N(0, 0.01), so sigma = 0.1). Label 5 maps to the
  * largest logged reward, label 1 to the 20th percentile.
  *
- * <p>Percentiles interpolate linearly between order statistics, as {@code numpy.percentile} does
- * by default: rank (n - 1) q / 100.
+ * <p>Percentiles interpolate linearly between order statistics, as {@code numpy.percentile} does by
+ * default: rank (n - 1) q / 100.
  */
 public final class QuantileTargets {
   private QuantileTargets() {}
@@ -51,7 +51,8 @@ public final class QuantileTargets {
     }
     for (int s = 0; s < labels.length; s++) {
       if (labels[s] < 1 || labels[s] > 5) {
-        throw new IllegalArgumentException("label " + (s + 1) + " is " + labels[s] + "; labels must be 1..5");
+        throw new IllegalArgumentException(
+            "label " + (s + 1) + " is " + labels[s] + "; labels must be 1..5");
       }
     }
     float[][] out = new float[memberLog.length][labels.length];
@@ -66,7 +67,9 @@ public final class QuantileTargets {
         quantile[j] = percentileSorted(sorted, 20.0 * j);
       }
       for (int s = 0; s < labels.length; s++) {
-        SplittableRandom r = new SplittableRandom(Rng.mix(seed ^ Rng.mix(31L * i + 1) ^ Rng.mix(1_000_003L * s + 7)));
+        SplittableRandom r =
+            new SplittableRandom(
+                Rng.mix(seed ^ Rng.mix(31L * i + 1) ^ Rng.mix(1_000_003L * s + 7)));
         out[i][s] = (float) (quantile[labels[s]] + sigma * Rng.gaussian(r));
       }
     }

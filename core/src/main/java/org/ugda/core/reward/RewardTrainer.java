@@ -40,105 +40,150 @@ public final class RewardTrainer {
    * Eq. 1: minimise -log sigmoid(r(x, y_c) - r(x, y_r)), plus {@code centering} x mean((r_c +
    * r_r)^2) when positive (TRL's reward centring).
    */
-  public static TrainingLoop.Result preferences(Transformer model, String adapter, List<Pair> pairs, TrainConfig c,
-      double centering, Listener listener, BooleanSupplier cancelled) {
+  public static TrainingLoop.Result preferences(
+      Transformer model,
+      String adapter,
+      List<Pair> pairs,
+      TrainConfig c,
+      double centering,
+      Listener listener,
+      BooleanSupplier cancelled) {
     int width = width(model, adapter);
     long pad = Math.max(0, model.config().padTokenId());
     long[] correct = new long[width];
     long[] seen = {0};
     model.adapter(adapter).setTrainable(true);
     try {
-      return TrainingLoop.run(model.adapter(adapter).parameters(), pairs.size(), c, idx -> {
-        List<long[]> seqs = new ArrayList<>();
-        for (int i : idx) {
-          seqs.add(pairs.get(i).chosen());
-        }
-        for (int i : idx) {
-          seqs.add(pairs.get(i).rejected());
-        }
-        TokenBatch tb = TokenBatch.rightPadded(seqs, pad);
-        int b = idx.length;
-        try (NDManager scope = model.newScope(); Autograd.Tape tape = Autograd.record()) {
-          NDArray scores = model.forward(scope, tb, ForwardOptions.scores(adapter).withTraining(true)).scores();
-          NDArray chosen = scores.get("0:" + b);
-          NDArray rejected = scores.get(b + ":");
-          NDArray loss = Losses.softplus(rejected.sub(chosen)).mean(new int[] {0}).sum();
-          if (centering > 0) {
-            loss = loss.add(chosen.add(rejected).square().mean(new int[] {0}).sum().mul((float) centering));
-          }
-          float[] cs = chosen.toFloatArray();
-          float[] rs = rejected.toFloatArray();
-          for (int i = 0; i < cs.length; i++) {
-            correct[i % width] += cs[i] > rs[i] ? 1 : 0;
-          }
-          seen[0] += b;
-          float value = loss.getFloat();
-          tape.backward(loss.div(c.accumulation()));
-          return value / c.accumulation();
-        }
-      }, (step, total, loss, lr) -> {
-        if (listener != null) {
-          double[] acc = new double[width];
-          for (int w = 0; w < width; w++) {
-            acc[w] = seen[0] == 0 ? 0 : correct[w] / (double) seen[0];
-          }
-          listener.step(step, total, loss, acc);
-        }
-      }, cancelled);
+      return TrainingLoop.run(
+          model.adapter(adapter).parameters(),
+          pairs.size(),
+          c,
+          idx -> {
+            List<long[]> seqs = new ArrayList<>();
+            for (int i : idx) {
+              seqs.add(pairs.get(i).chosen());
+            }
+            for (int i : idx) {
+              seqs.add(pairs.get(i).rejected());
+            }
+            TokenBatch tb = TokenBatch.rightPadded(seqs, pad);
+            int b = idx.length;
+            try (NDManager scope = model.newScope();
+                Autograd.Tape tape = Autograd.record()) {
+              NDArray scores =
+                  model
+                      .forward(scope, tb, ForwardOptions.scores(adapter).withTraining(true))
+                      .scores();
+              NDArray chosen = scores.get("0:" + b);
+              NDArray rejected = scores.get(b + ":");
+              NDArray loss = Losses.softplus(rejected.sub(chosen)).mean(new int[] {0}).sum();
+              if (centering > 0) {
+                loss =
+                    loss.add(
+                        chosen
+                            .add(rejected)
+                            .square()
+                            .mean(new int[] {0})
+                            .sum()
+                            .mul((float) centering));
+              }
+              float[] cs = chosen.toFloatArray();
+              float[] rs = rejected.toFloatArray();
+              for (int i = 0; i < cs.length; i++) {
+                correct[i % width] += cs[i] > rs[i] ? 1 : 0;
+              }
+              seen[0] += b;
+              float value = loss.getFloat();
+              tape.backward(loss.div(c.accumulation()));
+              return value / c.accumulation();
+            }
+          },
+          (step, total, loss, lr) -> {
+            if (listener != null) {
+              double[] acc = new double[width];
+              for (int w = 0; w < width; w++) {
+                acc[w] = seen[0] == 0 ? 0 : correct[w] / (double) seen[0];
+              }
+              listener.step(step, total, loss, acc);
+            }
+          },
+          cancelled);
     } finally {
       model.adapter(adapter).setTrainable(false);
     }
   }
 
   /** Eq. 14: minimise the mean squared error between each head output and its target. */
-  public static TrainingLoop.Result regress(Transformer model, String adapter, List<Target> targets, TrainConfig c,
-      Listener listener, BooleanSupplier cancelled) {
+  public static TrainingLoop.Result regress(
+      Transformer model,
+      String adapter,
+      List<Target> targets,
+      TrainConfig c,
+      Listener listener,
+      BooleanSupplier cancelled) {
     int width = width(model, adapter);
     for (Target t : targets) {
       if (t.values().length != width) {
-        throw new IllegalArgumentException("each target needs " + width + " values (one per head output), got "
-            + t.values().length);
+        throw new IllegalArgumentException(
+            "each target needs "
+                + width
+                + " values (one per head output), got "
+                + t.values().length);
       }
     }
     long pad = Math.max(0, model.config().padTokenId());
     model.adapter(adapter).setTrainable(true);
     try {
-      return TrainingLoop.run(model.adapter(adapter).parameters(), targets.size(), c, idx -> {
-        List<long[]> seqs = new ArrayList<>();
-        float[] y = new float[idx.length * width];
-        for (int i = 0; i < idx.length; i++) {
-          seqs.add(targets.get(idx[i]).ids());
-          System.arraycopy(targets.get(idx[i]).values(), 0, y, i * width, width);
-        }
-        TokenBatch tb = TokenBatch.rightPadded(seqs, pad);
-        try (NDManager scope = model.newScope(); Autograd.Tape tape = Autograd.record()) {
-          NDArray scores = model.forward(scope, tb, ForwardOptions.scores(adapter).withTraining(true)).scores();
-          NDArray target = NdData.floats(scope, y, new Shape(idx.length, width));
-          NDArray loss = scores.sub(target).square().mean(new int[] {0}).sum();
-          float value = loss.getFloat();
-          tape.backward(loss.div(c.accumulation()));
-          return value / c.accumulation();
-        }
-      }, (step, total, loss, lr) -> {
-        if (listener != null) {
-          listener.step(step, total, loss, new double[0]);
-        }
-      }, cancelled);
+      return TrainingLoop.run(
+          model.adapter(adapter).parameters(),
+          targets.size(),
+          c,
+          idx -> {
+            List<long[]> seqs = new ArrayList<>();
+            float[] y = new float[idx.length * width];
+            for (int i = 0; i < idx.length; i++) {
+              seqs.add(targets.get(idx[i]).ids());
+              System.arraycopy(targets.get(idx[i]).values(), 0, y, i * width, width);
+            }
+            TokenBatch tb = TokenBatch.rightPadded(seqs, pad);
+            try (NDManager scope = model.newScope();
+                Autograd.Tape tape = Autograd.record()) {
+              NDArray scores =
+                  model
+                      .forward(scope, tb, ForwardOptions.scores(adapter).withTraining(true))
+                      .scores();
+              NDArray target = NdData.floats(scope, y, new Shape(idx.length, width));
+              NDArray loss = scores.sub(target).square().mean(new int[] {0}).sum();
+              float value = loss.getFloat();
+              tape.backward(loss.div(c.accumulation()));
+              return value / c.accumulation();
+            }
+          },
+          (step, total, loss, lr) -> {
+            if (listener != null) {
+              listener.step(step, total, loss, new double[0]);
+            }
+          },
+          cancelled);
     } finally {
       model.adapter(adapter).setTrainable(false);
     }
   }
 
   /** Rewards [n][W] of sequences under an adapter, in batches, without recording gradients. */
-  public static float[][] score(Transformer model, String adapter, List<long[]> seqs, int batchSize) {
+  public static float[][] score(
+      Transformer model, String adapter, List<long[]> seqs, int batchSize) {
     int width = width(model, adapter);
     long pad = Math.max(0, model.config().padTokenId());
     float[][] out = new float[seqs.size()][];
     for (int from = 0; from < seqs.size(); from += batchSize) {
       List<long[]> part = seqs.subList(from, Math.min(seqs.size(), from + batchSize));
       try (NDManager scope = model.newScope()) {
-        float[] s = model.forward(scope, TokenBatch.rightPadded(part, pad), ForwardOptions.scores(adapter)).scores()
-            .toFloatArray();
+        float[] s =
+            model
+                .forward(scope, TokenBatch.rightPadded(part, pad), ForwardOptions.scores(adapter))
+                .scores()
+                .toFloatArray();
         for (int i = 0; i < part.size(); i++) {
           out[from + i] = java.util.Arrays.copyOfRange(s, i * width, (i + 1) * width);
         }
@@ -150,7 +195,8 @@ public final class RewardTrainer {
   static int width(Transformer model, String adapter) {
     var ad = model.adapter(adapter);
     if (ad.head() == null) {
-      throw new IllegalArgumentException("adapter '" + adapter + "' has no head: a reward adapter needs one");
+      throw new IllegalArgumentException(
+          "adapter '" + adapter + "' has no head: a reward adapter needs one");
     }
     return (int) ad.head().getShape().get(0);
   }

@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * A dense float32 tensor in row-major order, as plain Java data.
  *
- * <p>This is what crosses a module boundary or the wire: no {@code NDArray} ever leaves
- * {@code core}. The data array is not copied; callers treat it as read-only.
+ * <p>This is what crosses a module boundary or the wire: no {@code NDArray} ever leaves {@code
+ * core}. The data array is not copied; callers treat it as read-only.
  */
 public record FloatTensor(long[] shape, float[] data) {
 
@@ -15,7 +15,12 @@ public record FloatTensor(long[] shape, float[] data) {
     long n = numel(shape);
     if (n != data.length) {
       throw new IllegalArgumentException(
-          "shape " + Arrays.toString(shape) + " holds " + n + " values but data has " + data.length);
+          "shape "
+              + Arrays.toString(shape)
+              + " holds "
+              + n
+              + " values but data has "
+              + data.length);
     }
   }
 
@@ -54,7 +59,9 @@ public record FloatTensor(long[] shape, float[] data) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof FloatTensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+    return o instanceof FloatTensor t
+        && Arrays.equals(shape, t.shape)
+        && Arrays.equals(data, t.data);
   }
 
   @Override

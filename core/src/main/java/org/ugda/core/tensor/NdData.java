@@ -9,11 +9,11 @@ import java.nio.ByteBuffer;
 /**
  * Java data into NDArrays that own their memory.
  *
- * <p>DJL's PyTorch engine wraps a direct buffer with {@code from_blob}: the tensor's storage is
- * the Java buffer, kept alive only through the Java wrapper object. Anything libtorch derives
- * from it without copying (views, tensors saved for backward) then depends on a Java object's
- * lifetime. Copying once into libtorch-owned memory removes that dependency; the inputs of a
- * step are small next to the work done on them.
+ * <p>DJL's PyTorch engine wraps a direct buffer with {@code from_blob}: the tensor's storage is the
+ * Java buffer, kept alive only through the Java wrapper object. Anything libtorch derives from it
+ * without copying (views, tensors saved for backward) then depends on a Java object's lifetime.
+ * Copying once into libtorch-owned memory removes that dependency; the inputs of a step are small
+ * next to the work done on them.
  */
 public final class NdData {
   private NdData() {}

@@ -3,8 +3,8 @@ package org.ugda.core.tensor;
 import java.util.SplittableRandom;
 
 /**
- * Seeded random streams. Every consumer gets its own stream derived from (seed, purpose), so
- * adding a draw in one place never shifts the numbers of another (Tribuo's discipline).
+ * Seeded random streams. Every consumer gets its own stream derived from (seed, purpose), so adding
+ * a draw in one place never shifts the numbers of another (Tribuo's discipline).
  *
  * <p>Transcendental functions here and wherever a number feeds a model use {@link StrictMath}:
  * {@code Math.cos} and friends may return different last bits in the interpreter and in

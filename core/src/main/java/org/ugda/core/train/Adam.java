@@ -14,10 +14,9 @@ import org.ugda.core.tensor.FloatTensor;
  * Adam (AdamW with {@code weightDecay > 0}) whose moments are ordinary arrays that can be read,
  * saved and restored: UGDA's influence step needs each checkpoint's m and v (Eq. 5-7).
  *
- * <p>Update, as {@code torch.optim.Adam} computes it at step t (1-based):
- * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
- * p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
- * The stored m and v are the raw (not bias-corrected) moments, as PyTorch stores them.
+ * <p>Update, as {@code torch.optim.Adam} computes it at step t (1-based): m = b1 m + (1 - b1) g; v
+ * = b2 v + (1 - b2) g^2; p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps). The stored m
+ * and v are the raw (not bias-corrected) moments, as PyTorch stores them.
  */
 public final class Adam implements AutoCloseable {
 
@@ -43,7 +42,8 @@ public final class Adam implements AutoCloseable {
   }
 
   /** Saved optimizer state: the step count and both moments per parameter name. */
-  public record State(long step, Map<String, FloatTensor> expAvg, Map<String, FloatTensor> expAvgSq) {
+  public record State(
+      long step, Map<String, FloatTensor> expAvg, Map<String, FloatTensor> expAvgSq) {
     public State {
       expAvg = Map.copyOf(expAvg);
       expAvgSq = Map.copyOf(expAvgSq);
@@ -88,8 +88,8 @@ public final class Adam implements AutoCloseable {
 
   /**
    * Applies one update from the accumulated gradients at learning rate {@code lr}. Call outside a
-   * recording tape. Parameters without a gradient are left alone (their moments too), as
-   * PyTorch skips parameters whose grad is None.
+   * recording tape. Parameters without a gradient are left alone (their moments too), as PyTorch
+   * skips parameters whose grad is None.
    */
   public void step(double lr) {
     if (Autograd.isRecordingOnThisThread()) {
@@ -150,9 +150,15 @@ public final class Adam implements AutoCloseable {
         continue;
       }
       long[] shape = m[i].getShape().getShape();
-      if (!java.util.Arrays.equals(mt.shape(), shape) || !java.util.Arrays.equals(vt.shape(), shape)) {
-        throw new IllegalArgumentException("optimizer state for '" + name + "' has shape "
-            + java.util.Arrays.toString(mt.shape()) + ", the parameter " + java.util.Arrays.toString(shape));
+      if (!java.util.Arrays.equals(mt.shape(), shape)
+          || !java.util.Arrays.equals(vt.shape(), shape)) {
+        throw new IllegalArgumentException(
+            "optimizer state for '"
+                + name
+                + "' has shape "
+                + java.util.Arrays.toString(mt.shape())
+                + ", the parameter "
+                + java.util.Arrays.toString(shape));
       }
       m[i].set(java.nio.FloatBuffer.wrap(mt.data()));
       v[i].set(java.nio.FloatBuffer.wrap(vt.data()));

@@ -8,11 +8,11 @@ import org.ugda.core.model.DjlRuntime;
 /**
  * The one way to run a backward pass in this JVM.
  *
- * <p>DJL's PyTorch engine allows a single open {@link GradientCollector} per JVM (a static flag;
- * a second one throws). Several training jobs, or several services in one standalone JVM, would
- * trip on it. {@code core} owns that constraint: a fair JVM-wide lock serialises tape sessions,
- * so callers just open one, record, call {@link #backward} and close it. Optimizer steps run
- * after the session closes (PyTorch forbids in-place updates of leaves while recording).
+ * <p>DJL's PyTorch engine allows a single open {@link GradientCollector} per JVM (a static flag; a
+ * second one throws). Several training jobs, or several services in one standalone JVM, would trip
+ * on it. {@code core} owns that constraint: a fair JVM-wide lock serialises tape sessions, so
+ * callers just open one, record, call {@link #backward} and close it. Optimizer steps run after the
+ * session closes (PyTorch forbids in-place updates of leaves while recording).
  *
  * <pre>{@code
  * try (Autograd.Tape tape = Autograd.record()) {
@@ -41,9 +41,9 @@ public final class Autograd {
 
   /**
    * Turns gradient recording off on the calling thread unless it holds the tape. PyTorch's grad
-   * mode is per thread and on by default for every new thread (DJL turns it off only on the
-   * thread that started the engine): without this, an inference forward on a pool thread would
-   * build an autograd graph, and an optimizer step there would fail on in-place updates.
+   * mode is per thread and on by default for every new thread (DJL turns it off only on the thread
+   * that started the engine): without this, an inference forward on a pool thread would build an
+   * autograd graph, and an optimizer step there would fail on in-place updates.
    */
   public static void noGradUnlessRecording() {
     if (!LOCK.isHeldByCurrentThread()) {
@@ -68,7 +68,8 @@ public final class Autograd {
     /** Back-propagates a scalar loss; a non-finite loss is an error, never a step. */
     public void backward(NDArray loss) {
       if (loss.getShape().size() != 1) {
-        throw new IllegalArgumentException("backward needs a scalar loss, got shape " + loss.getShape());
+        throw new IllegalArgumentException(
+            "backward needs a scalar loss, got shape " + loss.getShape());
       }
       float v = loss.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat();
       if (!Float.isFinite(v)) {

@@ -13,11 +13,15 @@ public record CosineSchedule(double peak, double floor, int warmupSteps, int tot
 
   public CosineSchedule {
     if (!(peak > 0) || floor < 0 || floor > peak) {
-      throw new IllegalArgumentException("need 0 <= floor <= peak and peak > 0, got peak " + peak + ", floor " + floor);
+      throw new IllegalArgumentException(
+          "need 0 <= floor <= peak and peak > 0, got peak " + peak + ", floor " + floor);
     }
     if (warmupSteps < 0 || totalSteps <= 0 || warmupSteps > totalSteps) {
       throw new IllegalArgumentException(
-          "need 0 <= warmupSteps <= totalSteps and totalSteps > 0, got " + warmupSteps + ", " + totalSteps);
+          "need 0 <= warmupSteps <= totalSteps and totalSteps > 0, got "
+              + warmupSteps
+              + ", "
+              + totalSteps);
     }
   }
 

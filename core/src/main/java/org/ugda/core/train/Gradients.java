@@ -19,7 +19,8 @@ public final class Gradients {
     for (NamedArray p : params) {
       if (p.array().hasGradient()) {
         // set() makes a scalar in the handle's manager and never frees it: give the handle a
-        // short-lived manager so the scalar goes with it (zeroing, not multiplying, also clears NaN)
+        // short-lived manager so the scalar goes with it (zeroing, not multiplying, also clears
+        // NaN)
         try (NDManager tmp = p.array().getManager().newSubManager()) {
           NDArray g = p.array().getGradient();
           g.attach(tmp);
@@ -76,9 +77,9 @@ public final class Gradients {
   }
 
   /**
-   * Scales gradients so their global norm is at most {@code maxNorm}, as
-   * {@code torch.nn.utils.clip_grad_norm_} does; returns the norm before clipping. A non-finite
-   * norm is an error.
+   * Scales gradients so their global norm is at most {@code maxNorm}, as {@code
+   * torch.nn.utils.clip_grad_norm_} does; returns the norm before clipping. A non-finite norm is an
+   * error.
    */
   public static double clip(List<NamedArray> params, double maxNorm) {
     double norm = globalNorm(params);

@@ -1,15 +1,15 @@
 package org.ugda.core.train;
 
-import org.ugda.core.tensor.NdData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.ugda.core.model.TokenBatch;
+import org.ugda.core.tensor.NdData;
 
 /**
- * The losses of UGDA as pure functions of NDArrays. Each returns arrays in the manager of its
- * first argument.
+ * The losses of UGDA as pure functions of NDArrays. Each returns arrays in the manager of its first
+ * argument.
  */
 public final class Losses {
   private Losses() {}
@@ -23,8 +23,8 @@ public final class Losses {
    */
   public static long[] responseLabels(TokenBatch batch, int[] promptLen) {
     if (promptLen.length != batch.rows()) {
-      throw new IllegalArgumentException("one prompt length per row: " + batch.rows() + " rows, "
-          + promptLen.length + " lengths");
+      throw new IllegalArgumentException(
+          "one prompt length per row: " + batch.rows() + " rows, " + promptLen.length + " lengths");
     }
     long[] labels = new long[batch.rows() * batch.cols()];
     for (int r = 0; r < batch.rows(); r++) {
@@ -82,7 +82,8 @@ public final class Losses {
    * Each row's own mean response-token cross-entropy, [B]: the per-sample loss of the influence
    * step (DESIGN.md section 3.4). A row without response tokens is an error.
    */
-  public static NDArray perSampleLmLoss(NDManager scope, NDArray logits, TokenBatch batch, long[] labels) {
+  public static NDArray perSampleLmLoss(
+      NDManager scope, NDArray logits, TokenBatch batch, long[] labels) {
     NDArray ids = NdData.longs(scope, batch.ids(), new Shape(batch.rows(), batch.cols()));
     NDArray w = shiftedWeights(scope, labels, batch.rows(), batch.cols());
     float[] counts = w.sum(new int[] {1}).toFloatArray();
@@ -91,10 +92,16 @@ public final class Losses {
         throw new IllegalArgumentException("row " + r + " has no response token");
       }
     }
-    return nextTokenLogProbs(logits, ids).mul(w).sum(new int[] {1}).neg().div(NdData.floats(scope, counts, new Shape(counts.length)));
+    return nextTokenLogProbs(logits, ids)
+        .mul(w)
+        .sum(new int[] {1})
+        .neg()
+        .div(NdData.floats(scope, counts, new Shape(counts.length)));
   }
 
-  /** softplus(x) = log(1 + e^x), computed as max(x, 0) + log(1 + e^-|x|) so large |x| stay finite. */
+  /**
+   * softplus(x) = log(1 + e^x), computed as max(x, 0) + log(1 + e^-|x|) so large |x| stay finite.
+   */
   public static NDArray softplus(NDArray x) {
     return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
   }
@@ -110,8 +117,8 @@ public final class Losses {
   }
 
   /**
-   * TRL's reward-centring term: coef * mean((r_chosen + r_rejected)^2), pulling rewards toward
-   * zero mean without changing their order (Eisenstein et al. 2023).
+   * TRL's reward-centring term: coef * mean((r_chosen + r_rejected)^2), pulling rewards toward zero
+   * mean without changing their order (Eisenstein et al. 2023).
    */
   public static NDArray centring(NDArray chosen, NDArray rejected, double coef) {
     return chosen.add(rejected).square().mean().mul((float) coef);

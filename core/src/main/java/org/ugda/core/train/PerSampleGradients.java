@@ -13,22 +13,22 @@ import org.ugda.core.model.Transformer;
 
 /**
  * Per-sample gradients of a loss over one adapter's parameters, each flattened in the adapter's
- * documented parameter order ({@link LoraAdapter#parameters()}): the raw material of the
- * influence step (DESIGN.md section 3.4).
+ * documented parameter order ({@link LoraAdapter#parameters()}): the raw material of the influence
+ * step (DESIGN.md section 3.4).
  *
- * <p>{@link #closedForm} needs one backward pass for the whole batch. For y = s * B A x, with
- * G_b = dL_b/dy the output gradient of sample b (read off a zero probe added to y) and X_b its
- * input: dB_b = s * G_b^T (X_b A^T) and dA_b = s * (G_b B)^T X_b, summed over positions; a head
- * W gets dW_b = (dL_b/dscore_b) pooled_b^T. Rows do not interact (attention never crosses rows),
- * so the gradient of sum_b L_b at row b's probes is exactly L_b's. {@link #loop} runs one
- * backward per sample and is the reference the closed form is tested against.
+ * <p>{@link #closedForm} needs one backward pass for the whole batch. For y = s * B A x, with G_b =
+ * dL_b/dy the output gradient of sample b (read off a zero probe added to y) and X_b its input:
+ * dB_b = s * G_b^T (X_b A^T) and dA_b = s * (G_b B)^T X_b, summed over positions; a head W gets
+ * dW_b = (dL_b/dscore_b) pooled_b^T. Rows do not interact (attention never crosses rows), so the
+ * gradient of sum_b L_b at row b's probes is exactly L_b's. {@link #loop} runs one backward per
+ * sample and is the reference the closed form is tested against.
  */
 public final class PerSampleGradients {
   private PerSampleGradients() {}
 
   /**
-   * A loss per row, [B], from a forward pass over {@code batch}, whose row i is row
-   * {@code source[i]} of the batch the caller passed in.
+   * A loss per row, [B], from a forward pass over {@code batch}, whose row i is row {@code
+   * source[i]} of the batch the caller passed in.
    */
   @FunctionalInterface
   public interface SampleLoss {
@@ -99,8 +99,14 @@ public final class PerSampleGradients {
         NDArray dB = gT.matMul(site.projected()).mul(scale); // [B, out, r]
         NDArray gb = g.matMul(ad.b(site.layer(), site.proj())); // [B, T, r]
         NDArray dA = gb.transpose(0, 2, 1).matMul(site.input()).mul(scale); // [B, r, in]
-        scatter(out, dA.toFloatArray(), offset[names.indexOf(LoraAdapter.loraName(site.proj(), site.layer(), "A"))]);
-        scatter(out, dB.toFloatArray(), offset[names.indexOf(LoraAdapter.loraName(site.proj(), site.layer(), "B"))]);
+        scatter(
+            out,
+            dA.toFloatArray(),
+            offset[names.indexOf(LoraAdapter.loraName(site.proj(), site.layer(), "A"))]);
+        scatter(
+            out,
+            dB.toFloatArray(),
+            offset[names.indexOf(LoraAdapter.loraName(site.proj(), site.layer(), "B"))]);
       }
       if (ad.head() != null && cap.scoreProbe() != null) {
         NDArray gs = cap.scoreProbe().getGradient(); // [B, labels]
@@ -108,7 +114,10 @@ public final class PerSampleGradients {
         long labels = gs.getShape().get(1);
         long hidden = cap.pooled().getShape().get(1);
         NDArray dW = gs.reshape(rows, labels, 1).matMul(cap.pooled().reshape(rows, 1, hidden));
-        scatter(out, dW.toFloatArray(), offset[names.indexOf(LoraAdapter.headName(ad.config().headModule()))]);
+        scatter(
+            out,
+            dW.toFloatArray(),
+            offset[names.indexOf(LoraAdapter.headName(ad.config().headModule()))]);
       }
     }
     return out;
@@ -155,5 +164,4 @@ public final class PerSampleGradients {
     }
     return out;
   }
-
 }

@@ -11,8 +11,8 @@ import org.ugda.core.model.Transformer;
 
 /**
  * Next-token training on sequences whose loss counts only tokens from a given position on: full
- * language modelling (prompt length 0), or SFT on response tokens. Trains either every base
- * weight or one LoRA adapter, in {@link TrainingLoop}'s steps.
+ * language modelling (prompt length 0), or SFT on response tokens. Trains either every base weight
+ * or one LoRA adapter, in {@link TrainingLoop}'s steps.
  */
 public final class SupervisedTrainer {
   private SupervisedTrainer() {}
@@ -24,28 +24,39 @@ public final class SupervisedTrainer {
         throw new IllegalArgumentException("a training sequence needs at least two tokens");
       }
       if (promptLength < 0 || promptLength >= ids.length) {
-        throw new IllegalArgumentException("prompt length " + promptLength + " leaves no supervised token in "
-            + ids.length);
+        throw new IllegalArgumentException(
+            "prompt length " + promptLength + " leaves no supervised token in " + ids.length);
       }
     }
   }
 
   /** Trains {@code adapter} (or, when null, every base weight) on the examples. */
-  public static TrainingLoop.Result train(Transformer model, String adapter, List<Example> examples, TrainConfig c,
+  public static TrainingLoop.Result train(
+      Transformer model,
+      String adapter,
+      List<Example> examples,
+      TrainConfig c,
       TrainingLoop.Progress progress) {
-    List<NamedArray> params = adapter == null ? model.baseParameters() : model.adapter(adapter).parameters();
+    List<NamedArray> params =
+        adapter == null ? model.baseParameters() : model.adapter(adapter).parameters();
     long pad = Math.max(0, model.config().padTokenId());
     setTrainable(model, adapter, true);
     try {
-      return TrainingLoop.run(params, examples.size(), c,
-          idx -> microStep(model, adapter, examples, idx, pad, c.accumulation()), progress, null);
+      return TrainingLoop.run(
+          params,
+          examples.size(),
+          c,
+          idx -> microStep(model, adapter, examples, idx, pad, c.accumulation()),
+          progress,
+          null);
     } finally {
       setTrainable(model, adapter, false);
     }
   }
 
   /** Mean supervised-token loss of the examples (no gradients), token-weighted as in training. */
-  public static double evaluate(Transformer model, String adapter, List<Example> examples, int batchSize) {
+  public static double evaluate(
+      Transformer model, String adapter, List<Example> examples, int batchSize) {
     long pad = Math.max(0, model.config().padTokenId());
     double sum = 0;
     long tokens = 0;
@@ -82,7 +93,12 @@ public final class SupervisedTrainer {
     }
   }
 
-  private static double microStep(Transformer model, String adapter, List<Example> examples, int[] idx, long pad,
+  private static double microStep(
+      Transformer model,
+      String adapter,
+      List<Example> examples,
+      int[] idx,
+      long pad,
       int accumulation) {
     List<long[]> seqs = new ArrayList<>();
     int[] prompt = new int[idx.length];
@@ -92,8 +108,10 @@ public final class SupervisedTrainer {
     }
     TokenBatch tb = TokenBatch.rightPadded(seqs, pad);
     long[] labels = Losses.responseLabels(tb, prompt);
-    try (NDManager scope = model.newScope(); Autograd.Tape tape = Autograd.record()) {
-      NDArray logits = model.forward(scope, tb, ForwardOptions.logits(adapter).withTraining(true)).logits();
+    try (NDManager scope = model.newScope();
+        Autograd.Tape tape = Autograd.record()) {
+      NDArray logits =
+          model.forward(scope, tb, ForwardOptions.logits(adapter).withTraining(true)).logits();
       NDArray loss = Losses.lmLoss(scope, logits, tb, labels);
       float value = loss.getFloat();
       tape.backward(loss.div(accumulation));

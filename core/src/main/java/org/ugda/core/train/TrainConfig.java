@@ -15,16 +15,30 @@ package org.ugda.core.train;
  * @param seed data order
  */
 public record TrainConfig(
-    int epochs, int batchSize, int accumulation, double peakLr, double floorLr, double warmupFraction,
-    double weightDecay, double clipNorm, Adam.Hyper adam, long seed) {
+    int epochs,
+    int batchSize,
+    int accumulation,
+    double peakLr,
+    double floorLr,
+    double warmupFraction,
+    double weightDecay,
+    double clipNorm,
+    Adam.Hyper adam,
+    long seed) {
 
   public TrainConfig {
     if (epochs <= 0 || batchSize <= 0 || accumulation <= 0) {
-      throw new IllegalArgumentException("epochs, batchSize and accumulation must be positive, got "
-          + epochs + ", " + batchSize + ", " + accumulation);
+      throw new IllegalArgumentException(
+          "epochs, batchSize and accumulation must be positive, got "
+              + epochs
+              + ", "
+              + batchSize
+              + ", "
+              + accumulation);
     }
     if (!(peakLr > 0) || floorLr < 0 || floorLr > peakLr) {
-      throw new IllegalArgumentException("need 0 <= floorLr <= peakLr and peakLr > 0, got " + peakLr + ", " + floorLr);
+      throw new IllegalArgumentException(
+          "need 0 <= floorLr <= peakLr and peakLr > 0, got " + peakLr + ", " + floorLr);
     }
     if (!(warmupFraction >= 0 && warmupFraction < 1)) {
       throw new IllegalArgumentException("warmupFraction must be in [0, 1), got " + warmupFraction);
@@ -38,9 +52,18 @@ public record TrainConfig(
   }
 
   public TrainConfig withSeed(long s) {
-    return new TrainConfig(epochs, batchSize, accumulation, peakLr, floorLr, warmupFraction, weightDecay, clipNorm, adam, s);
+    return new TrainConfig(
+        epochs,
+        batchSize,
+        accumulation,
+        peakLr,
+        floorLr,
+        warmupFraction,
+        weightDecay,
+        clipNorm,
+        adam,
+        s);
   }
-
 
   /** Optimizer steps for {@code examples} examples. */
   public int steps(int examples) {

@@ -10,14 +10,14 @@ import org.ugda.core.tensor.Rng;
 
 /**
  * The optimizer loop every trainer shares, in numbered steps: (1) shuffle each epoch, (2)
- * accumulate gradients over micro-batches, (3) refuse a non-finite gradient (recompute once),
- * (4) clip, (5) Adam step at the cosine-scheduled rate.
+ * accumulate gradients over micro-batches, (3) refuse a non-finite gradient (recompute once), (4)
+ * clip, (5) Adam step at the cosine-scheduled rate.
  *
- * <p>A non-finite gradient is never applied. On these machines, rarely and only while other
- * JVMs ran libtorch alongside, a step's gradient came out non-finite although its loss was
- * finite and the same step recomputed was fine; the cause was not found in this code. Such a
- * step is recomputed once and counted in {@link Result#recomputedSteps()}; non-finite twice is
- * a real divergence and stops the run.
+ * <p>A non-finite gradient is never applied. On these machines, rarely and only while other JVMs
+ * ran libtorch alongside, a step's gradient came out non-finite although its loss was finite and
+ * the same step recomputed was fine; the cause was not found in this code. Such a step is
+ * recomputed once and counted in {@link Result#recomputedSteps()}; non-finite twice is a real
+ * divergence and stops the run.
  */
 public final class TrainingLoop {
   private TrainingLoop() {}
@@ -38,7 +38,8 @@ public final class TrainingLoop {
    * What a run did: the loss of every optimizer step, how many steps were recomputed after a
    * non-finite gradient, and the optimizer's final state.
    */
-  public record Result(List<Double> losses, int steps, int recomputedSteps, Adam.State optimizerState) {
+  public record Result(
+      List<Double> losses, int steps, int recomputedSteps, Adam.State optimizerState) {
     /** Mean loss of the first tenth of the steps. */
     public double firstLoss() {
       int n = Math.max(1, losses.size() / 10);
@@ -48,11 +49,19 @@ public final class TrainingLoop {
     /** Mean loss of the last tenth of the steps. */
     public double finalLoss() {
       int n = Math.max(1, losses.size() / 10);
-      return losses.subList(losses.size() - n, losses.size()).stream().mapToDouble(Double::doubleValue).average().orElse(0);
+      return losses.subList(losses.size() - n, losses.size()).stream()
+          .mapToDouble(Double::doubleValue)
+          .average()
+          .orElse(0);
     }
   }
 
-  public static Result run(List<NamedArray> params, int examples, TrainConfig c, MicroStep micro, Progress progress,
+  public static Result run(
+      List<NamedArray> params,
+      int examples,
+      TrainConfig c,
+      MicroStep micro,
+      Progress progress,
       BooleanSupplier cancelled) {
     if (examples <= 0) {
       throw new IllegalArgumentException("no training examples");
@@ -60,11 +69,13 @@ public final class TrainingLoop {
     int microPerEpoch = (examples + c.batchSize() - 1) / c.batchSize();
     int stepsPerEpoch = Math.max(1, microPerEpoch / c.accumulation());
     int total = stepsPerEpoch * c.epochs();
-    CosineSchedule schedule = new CosineSchedule(c.peakLr(), c.floorLr(), (int) (c.warmupFraction() * total), total);
+    CosineSchedule schedule =
+        new CosineSchedule(c.peakLr(), c.floorLr(), (int) (c.warmupFraction() * total), total);
     SplittableRandom r = Rng.stream(c.seed(), "training-order");
     List<Double> losses = new ArrayList<>();
     int recomputed = 0;
-    Adam.Hyper hyper = new Adam.Hyper(c.adam().beta1(), c.adam().beta2(), c.adam().eps(), c.weightDecay());
+    Adam.Hyper hyper =
+        new Adam.Hyper(c.adam().beta1(), c.adam().beta2(), c.adam().eps(), c.weightDecay());
     try (Adam adam = new Adam(params, hyper)) {
       int step = 0;
       for (int epoch = 0; epoch < c.epochs(); epoch++) {
@@ -77,8 +88,12 @@ public final class TrainingLoop {
           if (!Double.isFinite(Gradients.globalNorm(params))) {
             loss = accumulate(params, order, s, c, micro);
             if (!Double.isFinite(Gradients.globalNorm(params))) {
-              throw new NonFiniteException("step " + (step + 1) + ": gradients are non-finite twice in a row (loss "
-                  + loss + "); lower the learning rate or check the data");
+              throw new NonFiniteException(
+                  "step "
+                      + (step + 1)
+                      + ": gradients are non-finite twice in a row (loss "
+                      + loss
+                      + "); lower the learning rate or check the data");
             }
             recomputed++;
           }
@@ -100,7 +115,8 @@ public final class TrainingLoop {
     }
   }
 
-  private static double accumulate(List<NamedArray> params, int[] order, int s, TrainConfig c, MicroStep micro) {
+  private static double accumulate(
+      List<NamedArray> params, int[] order, int s, TrainConfig c, MicroStep micro) {
     Gradients.zero(params);
     double loss = 0;
     for (int m = 0; m < c.accumulation(); m++) {

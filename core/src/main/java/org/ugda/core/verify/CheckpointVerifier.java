@@ -33,16 +33,17 @@ import org.ugda.core.train.Losses;
 import org.ugda.core.train.PerSampleGradients;
 
 /**
- * Recomputes, with {@code core}, every output a reference directory records (the layout of
- * {@code shared/fixtures/<arch>/}: {@code causal-lm/}, {@code reward-model/},
- * {@code lora-adapter/}, {@code reward-lora-adapter/}, {@code reference.safetensors},
- * {@code lora-grads.*}, {@code reward-lora-grads.*}) and compares each with its reference.
- * Parts whose files are absent are skipped and reported as such.
+ * Recomputes, with {@code core}, every output a reference directory records (the layout of {@code
+ * shared/fixtures/<arch>/}: {@code causal-lm/}, {@code reward-model/}, {@code lora-adapter/},
+ * {@code reward-lora-adapter/}, {@code reference.safetensors}, {@code lora-grads.*}, {@code
+ * reward-lora-grads.*}) and compares each with its reference. Parts whose files are absent are
+ * skipped and reported as such.
  */
 public final class CheckpointVerifier {
 
   /** The outcome: comparisons in order, skipped parts, and every tensor computed. */
-  public record Report(List<Comparison> comparisons, List<String> skipped, Map<String, FloatTensor> computed) {
+  public record Report(
+      List<Comparison> comparisons, List<String> skipped, Map<String, FloatTensor> computed) {
     public long passed() {
       return comparisons.stream().filter(Comparison::pass).count();
     }
@@ -71,7 +72,8 @@ public final class CheckpointVerifier {
   public Report run() {
     Path ref = dir.resolve("reference.safetensors");
     if (!Files.isRegularFile(ref)) {
-      throw new CheckpointException(ref + ": no such file; a verification directory needs the reference inputs and outputs");
+      throw new CheckpointException(
+          ref + ": no such file; a verification directory needs the reference inputs and outputs");
     }
     try (SafeTensorsFile r = SafeTensorsFile.open(ref)) {
       reference = r;
@@ -97,10 +99,12 @@ public final class CheckpointVerifier {
   private void causalLm(TokenBatch batch, long[] labels, int[] promptLen) {
     Path base = dir.resolve("causal-lm");
     if (!Files.isDirectory(base)) {
-      skipped.add("causal-lm/ (logits, last_hidden_state, lm_loss, next_token_logprobs, LoRA outputs and gradients)");
+      skipped.add(
+          "causal-lm/ (logits, last_hidden_state, lm_loss, next_token_logprobs, LoRA outputs and gradients)");
       return;
     }
-    try (Transformer model = Transformer.load(base, device); NDManager scope = model.newScope()) {
+    try (Transformer model = Transformer.load(base, device);
+        NDManager scope = model.newScope()) {
       ForwardOutput out = model.forward(scope, batch, ForwardOptions.logits(null));
       check("logits", out.logits());
       check("last_hidden_state", out.hidden());
@@ -114,7 +118,8 @@ public final class CheckpointVerifier {
         return;
       }
       PeftAdapters.Loaded loaded = PeftAdapters.read(adapterDir, model.config());
-      LoraAdapter ad = model.addAdapter("lora", loaded.config(), loaded.tensors(), adapterDir.toString());
+      LoraAdapter ad =
+          model.addAdapter("lora", loaded.config(), loaded.tensors(), adapterDir.toString());
       ForwardOutput lo = model.forward(scope, batch, ForwardOptions.logits("lora"));
       check("lora_logits", lo.logits());
       NDArray perRow = Losses.perSampleLmLoss(scope, lo.logits(), batch, labels);
@@ -134,8 +139,13 @@ public final class CheckpointVerifier {
     JsonObject meta = json(dir.resolve("lora-grads.json"));
     checkOrder(meta, ad, "lora-grads.json");
     try (SafeTensorsFile g = SafeTensorsFile.open(gradsFile)) {
-      float[][] perSample = PerSampleGradients.closedForm(model, ad.name(), batch,
-          ForwardOptions.logits(ad.name()), PerSampleGradients.responseLm(promptLen));
+      float[][] perSample =
+          PerSampleGradients.closedForm(
+              model,
+              ad.name(),
+              batch,
+              ForwardOptions.logits(ad.name()),
+              PerSampleGradients.responseLm(promptLen));
       List<NamedArray> params = ad.parameters();
       for (int b = 0; b < batch.rows(); b++) {
         int at = 0;
@@ -150,8 +160,12 @@ public final class CheckpointVerifier {
       // Adam: step k on row k alone, hyper-parameters from the json
       JsonObject adam = meta.getAsJsonObject("adam");
       JsonArray betas = adam.getAsJsonArray("betas");
-      Adam.Hyper hyper = new Adam.Hyper(betas.get(0).getAsDouble(), betas.get(1).getAsDouble(),
-          adam.get("eps").getAsDouble(), 0.0);
+      Adam.Hyper hyper =
+          new Adam.Hyper(
+              betas.get(0).getAsDouble(),
+              betas.get(1).getAsDouble(),
+              adam.get("eps").getAsDouble(),
+              0.0);
       double lr = adam.get("lr").getAsDouble();
       int steps = adam.get("steps").getAsInt();
       ad.setTrainable(true);
@@ -159,7 +173,8 @@ public final class CheckpointVerifier {
         for (int k = 0; k < steps; k++) {
           TokenBatch one = TokenBatch.rightPadded(List.of(batch.row(k)), batch.padId());
           Gradients.zero(params);
-          try (NDManager scope = model.newScope(); Autograd.Tape tape = Autograd.record()) {
+          try (NDManager scope = model.newScope();
+              Autograd.Tape tape = Autograd.record()) {
             ForwardOutput fo = model.forward(scope, one, ForwardOptions.logits(ad.name()));
             long[] labels = Losses.responseLabels(one, new int[] {promptLen[k]});
             tape.backward(Losses.lmLoss(scope, fo.logits(), one, labels));
@@ -188,21 +203,30 @@ public final class CheckpointVerifier {
       skipped.add("reward-model/ (rewards, reward member outputs and gradients)");
       return;
     }
-    try (Transformer model = Transformer.load(base, device); NDManager scope = model.newScope()) {
-      check("rewards", model.forward(scope, batch, ForwardOptions.scores(null)).scores().reshape(batch.rows()));
+    try (Transformer model = Transformer.load(base, device);
+        NDManager scope = model.newScope()) {
+      check(
+          "rewards",
+          model.forward(scope, batch, ForwardOptions.scores(null)).scores().reshape(batch.rows()));
       Path adapterDir = dir.resolve("reward-lora-adapter");
       if (!Files.isDirectory(adapterDir)) {
         skipped.add("reward-lora-adapter/ (reward member rewards, Bradley-Terry and MSE)");
         return;
       }
       PeftAdapters.Loaded loaded = PeftAdapters.read(adapterDir, model.config());
-      LoraAdapter ad = model.addAdapter("member", loaded.config(), loaded.tensors(), adapterDir.toString());
-      NDArray r = model.forward(scope, batch, ForwardOptions.scores("member")).scores().reshape(batch.rows());
+      LoraAdapter ad =
+          model.addAdapter("member", loaded.config(), loaded.tensors(), adapterDir.toString());
+      NDArray r =
+          model
+              .forward(scope, batch, ForwardOptions.scores("member"))
+              .scores()
+              .reshape(batch.rows());
       check("reward_lora_rewards", r);
       check("reward_lora_bt_loss", Losses.bradleyTerry(r.get(0), r.get(1)).reshape(1));
       NDArray target = null;
       if (reference.contains("reward_lora_mse_target")) {
-        target = scope.create(reference.readFloats("reward_lora_mse_target"), new Shape(batch.rows()));
+        target =
+            scope.create(reference.readFloats("reward_lora_mse_target"), new Shape(batch.rows()));
         check("reward_lora_mse_loss", Losses.mse(r, target).reshape(1));
       }
       Path gradsFile = dir.resolve("reward-lora-grads.safetensors");
@@ -215,8 +239,13 @@ public final class CheckpointVerifier {
       ad.setTrainable(true);
       try (SafeTensorsFile g = SafeTensorsFile.open(gradsFile)) {
         Gradients.zero(params);
-        try (NDManager s = model.newScope(); Autograd.Tape tape = Autograd.record()) {
-          NDArray rr = model.forward(s, batch, ForwardOptions.scores("member")).scores().reshape(batch.rows());
+        try (NDManager s = model.newScope();
+            Autograd.Tape tape = Autograd.record()) {
+          NDArray rr =
+              model
+                  .forward(s, batch, ForwardOptions.scores("member"))
+                  .scores()
+                  .reshape(batch.rows());
           tape.backward(Losses.bradleyTerry(rr.get(0), rr.get(1)));
         }
         for (Map.Entry<String, FloatTensor> e : Gradients.toTensors(params).entrySet()) {
@@ -224,9 +253,15 @@ public final class CheckpointVerifier {
         }
         if (target != null) {
           Gradients.zero(params);
-          try (NDManager s = model.newScope(); Autograd.Tape tape = Autograd.record()) {
-            NDArray rr = model.forward(s, batch, ForwardOptions.scores("member")).scores().reshape(batch.rows());
-            NDArray t = s.create(reference.readFloats("reward_lora_mse_target"), new Shape(batch.rows()));
+          try (NDManager s = model.newScope();
+              Autograd.Tape tape = Autograd.record()) {
+            NDArray rr =
+                model
+                    .forward(s, batch, ForwardOptions.scores("member"))
+                    .scores()
+                    .reshape(batch.rows());
+            NDArray t =
+                s.create(reference.readFloats("reward_lora_mse_target"), new Shape(batch.rows()));
             tape.backward(Losses.mse(rr, t));
           }
           for (Map.Entry<String, FloatTensor> e : Gradients.toTensors(params).entrySet()) {
@@ -249,8 +284,15 @@ public final class CheckpointVerifier {
     meta.getAsJsonArray("trainable_parameter_order").forEach(e -> theirs.add(e.getAsString()));
     List<String> ours = ad.parameterNames();
     boolean same = theirs.equals(ours);
-    comparisons.add(new Comparison("parameter order (" + file + ")", new long[] {ours.size()}, 0, 0,
-        same ? 0 : Double.POSITIVE_INFINITY, same, same ? "exact" : "ours " + ours + " vs " + theirs));
+    comparisons.add(
+        new Comparison(
+            "parameter order (" + file + ")",
+            new long[] {ours.size()},
+            0,
+            0,
+            same ? 0 : Double.POSITIVE_INFINITY,
+            same,
+            same ? "exact" : "ours " + ours + " vs " + theirs));
   }
 
   private JsonObject json(Path p) {
@@ -273,7 +315,9 @@ public final class CheckpointVerifier {
       skipped.add(name + " (not in reference.safetensors)");
       return;
     }
-    comparisons.add(Comparison.of(name, t, new FloatTensor(reference.info(name).shape(), reference.readFloats(name))));
+    comparisons.add(
+        Comparison.of(
+            name, t, new FloatTensor(reference.info(name).shape(), reference.readFloats(name))));
   }
 
   private void checkAgainst(SafeTensorsFile file, String name, FloatTensor t) {
@@ -282,7 +326,8 @@ public final class CheckpointVerifier {
       skipped.add(name + " (not in " + file.path().getFileName() + ")");
       return;
     }
-    comparisons.add(Comparison.of(name, t, new FloatTensor(file.info(name).shape(), file.readFloats(name))));
+    comparisons.add(
+        Comparison.of(name, t, new FloatTensor(file.info(name).shape(), file.readFloats(name))));
   }
 
   private static int[] toInts(long[] a) {

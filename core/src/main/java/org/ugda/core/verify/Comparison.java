@@ -3,22 +3,37 @@ package org.ugda.core.verify;
 import org.ugda.core.tensor.FloatTensor;
 
 /**
- * One computed tensor checked against its reference with the fixtures' tolerance
- * |a - b| <= atol + rtol * |b| elementwise.
+ * One computed tensor checked against its reference with the fixtures' tolerance |a - b| <= atol +
+ * rtol * |b| elementwise.
  *
  * @param maxAbs largest |a - b|
  * @param maxRel largest |a - b| / |b| over elements with |b| > atol
  * @param worst largest |a - b| / (atol + rtol |b|): at most 1 passes
  */
-public record Comparison(String name, long[] shape, double maxAbs, double maxRel, double worst, boolean pass, String note) {
+public record Comparison(
+    String name,
+    long[] shape,
+    double maxAbs,
+    double maxRel,
+    double worst,
+    boolean pass,
+    String note) {
 
   public static final double ATOL = 1e-4;
   public static final double RTOL = 1e-3;
 
   public static Comparison of(String name, FloatTensor computed, FloatTensor expected) {
     if (!java.util.Arrays.equals(computed.shape(), expected.shape())) {
-      return new Comparison(name, computed.shape(), Double.NaN, Double.NaN, Double.POSITIVE_INFINITY, false,
-          "shape " + java.util.Arrays.toString(computed.shape()) + " vs reference "
+      return new Comparison(
+          name,
+          computed.shape(),
+          Double.NaN,
+          Double.NaN,
+          Double.POSITIVE_INFINITY,
+          false,
+          "shape "
+              + java.util.Arrays.toString(computed.shape())
+              + " vs reference "
               + java.util.Arrays.toString(expected.shape()));
     }
     float[] a = computed.data();

@@ -17,8 +17,10 @@ class HfTokenizerTest {
 
   @Test
   void shouldEncodeAndDecodeAsTheReferenceTokenizerDoes() throws Exception {
-    var ref = JsonParser.parseString(Files.readString(Fixtures.root().resolve("tokenizer-reference.json")))
-        .getAsJsonArray();
+    var ref =
+        JsonParser.parseString(
+                Files.readString(Fixtures.root().resolve("tokenizer-reference.json")))
+            .getAsJsonArray();
     try (HfTokenizer t = HfTokenizer.load(Fixtures.root().resolve("tokenizer.json"))) {
       for (JsonElement e : ref) {
         var o = e.getAsJsonObject();

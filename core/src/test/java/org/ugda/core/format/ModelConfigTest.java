@@ -30,7 +30,8 @@ class ModelConfigTest {
 
   @Test
   void shouldReadRopeThetaAtTopLevelAsOlderCheckpointsWriteIt() {
-    String json = """
+    String json =
+        """
         {"architectures":["LlamaForCausalLM"],"model_type":"llama","vocab_size":32,"hidden_size":16,
          "intermediate_size":32,"num_hidden_layers":1,"num_attention_heads":2,"rope_theta":500000.0,
          "rope_scaling":{"rope_type":"llama3","factor":8.0,"low_freq_factor":1.0,"high_freq_factor":4.0,
@@ -44,7 +45,8 @@ class ModelConfigTest {
 
   @Test
   void shouldGiveQwen2QkvBiasAndNoOutputBias() {
-    String json = """
+    String json =
+        """
         {"architectures":["Qwen2ForCausalLM"],"model_type":"qwen2","vocab_size":32,"hidden_size":16,
          "intermediate_size":32,"num_hidden_layers":1,"num_attention_heads":4,"num_key_value_heads":2,
          "rope_theta":1000000.0,"tie_word_embeddings":true,"use_sliding_window":false}""";
@@ -64,24 +66,36 @@ class ModelConfigTest {
 
   @Test
   void shouldNameTheFileForMalformedJson() {
-    CheckpointException e = assertThrows(CheckpointException.class,
-        () -> ModelConfig.parse("{\"hidden_size\": 16,", Path.of("/models/x/config.json")));
+    CheckpointException e =
+        assertThrows(
+            CheckpointException.class,
+            () -> ModelConfig.parse("{\"hidden_size\": 16,", Path.of("/models/x/config.json")));
     assertTrue(e.getMessage().startsWith("/models/x/config.json: malformed JSON"), e.getMessage());
   }
 
   @Test
   void shouldNameAMissingRequiredField() {
-    CheckpointException e = assertThrows(CheckpointException.class, () -> ModelConfig.parse(
-        "{\"model_type\":\"llama\",\"vocab_size\":32,\"intermediate_size\":32,\"num_hidden_layers\":1,"
-            + "\"num_attention_heads\":2}", F));
+    CheckpointException e =
+        assertThrows(
+            CheckpointException.class,
+            () ->
+                ModelConfig.parse(
+                    "{\"model_type\":\"llama\",\"vocab_size\":32,\"intermediate_size\":32,\"num_hidden_layers\":1,"
+                        + "\"num_attention_heads\":2}",
+                    F));
     assertTrue(e.getMessage().contains("\"hidden_size\" is missing"), e.getMessage());
   }
 
   @Test
   void shouldListSupportedArchitecturesForAnUnsupportedOne() {
-    CheckpointException e = assertThrows(CheckpointException.class, () -> ModelConfig.parse(
-        "{\"architectures\":[\"GPT2LMHeadModel\"],\"model_type\":\"gpt2\"}", F));
-    assertTrue(e.getMessage().contains("unsupported architecture 'GPT2LMHeadModel'"), e.getMessage());
+    CheckpointException e =
+        assertThrows(
+            CheckpointException.class,
+            () ->
+                ModelConfig.parse(
+                    "{\"architectures\":[\"GPT2LMHeadModel\"],\"model_type\":\"gpt2\"}", F));
+    assertTrue(
+        e.getMessage().contains("unsupported architecture 'GPT2LMHeadModel'"), e.getMessage());
     for (String a : ModelConfig.SUPPORTED_ARCHITECTURES) {
       assertTrue(e.getMessage().contains(a), "lists " + a);
     }
@@ -89,18 +103,32 @@ class ModelConfigTest {
 
   @Test
   void shouldRejectHeadsThatDoNotDivide() {
-    CheckpointException e = assertThrows(CheckpointException.class, () -> ModelConfig.parse(
-        "{\"model_type\":\"llama\",\"vocab_size\":32,\"hidden_size\":16,\"intermediate_size\":32,"
-            + "\"num_hidden_layers\":1,\"num_attention_heads\":4,\"num_key_value_heads\":3}", F));
-    assertTrue(e.getMessage().contains("num_key_value_heads (3) must divide num_attention_heads (4)"), e.getMessage());
+    CheckpointException e =
+        assertThrows(
+            CheckpointException.class,
+            () ->
+                ModelConfig.parse(
+                    "{\"model_type\":\"llama\",\"vocab_size\":32,\"hidden_size\":16,\"intermediate_size\":32,"
+                        + "\"num_hidden_layers\":1,\"num_attention_heads\":4,\"num_key_value_heads\":3}",
+                    F));
+    assertTrue(
+        e.getMessage().contains("num_key_value_heads (3) must divide num_attention_heads (4)"),
+        e.getMessage());
     assertTrue(e.getMessage().startsWith("config.json"), e.getMessage());
   }
 
   @Test
   void shouldRejectUnsupportedRopeScaling() {
-    CheckpointException e = assertThrows(CheckpointException.class, () -> ModelConfig.parse(
-        "{\"model_type\":\"llama\",\"vocab_size\":32,\"hidden_size\":16,\"intermediate_size\":32,"
-            + "\"num_hidden_layers\":1,\"num_attention_heads\":4,\"rope_scaling\":{\"type\":\"yarn\",\"factor\":4}}", F));
-    assertTrue(e.getMessage().contains("'yarn'") && e.getMessage().contains("linear, llama3"), e.getMessage());
+    CheckpointException e =
+        assertThrows(
+            CheckpointException.class,
+            () ->
+                ModelConfig.parse(
+                    "{\"model_type\":\"llama\",\"vocab_size\":32,\"hidden_size\":16,\"intermediate_size\":32,"
+                        + "\"num_hidden_layers\":1,\"num_attention_heads\":4,\"rope_scaling\":{\"type\":\"yarn\",\"factor\":4}}",
+                    F));
+    assertTrue(
+        e.getMessage().contains("'yarn'") && e.getMessage().contains("linear, llama3"),
+        e.getMessage());
   }
 }

@@ -33,8 +33,13 @@ class SafeTensorsTest {
   void shouldRoundTripFloat32ExactlyAndWidenHalfPrecisions() {
     FloatTensor t = ramp(3, 5);
     Path f = dir.resolve("m.safetensors");
-    new SafeTensorsWriter().add("a", t, DType.F32).add("b", t, DType.BF16).add("c", t, DType.F16)
-        .addLongs("ids", new long[] {1, -2, 3}, 3).metadata("seed", "7").write(f);
+    new SafeTensorsWriter()
+        .add("a", t, DType.F32)
+        .add("b", t, DType.BF16)
+        .add("c", t, DType.F16)
+        .addLongs("ids", new long[] {1, -2, 3}, 3)
+        .metadata("seed", "7")
+        .write(f);
     try (SafeTensorsFile r = SafeTensorsFile.open(f)) {
       assertEquals("7", r.metadata().get("seed"));
       assertEquals(DType.BF16, r.info("b").dtype());
@@ -58,7 +63,9 @@ class SafeTensorsTest {
     assertEquals(5.9604645e-8f, Half.toFloat((short) 1), "smallest subnormal");
     assertEquals(-0.0f, Half.toFloat((short) 0x8000));
     assertEquals(1.0f, Half.bf16ToFloat(Half.floatToBf16(1.0f)));
-    assertEquals(Float.intBitsToFloat(0x3F810000), Half.bf16ToFloat(Half.floatToBf16(Float.intBitsToFloat(0x3F80C000))),
+    assertEquals(
+        Float.intBitsToFloat(0x3F810000),
+        Half.bf16ToFloat(Half.floatToBf16(Float.intBitsToFloat(0x3F80C000))),
         "ties round to even");
   }
 
@@ -76,7 +83,11 @@ class SafeTensorsTest {
       for (int i = 0; i < 5; i++) {
         assertArrayEquals(ramp(100, 10 + i).data(), src.readFloats("t" + i));
       }
-      assertTrue(src.fileOf("t4").getFileName().toString().matches("model-0000\\d-of-0000\\d.safetensors"));
+      assertTrue(
+          src.fileOf("t4")
+              .getFileName()
+              .toString()
+              .matches("model-0000\\d-of-0000\\d.safetensors"));
     }
   }
 
@@ -86,7 +97,9 @@ class SafeTensorsTest {
     new SafeTensorsWriter().add("present", ramp(2)).write(f);
     try (SafeTensorsFile r = SafeTensorsFile.open(f)) {
       CheckpointException e = assertThrows(CheckpointException.class, () -> r.readFloats("absent"));
-      assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("'absent'"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains(f.toString()) && e.getMessage().contains("'absent'"),
+          e.getMessage());
     }
   }
 
@@ -97,40 +110,61 @@ class SafeTensorsTest {
     byte[] whole = Files.readAllBytes(f);
     Path cut = dir.resolve("cut.safetensors");
     Files.write(cut, Arrays.copyOf(whole, whole.length - 100));
-    CheckpointException e = assertThrows(CheckpointException.class, () -> SafeTensorsFile.open(cut));
-    assertTrue(e.getMessage().contains("'w'") && e.getMessage().contains("truncated"), e.getMessage());
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> SafeTensorsFile.open(cut));
+    assertTrue(
+        e.getMessage().contains("'w'") && e.getMessage().contains("truncated"), e.getMessage());
 
     Path huge = dir.resolve("huge.safetensors");
-    ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE).putLong(0);
+    ByteBuffer b =
+        ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE).putLong(0);
     Files.write(huge, b.array());
     e = assertThrows(CheckpointException.class, () -> SafeTensorsFile.open(huge));
     assertTrue(e.getMessage().contains("not a safetensors file"), e.getMessage());
 
     Path badJson = dir.resolve("bad.safetensors");
     byte[] json = "{not json".getBytes(StandardCharsets.UTF_8);
-    ByteBuffer bb = ByteBuffer.allocate(8 + json.length).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length).put(json);
+    ByteBuffer bb =
+        ByteBuffer.allocate(8 + json.length)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putLong(json.length)
+            .put(json);
     Files.write(badJson, bb.array());
     e = assertThrows(CheckpointException.class, () -> SafeTensorsFile.open(badJson));
     assertTrue(e.getMessage().contains(badJson.toString()), e.getMessage());
 
     Path lying = dir.resolve("lying.safetensors");
-    byte[] j2 = "{\"x\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,8]}}".getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b2 = ByteBuffer.allocate(8 + j2.length + 8).order(ByteOrder.LITTLE_ENDIAN).putLong(j2.length).put(j2);
+    byte[] j2 =
+        "{\"x\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,8]}}"
+            .getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b2 =
+        ByteBuffer.allocate(8 + j2.length + 8)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putLong(j2.length)
+            .put(j2);
     Files.write(lying, b2.array());
     e = assertThrows(CheckpointException.class, () -> SafeTensorsFile.open(lying));
     assertTrue(e.getMessage().contains("'x'") && e.getMessage().contains("[4]"), e.getMessage());
 
     Path dtype = dir.resolve("dtype.safetensors");
-    byte[] j3 = "{\"x\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}".getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b3 = ByteBuffer.allocate(8 + j3.length + 1).order(ByteOrder.LITTLE_ENDIAN).putLong(j3.length).put(j3);
+    byte[] j3 =
+        "{\"x\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}"
+            .getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b3 =
+        ByteBuffer.allocate(8 + j3.length + 1)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putLong(j3.length)
+            .put(j3);
     Files.write(dtype, b3.array());
     e = assertThrows(CheckpointException.class, () -> SafeTensorsFile.open(dtype));
-    assertTrue(e.getMessage().contains("F8_E4M3") && e.getMessage().contains("supported"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("F8_E4M3") && e.getMessage().contains("supported"), e.getMessage());
   }
 
   @Test
   void shouldRefuseShardIndexPointingOutsideTheDirectory() throws IOException {
-    Files.writeString(dir.resolve(Checkpoints.INDEX), "{\"weight_map\":{\"w\":\"../../etc/passwd\"}}");
+    Files.writeString(
+        dir.resolve(Checkpoints.INDEX), "{\"weight_map\":{\"w\":\"../../etc/passwd\"}}");
     CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.open(dir));
     assertTrue(e.getMessage().contains("outside the checkpoint directory"), e.getMessage());
   }
@@ -139,10 +173,15 @@ class SafeTensorsTest {
   void shouldLeaveNoPartialFileWhenWritingFails() throws IOException {
     Path target = dir.resolve("out.safetensors");
     Files.writeString(target, "previous");
-    assertThrows(RuntimeException.class, () -> AtomicFiles.write(target, tmp -> {
-      Files.writeString(tmp, "half");
-      throw new IOException("disk full");
-    }));
+    assertThrows(
+        RuntimeException.class,
+        () ->
+            AtomicFiles.write(
+                target,
+                tmp -> {
+                  Files.writeString(tmp, "half");
+                  throw new IOException("disk full");
+                }));
     assertEquals("previous", Files.readString(target));
     try (var s = Files.list(dir)) {
       assertEquals(1, s.count(), "no temporary file left behind");

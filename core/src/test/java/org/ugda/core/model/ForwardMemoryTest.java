@@ -22,7 +22,8 @@ class ForwardMemoryTest {
 
   @Test
   void shouldKeepNoLayerIntermediatesInAnInferencePassAndTheSameLogits() {
-    try (Transformer m = Transformer.load(Fixtures.arch("llama").resolve("causal-lm"), Device.cpu())) {
+    try (Transformer m =
+        Transformer.load(Fixtures.arch("llama").resolve("causal-lm"), Device.cpu())) {
       float[] inference;
       int inferenceArrays;
       try (NDManager scope = m.newScope()) {
@@ -31,7 +32,8 @@ class ForwardMemoryTest {
       }
       float[] recorded;
       int recordedArrays;
-      try (Autograd.Tape tape = Autograd.record(); NDManager scope = m.newScope()) {
+      try (Autograd.Tape tape = Autograd.record();
+          NDManager scope = m.newScope()) {
         recorded = m.forward(scope, BATCH, ForwardOptions.logits(null)).logits().toFloatArray();
         recordedArrays = scope.getManagedArrays().size();
       }
@@ -39,10 +41,21 @@ class ForwardMemoryTest {
       int layers = m.config().numLayers();
       // ids, positions, rope tables, mask, embeddings, final norm, logits: a few dozen at most,
       // against some thirty arrays per layer when every intermediate is kept
-      System.out.println("arrays left in the scope: inference " + inferenceArrays + ", recorded " + recordedArrays);
+      System.out.println(
+          "arrays left in the scope: inference "
+              + inferenceArrays
+              + ", recorded "
+              + recordedArrays);
       assertTrue(inferenceArrays < 40, "inference scope holds " + inferenceArrays + " arrays");
-      assertTrue(recordedArrays > inferenceArrays + 20 * layers,
-          "recorded " + recordedArrays + " vs inference " + inferenceArrays + " arrays, " + layers + " layers");
+      assertTrue(
+          recordedArrays > inferenceArrays + 20 * layers,
+          "recorded "
+              + recordedArrays
+              + " vs inference "
+              + inferenceArrays
+              + " arrays, "
+              + layers
+              + " layers");
     }
   }
 }

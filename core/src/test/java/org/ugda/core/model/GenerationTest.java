@@ -18,8 +18,11 @@ class GenerationTest {
 
   static Transformer llama;
   static Transformer gemma;
-  static final List<long[]> PROMPTS = List.of(
-      new long[] {1, 17, 200, 33, 45, 301, 12}, new long[] {1, 99, 4}, new long[] {1, 250, 251, 252, 9});
+  static final List<long[]> PROMPTS =
+      List.of(
+          new long[] {1, 17, 200, 33, 45, 301, 12},
+          new long[] {1, 99, 4},
+          new long[] {1, 250, 251, 252, 9});
 
   @BeforeAll
   static void load() {
@@ -81,8 +84,11 @@ class GenerationTest {
 
   @Test
   void shouldTreatTopKOfOneAsGreedy() {
-    Generator.Result greedy = Generator.generate(llama, null, PROMPTS, GenerationConfig.greedy(8, List.of()));
-    Generator.Result k1 = Generator.generate(llama, null, PROMPTS, new GenerationConfig(8, 1.5, 1, 1.0, 3, List.of(), true));
+    Generator.Result greedy =
+        Generator.generate(llama, null, PROMPTS, GenerationConfig.greedy(8, List.of()));
+    Generator.Result k1 =
+        Generator.generate(
+            llama, null, PROMPTS, new GenerationConfig(8, 1.5, 1, 1.0, 3, List.of(), true));
     for (int r = 0; r < PROMPTS.size(); r++) {
       assertArrayEquals(greedy.tokens().get(r), k1.tokens().get(r));
     }
@@ -94,7 +100,8 @@ class GenerationTest {
     Generator.Result free = Generator.generate(llama, null, PROMPTS, g);
     // make row 0's third greedy token an EOS id: the row must stop right after it
     long stop = free.tokens().get(0)[2];
-    Generator.Result r = Generator.generate(llama, null, PROMPTS, GenerationConfig.greedy(12, List.of((int) stop)));
+    Generator.Result r =
+        Generator.generate(llama, null, PROMPTS, GenerationConfig.greedy(12, List.of((int) stop)));
     long[] row0 = r.tokens().get(0);
     int firstStop = -1;
     for (int i = 0; i < free.tokens().get(0).length; i++) {
@@ -119,16 +126,24 @@ class GenerationTest {
 
   @Test
   void shouldRejectNonsenseSettings() {
-    assertThrows(IllegalArgumentException.class, () -> new GenerationConfig(0, 1, 0, 1, 0, List.of(), true));
-    assertThrows(IllegalArgumentException.class, () -> new GenerationConfig(5, -1, 0, 1, 0, List.of(), true));
-    assertThrows(IllegalArgumentException.class, () -> new GenerationConfig(5, 1, 0, 0, 0, List.of(), true));
-    assertThrows(IllegalArgumentException.class, () -> new GenerationConfig(5, 1, -2, 1, 0, List.of(), true));
+    assertThrows(
+        IllegalArgumentException.class, () -> new GenerationConfig(0, 1, 0, 1, 0, List.of(), true));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new GenerationConfig(5, -1, 0, 1, 0, List.of(), true));
+    assertThrows(
+        IllegalArgumentException.class, () -> new GenerationConfig(5, 1, 0, 0, 0, List.of(), true));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new GenerationConfig(5, 1, -2, 1, 0, List.of(), true));
     List<long[]> withEmpty = new ArrayList<>(PROMPTS);
     withEmpty.add(new long[0]);
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Generator.generate(llama, null, withEmpty, GenerationConfig.greedy(2, List.of())));
     assertFalse(llama.hasAdapter("nope"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Generator.generate(llama, "nope", PROMPTS, GenerationConfig.greedy(2, List.of())));
   }
 }

@@ -44,7 +44,8 @@ class TransformerLoadTest {
   }
 
   static float[] logits(Transformer m) {
-    TokenBatch b = TokenBatch.rightPadded(List.of(new long[] {1, 5, 9, 33, 7}, new long[] {1, 4, 2}), 0);
+    TokenBatch b =
+        TokenBatch.rightPadded(List.of(new long[] {1, 5, 9, 33, 7}, new long[] {1, 4, 2}), 0);
     try (NDManager s = m.newScope()) {
       return m.forward(s, b, ForwardOptions.logits(null)).logits().toFloatArray();
     }
@@ -56,8 +57,11 @@ class TransformerLoadTest {
     Map<String, FloatTensor> t = tensors(src);
     t.remove("model.layers.1.mlp.up_proj.weight");
     writeCheckpoint(dir, Files.readString(src.resolve("config.json")), t);
-    CheckpointException e = assertThrows(CheckpointException.class, () -> Transformer.load(dir, Device.cpu()));
-    assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("'model.layers.1.mlp.up_proj.weight'"),
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> Transformer.load(dir, Device.cpu()));
+    assertTrue(
+        e.getMessage().contains(dir.toString())
+            && e.getMessage().contains("'model.layers.1.mlp.up_proj.weight'"),
         e.getMessage());
   }
 
@@ -65,12 +69,19 @@ class TransformerLoadTest {
   void shouldNameExpectedAndActualShapeOnMismatch() throws Exception {
     Path src = Fixtures.arch("llama").resolve("causal-lm");
     Map<String, FloatTensor> t = tensors(src);
-    t.put("model.layers.0.self_attn.k_proj.weight", new FloatTensor(new long[] {64, 64}, new float[64 * 64]));
+    t.put(
+        "model.layers.0.self_attn.k_proj.weight",
+        new FloatTensor(new long[] {64, 64}, new float[64 * 64]));
     writeCheckpoint(dir, Files.readString(src.resolve("config.json")), t);
-    CheckpointException e = assertThrows(CheckpointException.class, () -> Transformer.load(dir, Device.cpu()));
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> Transformer.load(dir, Device.cpu()));
     String m = e.getMessage();
-    assertTrue(m.contains("model.safetensors") && m.contains("k_proj.weight") && m.contains("[64, 64]")
-        && m.contains("[32, 64]"), m);
+    assertTrue(
+        m.contains("model.safetensors")
+            && m.contains("k_proj.weight")
+            && m.contains("[64, 64]")
+            && m.contains("[32, 64]"),
+        m);
   }
 
   @Test
@@ -80,15 +91,19 @@ class TransformerLoadTest {
     tensors(src).forEach(w::add);
     w.writeSharded(dir, "model", 40_000);
     Files.copy(src.resolve("config.json"), dir.resolve("config.json"));
-    assertTrue(Files.exists(dir.resolve("model-00002-of-00006.safetensors")) || Files.exists(dir.resolve(Checkpoints.INDEX)));
-    try (Transformer a = Transformer.load(src, Device.cpu()); Transformer b = Transformer.load(dir, Device.cpu())) {
+    assertTrue(
+        Files.exists(dir.resolve("model-00002-of-00006.safetensors"))
+            || Files.exists(dir.resolve(Checkpoints.INDEX)));
+    try (Transformer a = Transformer.load(src, Device.cpu());
+        Transformer b = Transformer.load(dir, Device.cpu())) {
       assertArrayEquals(logits(a), logits(b));
     }
   }
 
   @Test
   void shouldSaveAndReloadIdentically() {
-    try (Transformer a = Transformer.load(Fixtures.arch("gemma").resolve("causal-lm"), Device.cpu())) {
+    try (Transformer a =
+        Transformer.load(Fixtures.arch("gemma").resolve("causal-lm"), Device.cpu())) {
       a.save(dir);
       try (Transformer b = Transformer.load(dir, Device.cpu())) {
         assertEquals(a.config(), b.config());
@@ -104,17 +119,23 @@ class TransformerLoadTest {
   @Test
   void shouldComputeQwen2AsLlamaPlusQkvBias() throws Exception {
     Path src = Fixtures.arch("llama").resolve("causal-lm");
-    String qwenConfig = Files.readString(src.resolve("config.json"))
-        .replace("LlamaForCausalLM", "Qwen2ForCausalLM").replace("\"llama\"", "\"qwen2\"");
+    String qwenConfig =
+        Files.readString(src.resolve("config.json"))
+            .replace("LlamaForCausalLM", "Qwen2ForCausalLM")
+            .replace("\"llama\"", "\"qwen2\"");
     Map<String, FloatTensor> t = tensors(src);
     Map<String, FloatTensor> biased = new LinkedHashMap<>(t);
     for (int l = 0; l < 2; l++) {
       for (String p : List.of("q_proj", "k_proj", "v_proj")) {
         long out = t.get("model.layers." + l + ".self_attn." + p + ".weight").dim(0);
-        t.put("model.layers." + l + ".self_attn." + p + ".bias", new FloatTensor(new long[] {out}, new float[(int) out]));
+        t.put(
+            "model.layers." + l + ".self_attn." + p + ".bias",
+            new FloatTensor(new long[] {out}, new float[(int) out]));
         float[] b = new float[(int) out];
         java.util.Arrays.fill(b, 0.05f);
-        biased.put("model.layers." + l + ".self_attn." + p + ".bias", new FloatTensor(new long[] {out}, b));
+        biased.put(
+            "model.layers." + l + ".self_attn." + p + ".bias",
+            new FloatTensor(new long[] {out}, b));
       }
     }
     writeCheckpoint(dir.resolve("zero"), qwenConfig, t);

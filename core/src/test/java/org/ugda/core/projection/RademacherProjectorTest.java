@@ -83,7 +83,8 @@ class RademacherProjectorTest {
     assertThrows(IllegalArgumentException.class, () -> new RademacherProjector(10, 12, 1, 1));
     assertThrows(IllegalArgumentException.class, () -> new RademacherProjector(0, 16, 1, 1));
     RademacherProjector p = new RademacherProjector(10, 16, 1, 1);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.project(new float[11]));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> p.project(new float[11]));
     assertTrue(e.getMessage().contains("11") && e.getMessage().contains("10"));
   }
 

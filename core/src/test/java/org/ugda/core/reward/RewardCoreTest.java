@@ -24,12 +24,18 @@ import org.ugda.core.train.TrainingLoop;
 
 class RewardCoreTest {
 
-  static final List<long[]> SEQS = List.of(new long[] {1, 20, 30, 40, 50, 2}, new long[] {1, 7, 8}, new long[] {1, 9, 9, 9, 9, 9, 9});
+  static final List<long[]> SEQS =
+      List.of(
+          new long[] {1, 20, 30, 40, 50, 2},
+          new long[] {1, 7, 8},
+          new long[] {1, 9, 9, 9, 9, 9, 9});
 
   @Test
   void shouldScoreAStackOfMembersExactlyAsEachMemberAlone() {
-    try (Transformer m = Transformer.load(Fixtures.arch("llama").resolve("causal-lm"), Device.cpu())) {
-      LoraConfig c = new LoraConfig(4, 16, List.of("q_proj", "v_proj", "down_proj"), 0, false, "score");
+    try (Transformer m =
+        Transformer.load(Fixtures.arch("llama").resolve("causal-lm"), Device.cpu())) {
+      LoraConfig c =
+          new LoraConfig(4, 16, List.of("q_proj", "v_proj", "down_proj"), 0, false, "score");
       List<String> names = List.of("m0", "m1", "m2");
       for (int i = 0; i < 3; i++) {
         var ad = m.addAdapter(names.get(i), c, 10 + i);
@@ -40,19 +46,29 @@ class RewardCoreTest {
         }
       }
       TokenBatch b = TokenBatch.rightPadded(SEQS, 0);
-      try (AdapterStack stack = AdapterStack.of(m, names); NDManager s = m.newScope()) {
-        float[] stacked = m.forward(s, b, ForwardOptions.stackedScores(stack)).scores().toFloatArray();
+      try (AdapterStack stack = AdapterStack.of(m, names);
+          NDManager s = m.newScope()) {
+        float[] stacked =
+            m.forward(s, b, ForwardOptions.stackedScores(stack)).scores().toFloatArray();
         assertEquals(9, stacked.length);
         for (int i = 0; i < 3; i++) {
-          float[] alone = m.forward(s, b, ForwardOptions.scores(names.get(i))).scores().toFloatArray();
+          float[] alone =
+              m.forward(s, b, ForwardOptions.scores(names.get(i))).scores().toFloatArray();
           for (int r = 0; r < 3; r++) {
-            assertEquals(alone[r], stacked[i * 3 + r], 1e-5 + 1e-4 * Math.abs(alone[r]), "member " + i + " row " + r);
+            assertEquals(
+                alone[r],
+                stacked[i * 3 + r],
+                1e-5 + 1e-4 * Math.abs(alone[r]),
+                "member " + i + " row " + r);
           }
         }
       }
-      var other = m.addAdapter("odd", new LoraConfig(8, 16, List.of("q_proj"), 0, false, "score"), 1);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> AdapterStack.of(m, List.of("m0", other.name())));
+      var other =
+          m.addAdapter("odd", new LoraConfig(8, 16, List.of("q_proj"), 0, false, "score"), 1);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> AdapterStack.of(m, List.of("m0", other.name())));
       assertTrue(e.getMessage().contains("cannot be stacked"));
     }
   }
@@ -68,7 +84,8 @@ class RewardCoreTest {
     assertArrayEquals(new float[] {1.8f, 5f, 3.4f}, t[0], 1e-6f);
     assertArrayEquals(new float[] {18f, 50f, 34f}, t[1], 1e-5f);
     float[][] noisy = QuantileTargets.targets(members, new int[] {1, 5, 3}, 0.1, 1);
-    assertArrayEquals(noisy[0], QuantileTargets.targets(members, new int[] {1, 5, 3}, 0.1, 1)[0], "seeded");
+    assertArrayEquals(
+        noisy[0], QuantileTargets.targets(members, new int[] {1, 5, 3}, 0.1, 1)[0], "seeded");
     double sd = 0;
     int n = 4000;
     int[] many = new int[n];
@@ -78,8 +95,10 @@ class RewardCoreTest {
       sd += (v - 3.4) * (v - 3.4);
     }
     assertEquals(0.1, Math.sqrt(sd / n), 0.01, "noise has the requested spread");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> QuantileTargets.targets(members, new int[] {0}, 0.1, 1));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> QuantileTargets.targets(members, new int[] {0}, 0.1, 1));
     assertTrue(e.getMessage().contains("labels must be 1..5"));
   }
 
@@ -88,15 +107,36 @@ class RewardCoreTest {
     EnsembleStats.MeanVariance mv = EnsembleStats.of(new float[] {1, 2, 3});
     assertEquals(2.0, mv.mean(), 1e-12);
     assertEquals(2.0 / 3, mv.variance(), 1e-12);
-    assertEquals(2.0 - 0.5 * Math.sqrt(2.0 / 3), EnsembleStats.lowerConfidenceBound(mv, 0.5), 1e-12);
+    assertEquals(
+        2.0 - 0.5 * Math.sqrt(2.0 / 3), EnsembleStats.lowerConfidenceBound(mv, 0.5), 1e-12);
     assertEquals(2.0 - 0.1 * 2.0 / 3, EnsembleStats.uncertaintyWeighted(mv, 0.1), 1e-12);
     assertThrows(ArithmeticException.class, () -> EnsembleStats.of(new float[] {1, Float.NaN}));
   }
 
   static ModelConfig tiny() {
-    return new ModelConfig(ModelConfig.Family.LLAMA, ModelConfig.Head.CAUSAL_LM, 40, 32, 64, 2, 4, 2, 8, 10000,
-        ModelConfig.RopeScaling.NONE, 1e-6, ModelConfig.Activation.SILU, false, false, false, false, 1, 0, 1,
-        List.of(2), 64);
+    return new ModelConfig(
+        ModelConfig.Family.LLAMA,
+        ModelConfig.Head.CAUSAL_LM,
+        40,
+        32,
+        64,
+        2,
+        4,
+        2,
+        8,
+        10000,
+        ModelConfig.RopeScaling.NONE,
+        1e-6,
+        ModelConfig.Activation.SILU,
+        false,
+        false,
+        false,
+        false,
+        1,
+        0,
+        1,
+        List.of(2),
+        64);
   }
 
   /** Preference: sequences containing token 5 beat those containing token 6. */
@@ -119,40 +159,47 @@ class RewardCoreTest {
       var before = m.adapter("r").state();
       TrainConfig c = new TrainConfig(3, 16, 1, 3e-2, 3e-3, 0.1, 0, 1.0, Adam.Hyper.paper(), 5);
       double[] lastAcc = new double[1];
-      TrainingLoop.Result r = RewardTrainer.preferences(m, "r", pairs(128, 1), c, 0.0,
-          (s, t, l, acc) -> lastAcc[0] = acc[0], null);
+      TrainingLoop.Result r =
+          RewardTrainer.preferences(
+              m, "r", pairs(128, 1), c, 0.0, (s, t, l, acc) -> lastAcc[0] = acc[0], null);
       assertTrue(r.finalLoss() < r.firstLoss(), r.firstLoss() + " -> " + r.finalLoss());
       List<RewardTrainer.Pair> test = pairs(64, 99);
       int right = 0;
       List<long[]> all = new ArrayList<>();
-      test.forEach(p -> {
-        all.add(p.chosen());
-        all.add(p.rejected());
-      });
+      test.forEach(
+          p -> {
+            all.add(p.chosen());
+            all.add(p.rejected());
+          });
       float[][] s = RewardTrainer.score(m, "r", all, 32);
       for (int i = 0; i < test.size(); i++) {
         right += s[2 * i][0] > s[2 * i + 1][0] ? 1 : 0;
       }
       assertTrue(right / 64.0 > 0.9, "held-out accuracy " + right / 64.0);
       var after = m.adapter("r").state();
-      before.forEach((k, v) -> assertTrue(!java.util.Arrays.equals(v.data(), after.get(k).data()), k + " moved"));
+      before.forEach(
+          (k, v) ->
+              assertTrue(!java.util.Arrays.equals(v.data(), after.get(k).data()), k + " moved"));
 
       List<RewardTrainer.Target> targets = new ArrayList<>();
       for (int i = 0; i < 32; i++) {
         targets.add(new RewardTrainer.Target(all.get(i), new float[] {i % 2 == 0 ? 2f : -2f}));
       }
       TrainingLoop.Result mse = RewardTrainer.regress(m, "r", targets, c, null, null);
-      assertTrue(mse.finalLoss() < mse.firstLoss() * 0.5, mse.firstLoss() + " -> " + mse.finalLoss());
+      assertTrue(
+          mse.finalLoss() < mse.firstLoss() * 0.5, mse.firstLoss() + " -> " + mse.finalLoss());
     }
   }
 
   @Test
   void shouldTrainEveryHeadOfASharedTrunkInOnePass() {
     try (Transformer m = Transformer.initialise(tiny(), 3, Device.cpu())) {
-      m.addAdapter("heads", new LoraConfig(4, 8, List.of("q_proj", "v_proj"), 0, false, "score", 3), 4);
+      m.addAdapter(
+          "heads", new LoraConfig(4, 8, List.of("q_proj", "v_proj"), 0, false, "score", 3), 4);
       TrainConfig c = new TrainConfig(3, 16, 1, 3e-2, 3e-3, 0.1, 0, 1.0, Adam.Hyper.paper(), 5);
       double[][] acc = new double[1][];
-      RewardTrainer.preferences(m, "heads", pairs(128, 1), c, 0.0, (s, t, l, a) -> acc[0] = a, null);
+      RewardTrainer.preferences(
+          m, "heads", pairs(128, 1), c, 0.0, (s, t, l, a) -> acc[0] = a, null);
       assertEquals(3, acc[0].length);
       for (double a : acc[0]) {
         assertTrue(a > 0.7, "every head learned: " + java.util.Arrays.toString(acc[0]));

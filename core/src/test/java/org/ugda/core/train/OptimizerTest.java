@@ -15,31 +15,58 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.ugda.core.format.ModelConfig;
 import org.ugda.core.lora.LoraConfig;
 import org.ugda.core.model.DjlRuntime;
 import org.ugda.core.model.ForwardOptions;
 import org.ugda.core.model.NamedArray;
 import org.ugda.core.model.TokenBatch;
 import org.ugda.core.model.Transformer;
-import org.ugda.core.format.ModelConfig;
 
 class OptimizerTest {
 
   static ModelConfig tiny() {
-    return new ModelConfig(ModelConfig.Family.LLAMA, ModelConfig.Head.CAUSAL_LM, 64, 32, 64, 2, 4, 2, 8, 10000,
-        ModelConfig.RopeScaling.NONE, 1e-6, ModelConfig.Activation.SILU, false, false, false, false, 1, 0, 1,
-        List.of(2), 128);
+    return new ModelConfig(
+        ModelConfig.Family.LLAMA,
+        ModelConfig.Head.CAUSAL_LM,
+        64,
+        32,
+        64,
+        2,
+        4,
+        2,
+        8,
+        10000,
+        ModelConfig.RopeScaling.NONE,
+        1e-6,
+        ModelConfig.Activation.SILU,
+        false,
+        false,
+        false,
+        false,
+        1,
+        0,
+        1,
+        List.of(2),
+        128);
   }
 
-  static final List<long[]> DATA = List.of(new long[] {1, 10, 11, 12, 13, 2}, new long[] {1, 20, 21, 22, 2});
+  static final List<long[]> DATA =
+      List.of(new long[] {1, 10, 11, 12, 13, 2}, new long[] {1, 20, 21, 22, 2});
 
   static float step(Transformer m, String adapter, Adam adam, double lr) {
     TokenBatch b = TokenBatch.rightPadded(DATA, 0);
     long[] labels = Losses.responseLabels(b, new int[] {2, 2});
     float loss;
     Gradients.zero(adam.parameters());
-    try (NDManager s = m.newScope(); Autograd.Tape tape = Autograd.record()) {
-      NDArray l = Losses.lmLoss(s, m.forward(s, b, ForwardOptions.logits(adapter).withTraining(true)).logits(), b, labels);
+    try (NDManager s = m.newScope();
+        Autograd.Tape tape = Autograd.record()) {
+      NDArray l =
+          Losses.lmLoss(
+              s,
+              m.forward(s, b, ForwardOptions.logits(adapter).withTraining(true)).logits(),
+              b,
+              labels);
       loss = l.getFloat();
       tape.backward(l);
     }
@@ -51,7 +78,8 @@ class OptimizerTest {
   @Test
   void shouldLowerTheLossAndMoveTheAdapter() {
     try (Transformer m = Transformer.initialise(tiny(), 1, Device.cpu())) {
-      var ad = m.addAdapter("a", new LoraConfig(4, 8, List.of("q_proj", "v_proj"), 0, false, null), 2);
+      var ad =
+          m.addAdapter("a", new LoraConfig(4, 8, List.of("q_proj", "v_proj"), 0, false, null), 2);
       ad.setTrainable(true);
       var before = ad.state();
       try (Adam adam = new Adam(ad.parameters(), Adam.Hyper.paper())) {
@@ -64,7 +92,9 @@ class OptimizerTest {
         assertEquals(41, adam.stepCount());
       }
       var after = ad.state();
-      before.forEach((k, v) -> assertTrue(!java.util.Arrays.equals(v.data(), after.get(k).data()), k + " moved"));
+      before.forEach(
+          (k, v) ->
+              assertTrue(!java.util.Arrays.equals(v.data(), after.get(k).data()), k + " moved"));
     }
   }
 
@@ -111,7 +141,7 @@ class OptimizerTest {
     assertEquals(1e-3, s.at(9), 1e-12);
     assertEquals(1e-3, s.at(10), 1e-12);
     assertEquals(1e-4, s.at(109), 1e-12);
-    assertEquals(0.5 * (1e-3 + 1e-4), s.at(10 + 99 / 2) , 1e-5);
+    assertEquals(0.5 * (1e-3 + 1e-4), s.at(10 + 99 / 2), 1e-5);
     for (int i = 11; i < 110; i++) {
       assertTrue(s.at(i) <= s.at(i - 1));
     }
@@ -145,7 +175,8 @@ class OptimizerTest {
       NDArray w = m.create(new float[] {0, 1}, new Shape(2));
       w.setRequiresGradient(true);
       List<NamedArray> ps = List.of(new NamedArray("w", w));
-      try (NDManager s = m.newSubManager(); Autograd.Tape t = Autograd.record()) {
+      try (NDManager s = m.newSubManager();
+          Autograd.Tape t = Autograd.record()) {
         NDArray x = w.sqrt();
         x.attach(s);
         t.backward(x.sum()); // finite loss (1), infinite gradient at w = 0
@@ -155,22 +186,32 @@ class OptimizerTest {
       for (int i = 0; i < 100; i++) {
         Gradients.zero(ps);
       }
-      assertEquals(before, ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size(), "zeroing leaves nothing behind");
-      assertArrayEquals(new float[] {0, 0}, Gradients.of(ps.get(0)), "zeroing clears non-finite values too (multiplying by 0 would not)");
+      assertEquals(
+          before,
+          ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size(),
+          "zeroing leaves nothing behind");
+      assertArrayEquals(
+          new float[] {0, 0},
+          Gradients.of(ps.get(0)),
+          "zeroing clears non-finite values too (multiplying by 0 would not)");
     }
   }
 
   @Test
   void shouldRefuseANonFiniteLoss() {
     DjlRuntime.engine();
-    try (NDManager m = NDManager.newBaseManager(Device.cpu()); Autograd.Tape t = Autograd.record()) {
+    try (NDManager m = NDManager.newBaseManager(Device.cpu());
+        Autograd.Tape t = Autograd.record()) {
       NDArray x = m.create(new float[] {Float.NaN});
       x.setRequiresGradient(true);
       assertThrows(NonFiniteException.class, () -> t.backward(x.sum()));
     }
   }
 
-  /** Two trainers in one JVM: core serialises their backward passes, neither trips DJL's one-collector rule. */
+  /**
+   * Two trainers in one JVM: core serialises their backward passes, neither trips DJL's
+   * one-collector rule.
+   */
   @Test
   void shouldLetConcurrentTrainersShareTheJvm() throws Exception {
     LoraConfig lc = new LoraConfig(4, 8, List.of("q_proj", "v_proj"), 0, false, null);
@@ -183,19 +224,22 @@ class OptimizerTest {
       try {
         List<Future<float[]>> runs = new ArrayList<>();
         for (String n : names) {
-          runs.add(pool.submit(() -> {
-            try (Adam adam = new Adam(m.adapter(n).parameters(), Adam.Hyper.paper())) {
-              float[] losses = new float[10];
-              for (int i = 0; i < 10; i++) {
-                losses[i] = step(m, n, adam, 1e-2);
-              }
-              return losses;
-            }
-          }));
+          runs.add(
+              pool.submit(
+                  () -> {
+                    try (Adam adam = new Adam(m.adapter(n).parameters(), Adam.Hyper.paper())) {
+                      float[] losses = new float[10];
+                      for (int i = 0; i < 10; i++) {
+                        losses[i] = step(m, n, adam, 1e-2);
+                      }
+                      return losses;
+                    }
+                  }));
         }
         float[] first = runs.get(0).get();
         for (Future<float[]> f : runs) {
-          assertArrayEquals(first, f.get(), 1e-6f, "same seed, same data: same trajectory in every thread");
+          assertArrayEquals(
+              first, f.get(), 1e-6f, "same seed, same data: same trajectory in every thread");
         }
       } finally {
         pool.shutdownNow();

@@ -17,10 +17,13 @@ class GoldenFixturesTest {
   @ValueSource(strings = {"llama", "gemma"})
   void shouldMatchTransformersAndPeftOnEveryReferenceTensor(String arch) {
     CheckpointVerifier.Report r = new CheckpointVerifier(Fixtures.arch(arch), Device.cpu()).run();
-    List<String> failed = r.comparisons().stream().filter(c -> !c.pass())
-        .map(c -> c.name() + " max_abs=" + c.maxAbs() + " worst=" + c.worst() + " " + c.note())
-        .collect(Collectors.toList());
-    System.out.println(arch + ": " + r.passed() + " passed, " + r.failed() + " failed; skipped " + r.skipped());
+    List<String> failed =
+        r.comparisons().stream()
+            .filter(c -> !c.pass())
+            .map(c -> c.name() + " max_abs=" + c.maxAbs() + " worst=" + c.worst() + " " + c.note())
+            .collect(Collectors.toList());
+    System.out.println(
+        arch + ": " + r.passed() + " passed, " + r.failed() + " failed; skipped " + r.skipped());
     assertTrue(failed.isEmpty(), arch + " failed:\n" + String.join("\n", failed));
     assertTrue(r.skipped().isEmpty(), "nothing of the fixture may be skipped: " + r.skipped());
     // labels, logits, hidden, lm_loss, logprobs, lora_logits, 2 sample losses, rewards, member

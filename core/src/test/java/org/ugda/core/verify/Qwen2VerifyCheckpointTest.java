@@ -37,8 +37,10 @@ class Qwen2VerifyCheckpointTest {
     copyTree(llama, dir);
     for (String model : List.of("causal-lm", "reward-model")) {
       Path m = dir.resolve(model);
-      String cfg = Files.readString(m.resolve("config.json"))
-          .replace("\"Llama", "\"Qwen2").replace("\"model_type\": \"llama\"", "\"model_type\": \"qwen2\"");
+      String cfg =
+          Files.readString(m.resolve("config.json"))
+              .replace("\"Llama", "\"Qwen2")
+              .replace("\"model_type\": \"llama\"", "\"model_type\": \"qwen2\"");
       Files.writeString(m.resolve("config.json"), cfg);
       Map<String, FloatTensor> t = new LinkedHashMap<>();
       try (TensorSource s = Checkpoints.open(m)) {
@@ -49,7 +51,9 @@ class Qwen2VerifyCheckpointTest {
       for (int l = 0; l < 2; l++) {
         for (String p : List.of("q_proj", "k_proj", "v_proj")) {
           long out = t.get("model.layers." + l + ".self_attn." + p + ".weight").dim(0);
-          t.put("model.layers." + l + ".self_attn." + p + ".bias", new FloatTensor(new long[] {out}, new float[(int) out]));
+          t.put(
+              "model.layers." + l + ".self_attn." + p + ".bias",
+              new FloatTensor(new long[] {out}, new float[(int) out]));
         }
       }
       SafeTensorsWriter w = new SafeTensorsWriter();
@@ -72,8 +76,11 @@ class Qwen2VerifyCheckpointTest {
     assertEquals(0, rc, text);
     assertTrue(text.contains("72 passed, 0 failed"), text);
     try (SafeTensorsFile d = SafeTensorsFile.open(dump)) {
-      assertTrue(d.contains("logits") && d.contains("reward_lora_rewards")
-          && d.contains("grad0.base_model.model.model.layers.0.self_attn.q_proj.lora_A.default.weight"));
+      assertTrue(
+          d.contains("logits")
+              && d.contains("reward_lora_rewards")
+              && d.contains(
+                  "grad0.base_model.model.model.layers.0.self_attn.q_proj.lora_A.default.weight"));
     }
   }
 

@@ -21,98 +21,138 @@ import org.ugda.relabel.label.LabelStore;
 @Repository
 public class ItemStore {
 
-    private final JdbcClient jdbc;
-    private final JdbcTemplate jdbcTemplate;
-    private final TransactionTemplate transactions;
-    private final LabelStore labels;
+  private final JdbcClient jdbc;
+  private final JdbcTemplate jdbcTemplate;
+  private final TransactionTemplate transactions;
+  private final LabelStore labels;
 
-    ItemStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, TransactionTemplate transactions, LabelStore labels) {
-        this.jdbc = jdbc;
-        this.jdbcTemplate = jdbcTemplate;
-        this.transactions = transactions;
-        this.labels = labels;
+  ItemStore(
+      JdbcClient jdbc,
+      JdbcTemplate jdbcTemplate,
+      TransactionTemplate transactions,
+      LabelStore labels) {
+    this.jdbc = jdbc;
+    this.jdbcTemplate = jdbcTemplate;
+    this.transactions = transactions;
+    this.labels = labels;
+  }
+
+  /** Inserts a job's items, in request order (call inside the job's creating transaction). */
+  void insert(UUID jobId, List<RelabelItem> items) {
+    List<Object[]> rows = new ArrayList<>(items.size());
+    for (int ordinal = 0; ordinal < items.size(); ordinal++) {
+      RelabelItem item = items.get(ordinal);
+      rows.add(
+          new Object[] {
+            UUID.randomUUID(),
+            jobId,
+            ordinal,
+            item.externalId(),
+            item.prompt(),
+            item.response(),
+            ContentHash.of(item.prompt(), item.response())
+          });
     }
-
-    /** Inserts a job's items, in request order (call inside the job's creating transaction). */
-    void insert(UUID jobId, List<RelabelItem> items) {
-        List<Object[]> rows = new ArrayList<>(items.size());
-        for (int ordinal = 0; ordinal < items.size(); ordinal++) {
-            RelabelItem item = items.get(ordinal);
-            rows.add(new Object[] {UUID.randomUUID(), jobId, ordinal, item.externalId(), item.prompt(),
-                    item.response(), ContentHash.of(item.prompt(), item.response())});
-        }
-        jdbcTemplate.batchUpdate("""
+    jdbcTemplate.batchUpdate(
+        """
                 INSERT INTO relabel.item (id, job_id, ordinal, external_id, prompt, response, content_hash, state)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')""", rows);
-    }
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')""",
+        rows);
+  }
 
-    /** Items no expert has finished, in order. */
-    List<Item> pending(UUID jobId) {
-        return jdbc.sql("""
+  /** Items no expert has finished, in order. */
+  List<Item> pending(UUID jobId) {
+    return jdbc.sql(
+            """
                 SELECT id, job_id, ordinal, external_id, prompt, response FROM relabel.item
                 WHERE job_id = ? AND state = 'PENDING' ORDER BY ordinal""")
-                .param(jobId)
-                .query((rs, row) -> new Item(rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class),
-                        rs.getInt("ordinal"), rs.getString("external_id"), rs.getString("prompt"),
-                        rs.getString("response")))
-                .list();
-    }
+        .param(jobId)
+        .query(
+            (rs, row) ->
+                new Item(
+                    rs.getObject("id", UUID.class),
+                    rs.getObject("job_id", UUID.class),
+                    rs.getInt("ordinal"),
+                    rs.getString("external_id"),
+                    rs.getString("prompt"),
+                    rs.getString("response")))
+        .list();
+  }
 
-    /** Stores the item's label and marks it labelled. */
-    void labelled(Item item, int score, LabelStore.Origin origin) {
-        transactions.executeWithoutResult(status -> {
-            labels.insertOriginal(item.id(), score, origin);
-            setState(item.id(), "LABELLED");
+  /** Stores the item's label and marks it labelled. */
+  void labelled(Item item, int score, LabelStore.Origin origin) {
+    transactions.executeWithoutResult(
+        status -> {
+          labels.insertOriginal(item.id(), score, origin);
+          setState(item.id(), "LABELLED");
         });
-    }
+  }
 
-    /** Puts the item in the human queue (once) with the reason a person is asked. */
-    void toHumans(Item item, String reason) {
-        transactions.executeWithoutResult(status -> {
-            jdbc.sql("""
+  /** Puts the item in the human queue (once) with the reason a person is asked. */
+  void toHumans(Item item, String reason) {
+    transactions.executeWithoutResult(
+        status -> {
+          jdbc.sql(
+                  """
                     INSERT INTO relabel.task (id, item_id, job_id, reason, state) VALUES (?, ?, ?, ?, 'OPEN')
                     ON CONFLICT (item_id) DO NOTHING""")
-                    .param(UUID.randomUUID()).param(item.id()).param(item.jobId()).param(reason).update();
-            setState(item.id(), "AWAITING_HUMAN");
+              .param(UUID.randomUUID())
+              .param(item.id())
+              .param(item.jobId())
+              .param(reason)
+              .update();
+          setState(item.id(), "AWAITING_HUMAN");
         });
-    }
+  }
 
-    /** Marks the item failed and records why as a job error. */
-    void failed(Item item, String message) {
-        transactions.executeWithoutResult(status -> {
-            setState(item.id(), "FAILED");
-            error(item.jobId(), item.id(), message);
+  /** Marks the item failed and records why as a job error. */
+  void failed(Item item, String message) {
+    transactions.executeWithoutResult(
+        status -> {
+          setState(item.id(), "FAILED");
+          error(item.jobId(), item.id(), message);
         });
-    }
+  }
 
-    /** Records an error of the job (for an item, or job-wide when {@code itemId} is null). */
-    void error(UUID jobId, UUID itemId, String message) {
-        jdbc.sql("INSERT INTO relabel.job_error (job_id, item_id, message) VALUES (?, ?, ?)")
-                .param(jobId).param(itemId).param(message).update();
-    }
+  /** Records an error of the job (for an item, or job-wide when {@code itemId} is null). */
+  void error(UUID jobId, UUID itemId, String message) {
+    jdbc.sql("INSERT INTO relabel.job_error (job_id, item_id, message) VALUES (?, ?, ?)")
+        .param(jobId)
+        .param(itemId)
+        .param(message)
+        .update();
+  }
 
-    /** Sends failed items back to pending (on resume). */
-    void resetFailed(UUID jobId) {
-        jdbc.sql("UPDATE relabel.item SET state = 'PENDING' WHERE job_id = ? AND state = 'FAILED'").param(jobId)
-                .update();
-    }
+  /** Sends failed items back to pending (on resume). */
+  void resetFailed(UUID jobId) {
+    jdbc.sql("UPDATE relabel.item SET state = 'PENDING' WHERE job_id = ? AND state = 'FAILED'")
+        .param(jobId)
+        .update();
+  }
 
-    /** Item counts by state. */
-    public RelabelProgress progress(UUID jobId) {
-        return jdbc.sql("""
+  /** Item counts by state. */
+  public RelabelProgress progress(UUID jobId) {
+    return jdbc.sql(
+            """
                 SELECT count(*) AS total,
                        count(*) FILTER (WHERE state = 'LABELLED') AS labelled,
                        count(*) FILTER (WHERE state = 'AWAITING_HUMAN') AS awaiting,
                        count(*) FILTER (WHERE state = 'PENDING') AS pending,
                        count(*) FILTER (WHERE state = 'FAILED') AS failed
                 FROM relabel.item WHERE job_id = ?""")
-                .param(jobId)
-                .query((rs, row) -> new RelabelProgress(rs.getInt("total"), rs.getInt("labelled"),
-                        rs.getInt("awaiting"), rs.getInt("pending"), rs.getInt("failed")))
-                .single();
-    }
+        .param(jobId)
+        .query(
+            (rs, row) ->
+                new RelabelProgress(
+                    rs.getInt("total"),
+                    rs.getInt("labelled"),
+                    rs.getInt("awaiting"),
+                    rs.getInt("pending"),
+                    rs.getInt("failed")))
+        .single();
+  }
 
-    private void setState(UUID itemId, String state) {
-        jdbc.sql("UPDATE relabel.item SET state = ? WHERE id = ?").param(state).param(itemId).update();
-    }
+  private void setState(UUID itemId, String state) {
+    jdbc.sql("UPDATE relabel.item SET state = ? WHERE id = ?").param(state).param(itemId).update();
+  }
 }

@@ -35,178 +35,198 @@ import org.springframework.stereotype.Component;
 @Component
 public class JobRunner implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+  private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
-    private record Run(Future<?> future, long launchedNanos) {
+  private record Run(Future<?> future, long launchedNanos) {}
+
+  private final JobStore jobs;
+  private final ItemStore items;
+  private final ItemProcessor processor;
+  private final JobProperties properties;
+  private final String instance = instanceName();
+  private final Map<UUID, Run> runs = new ConcurrentHashMap<>();
+  private final Set<UUID> lost = ConcurrentHashMap.newKeySet();
+  private ExecutorService coordinators;
+  private ExecutorService workers;
+  private ScheduledExecutorService housekeeping;
+  private volatile boolean running;
+  private volatile boolean stopping;
+
+  JobRunner(JobStore jobs, ItemStore items, ItemProcessor processor, JobProperties properties) {
+    this.jobs = jobs;
+    this.items = items;
+    this.processor = processor;
+    this.properties = properties;
+  }
+
+  /** This instance's name, stored as the runner of the jobs it runs. */
+  public String instance() {
+    return instance;
+  }
+
+  /** Starts labelling a job this instance has just marked as its own running job. */
+  void launch(UUID jobId) {
+    if (!running) {
+      throw new IllegalStateException("the job runner is stopped");
     }
-
-    private final JobStore jobs;
-    private final ItemStore items;
-    private final ItemProcessor processor;
-    private final JobProperties properties;
-    private final String instance = instanceName();
-    private final Map<UUID, Run> runs = new ConcurrentHashMap<>();
-    private final Set<UUID> lost = ConcurrentHashMap.newKeySet();
-    private ExecutorService coordinators;
-    private ExecutorService workers;
-    private ScheduledExecutorService housekeeping;
-    private volatile boolean running;
-    private volatile boolean stopping;
-
-    JobRunner(JobStore jobs, ItemStore items, ItemProcessor processor, JobProperties properties) {
-        this.jobs = jobs;
-        this.items = items;
-        this.processor = processor;
-        this.properties = properties;
-    }
-
-    /** This instance's name, stored as the runner of the jobs it runs. */
-    public String instance() {
-        return instance;
-    }
-
-    /** Starts labelling a job this instance has just marked as its own running job. */
-    void launch(UUID jobId) {
-        if (!running) {
-            throw new IllegalStateException("the job runner is stopped");
-        }
-        long launched = System.nanoTime();
-        lost.remove(jobId);
-        // registered before it starts, and removed only by itself, so a fast job leaves no stale entry
-        Run[] self = new Run[1];
-        FutureTask<Void> task = new FutureTask<>(() -> {
-            try {
+    long launched = System.nanoTime();
+    lost.remove(jobId);
+    // registered before it starts, and removed only by itself, so a fast job leaves no stale entry
+    Run[] self = new Run[1];
+    FutureTask<Void> task =
+        new FutureTask<>(
+            () -> {
+              try {
                 run(jobId);
-            } finally {
+              } finally {
                 runs.remove(jobId, self[0]);
-            }
-        }, null);
-        self[0] = new Run(task, launched);
-        runs.put(jobId, self[0]);
-        coordinators.execute(task);
-    }
+              }
+            },
+            null);
+    self[0] = new Run(task, launched);
+    runs.put(jobId, self[0]);
+    coordinators.execute(task);
+  }
 
-    private void run(UUID jobId) {
-        List<Future<?>> futures = new ArrayList<>();
-        try {
-            JobStore.Job job = jobs.job(jobId).orElseThrow();
-            AtomicReference<String> fatal = new AtomicReference<>();
-            for (Item item : items.pending(jobId)) {
-                futures.add(workers.submit(() -> {
-                    if (fatal.get() == null && !lost.contains(jobId) && !stopping) {
-                        String stop = processor.process(job, item);
-                        if (stop != null && fatal.compareAndSet(null, stop)) {
-                            items.error(jobId, null, stop);
-                        }
+  private void run(UUID jobId) {
+    List<Future<?>> futures = new ArrayList<>();
+    try {
+      JobStore.Job job = jobs.job(jobId).orElseThrow();
+      AtomicReference<String> fatal = new AtomicReference<>();
+      for (Item item : items.pending(jobId)) {
+        futures.add(
+            workers.submit(
+                () -> {
+                  if (fatal.get() == null && !lost.contains(jobId) && !stopping) {
+                    String stop = processor.process(job, item);
+                    if (stop != null && fatal.compareAndSet(null, stop)) {
+                      items.error(jobId, null, stop);
                     }
-                    return null;
+                  }
+                  return null;
                 }));
+      }
+      for (Future<?> future : futures) {
+        future.get();
+      }
+      if (!stopping) {
+        jobs.finish(jobId, instance, fatal.get());
+      }
+    } catch (InterruptedException e) {
+      futures.forEach(future -> future.cancel(true));
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | RuntimeException e) {
+      log.error("relabel job {} stopped by an internal error", jobId, e);
+      if (!stopping) {
+        jobs.finish(
+            jobId,
+            instance,
+            "stopped by an internal error ("
+                + e.getClass().getSimpleName()
+                + "); POST /v1/relabel/jobs/"
+                + jobId
+                + "/resume retries");
+      }
+    }
+  }
+
+  @Override
+  public void start() {
+    stopping = false;
+    coordinators = Executors.newCachedThreadPool(daemon("relabel-job-"));
+    workers = Executors.newFixedThreadPool(properties.workers(), daemon("relabel-worker-"));
+    housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("relabel-heartbeat-"));
+    running = true;
+    sweep();
+    housekeeping.scheduleAtFixedRate(
+        this::heartbeat,
+        properties.heartbeat().toMillis(),
+        properties.heartbeat().toMillis(),
+        TimeUnit.MILLISECONDS);
+    long sweepEvery = properties.staleAfter().toMillis() / 2;
+    housekeeping.scheduleWithFixedDelay(this::sweep, sweepEvery, sweepEvery, TimeUnit.MILLISECONDS);
+    log.info("relabel job runner {} started with {} workers", instance, properties.workers());
+  }
+
+  /**
+   * Stops taking items, lets the items being labelled finish (up to {@code shutdown-grace}, so
+   * answers already being paid for are stored), then reports this instance's running jobs as
+   * interrupted.
+   */
+  @Override
+  public void stop() {
+    running = false;
+    stopping = true;
+    housekeeping.shutdownNow();
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(properties.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn(
+            "relabel items still being labelled after {}; they stay pending",
+            properties.shutdownGrace());
+        workers.shutdownNow();
+        workers.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    coordinators.shutdownNow();
+    jobs.interrupt(instance, "interrupted by a shutdown of instance " + instance);
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  private void heartbeat() {
+    try {
+      long began = System.nanoTime();
+      Set<UUID> alive = jobs.heartbeat(instance);
+      runs.forEach(
+          (jobId, run) -> {
+            if (run.launchedNanos() < began && !alive.contains(jobId) && lost.add(jobId)) {
+              log.warn(
+                  "relabel job {} is no longer this instance's (declared interrupted); stopping it",
+                  jobId);
             }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-            if (!stopping) {
-                jobs.finish(jobId, instance, fatal.get());
-            }
-        } catch (InterruptedException e) {
-            futures.forEach(future -> future.cancel(true));
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | RuntimeException e) {
-            log.error("relabel job {} stopped by an internal error", jobId, e);
-            if (!stopping) {
-                jobs.finish(jobId, instance, "stopped by an internal error (" + e.getClass().getSimpleName()
-                        + "); POST /v1/relabel/jobs/" + jobId + "/resume retries");
-            }
-        }
+          });
+    } catch (RuntimeException e) {
+      log.warn("relabel heartbeat failed: {}", e.toString());
     }
+  }
 
-    @Override
-    public void start() {
-        stopping = false;
-        coordinators = Executors.newCachedThreadPool(daemon("relabel-job-"));
-        workers = Executors.newFixedThreadPool(properties.workers(), daemon("relabel-worker-"));
-        housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("relabel-heartbeat-"));
-        running = true;
-        sweep();
-        housekeeping.scheduleAtFixedRate(this::heartbeat, properties.heartbeat().toMillis(),
-                properties.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
-        long sweepEvery = properties.staleAfter().toMillis() / 2;
-        housekeeping.scheduleWithFixedDelay(this::sweep, sweepEvery, sweepEvery, TimeUnit.MILLISECONDS);
-        log.info("relabel job runner {} started with {} workers", instance, properties.workers());
+  private void sweep() {
+    try {
+      List<UUID> interrupted = jobs.interruptStale(properties.staleAfter().toMillis());
+      if (!interrupted.isEmpty()) {
+        log.warn(
+            "relabel jobs {} had no heartbeat for {}: reported INTERRUPTED",
+            interrupted,
+            properties.staleAfter());
+      }
+    } catch (RuntimeException e) {
+      log.warn("relabel stale-job sweep failed: {}", e.toString());
     }
+  }
 
-    /**
-     * Stops taking items, lets the items being labelled finish (up to {@code shutdown-grace}, so
-     * answers already being paid for are stored), then reports this instance's running jobs as
-     * interrupted.
-     */
-    @Override
-    public void stop() {
-        running = false;
-        stopping = true;
-        housekeeping.shutdownNow();
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(properties.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("relabel items still being labelled after {}; they stay pending", properties.shutdownGrace());
-                workers.shutdownNow();
-                workers.awaitTermination(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            workers.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-        coordinators.shutdownNow();
-        jobs.interrupt(instance, "interrupted by a shutdown of instance " + instance);
-    }
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
 
-    @Override
-    public boolean isRunning() {
-        return running;
+  private static String instanceName() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "unknown-host";
     }
-
-    private void heartbeat() {
-        try {
-            long began = System.nanoTime();
-            Set<UUID> alive = jobs.heartbeat(instance);
-            runs.forEach((jobId, run) -> {
-                if (run.launchedNanos() < began && !alive.contains(jobId) && lost.add(jobId)) {
-                    log.warn("relabel job {} is no longer this instance's (declared interrupted); stopping it", jobId);
-                }
-            });
-        } catch (RuntimeException e) {
-            log.warn("relabel heartbeat failed: {}", e.toString());
-        }
-    }
-
-    private void sweep() {
-        try {
-            List<UUID> interrupted = jobs.interruptStale(properties.staleAfter().toMillis());
-            if (!interrupted.isEmpty()) {
-                log.warn("relabel jobs {} had no heartbeat for {}: reported INTERRUPTED", interrupted,
-                        properties.staleAfter());
-            }
-        } catch (RuntimeException e) {
-            log.warn("relabel stale-job sweep failed: {}", e.toString());
-        }
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    private static String instanceName() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "unknown-host";
-        }
-        return host + "/" + UUID.randomUUID().toString().substring(0, 8);
-    }
+    return host + "/" + UUID.randomUUID().toString().substring(0, 8);
+  }
 }

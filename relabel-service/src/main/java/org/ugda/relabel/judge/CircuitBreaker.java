@@ -12,72 +12,76 @@ import java.util.function.LongSupplier;
  */
 final class CircuitBreaker {
 
-    /** The breaker's state. */
-    enum State { CLOSED, OPEN, HALF_OPEN }
+  /** The breaker's state. */
+  enum State {
+    CLOSED,
+    OPEN,
+    HALF_OPEN
+  }
 
-    private static final Duration HALF_OPEN_WAIT = Duration.ofMillis(200);
+  private static final Duration HALF_OPEN_WAIT = Duration.ofMillis(200);
 
-    private final int failureThreshold;
-    private final long openForNanos;
-    private final LongSupplier nanoTime;
+  private final int failureThreshold;
+  private final long openForNanos;
+  private final LongSupplier nanoTime;
 
-    private State state = State.CLOSED;
-    private int consecutiveFailures;
-    private long openedAt;
-    private boolean probeInFlight;
+  private State state = State.CLOSED;
+  private int consecutiveFailures;
+  private long openedAt;
+  private boolean probeInFlight;
 
-    CircuitBreaker(int failureThreshold, Duration openFor, LongSupplier nanoTime) {
-        this.failureThreshold = failureThreshold;
-        this.openForNanos = openFor.toNanos();
-        this.nanoTime = nanoTime;
+  CircuitBreaker(int failureThreshold, Duration openFor, LongSupplier nanoTime) {
+    this.failureThreshold = failureThreshold;
+    this.openForNanos = openFor.toNanos();
+    this.nanoTime = nanoTime;
+  }
+
+  /**
+   * Asks to send a request: empty when allowed, otherwise how long to wait before asking again. An
+   * allowed caller must report {@link #onSuccess()} or {@link #onFailure()}.
+   */
+  synchronized Optional<Duration> tryAcquire() {
+    if (state == State.OPEN) {
+      long remaining = openedAt + openForNanos - nanoTime.getAsLong();
+      if (remaining > 0) {
+        return Optional.of(Duration.ofNanos(remaining));
+      }
+      state = State.HALF_OPEN;
+      probeInFlight = false;
     }
-
-    /**
-     * Asks to send a request: empty when allowed, otherwise how long to wait before asking again.
-     * An allowed caller must report {@link #onSuccess()} or {@link #onFailure()}.
-     */
-    synchronized Optional<Duration> tryAcquire() {
-        if (state == State.OPEN) {
-            long remaining = openedAt + openForNanos - nanoTime.getAsLong();
-            if (remaining > 0) {
-                return Optional.of(Duration.ofNanos(remaining));
-            }
-            state = State.HALF_OPEN;
-            probeInFlight = false;
-        }
-        if (state == State.HALF_OPEN) {
-            if (probeInFlight) {
-                return Optional.of(HALF_OPEN_WAIT);
-            }
-            probeInFlight = true;
-        }
-        return Optional.empty();
+    if (state == State.HALF_OPEN) {
+      if (probeInFlight) {
+        return Optional.of(HALF_OPEN_WAIT);
+      }
+      probeInFlight = true;
     }
+    return Optional.empty();
+  }
 
-    synchronized void onSuccess() {
-        state = State.CLOSED;
-        consecutiveFailures = 0;
-        probeInFlight = false;
-    }
+  synchronized void onSuccess() {
+    state = State.CLOSED;
+    consecutiveFailures = 0;
+    probeInFlight = false;
+  }
 
-    synchronized void onFailure() {
-        consecutiveFailures++;
-        if (state == State.HALF_OPEN || consecutiveFailures >= failureThreshold) {
-            state = State.OPEN;
-            openedAt = nanoTime.getAsLong();
-            probeInFlight = false;
-        }
+  synchronized void onFailure() {
+    consecutiveFailures++;
+    if (state == State.HALF_OPEN || consecutiveFailures >= failureThreshold) {
+      state = State.OPEN;
+      openedAt = nanoTime.getAsLong();
+      probeInFlight = false;
     }
+  }
 
-    /** Releases a permit whose request was never sent (e.g. interrupted while queued). */
-    synchronized void onAbandoned() {
-        probeInFlight = false;
-    }
+  /** Releases a permit whose request was never sent (e.g. interrupted while queued). */
+  synchronized void onAbandoned() {
+    probeInFlight = false;
+  }
 
-    synchronized State state() {
-        if (state == State.OPEN && nanoTime.getAsLong() - openedAt >= openForNanos) {
-            return State.HALF_OPEN;
-        }
-        return state;
+  synchronized State state() {
+    if (state == State.OPEN && nanoTime.getAsLong() - openedAt >= openForNanos) {
+      return State.HALF_OPEN;
     }
+    return state;
+  }
 }

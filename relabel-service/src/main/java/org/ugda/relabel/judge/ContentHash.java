@@ -6,36 +6,35 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * SHA-256 over length-prefixed UTF-8 parts, in hex: the identity of a sample's content
- * ({@link #of(String, String)}) and of a judge cache entry. Length prefixes keep
- * ("ab", "c") and ("a", "bc") apart.
+ * SHA-256 over length-prefixed UTF-8 parts, in hex: the identity of a sample's content ({@link
+ * #of(String, String)}) and of a judge cache entry. Length prefixes keep ("ab", "c") and ("a",
+ * "bc") apart.
  */
 public final class ContentHash {
 
-    private ContentHash() {
-    }
+  private ContentHash() {}
 
-    /** The identity of a (prompt, response) sample, the same in every job. */
-    public static String of(String prompt, String response) {
-        return sha256(prompt, response);
-    }
+  /** The identity of a (prompt, response) sample, the same in every job. */
+  public static String of(String prompt, String response) {
+    return sha256(prompt, response);
+  }
 
-    /** SHA-256 of the parts, each length-prefixed. */
-    public static String sha256Of(Iterable<String> parts) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String part : parts) {
-                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                digest.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
-                digest.update(bytes);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+  /** SHA-256 of the parts, each length-prefixed. */
+  public static String sha256Of(Iterable<String> parts) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (String part : parts) {
+        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+        digest.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
+        digest.update(bytes);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
     }
+  }
 
-    static String sha256(String... parts) {
-        return sha256Of(java.util.Arrays.asList(parts));
-    }
+  static String sha256(String... parts) {
+    return sha256Of(java.util.Arrays.asList(parts));
+  }
 }

@@ -19,28 +19,42 @@ import org.ugda.relabel.RelabelProblem;
 @RequestMapping("/v1/relabel")
 class LabelController {
 
-    private final LabelStore labels;
+  private final LabelStore labels;
 
-    LabelController(LabelStore labels) {
-        this.labels = labels;
-    }
+  LabelController(LabelStore labels) {
+    this.labels = labels;
+  }
 
-    @GetMapping("/jobs/{jobId}/labels")
-    List<Label> labels(@PathVariable UUID jobId) {
-        if (!labels.jobExists(jobId)) {
-            throw RelabelProblem.notFound("job", jobId);
-        }
-        return labels.current(jobId);
+  @GetMapping("/jobs/{jobId}/labels")
+  List<Label> labels(@PathVariable UUID jobId) {
+    if (!labels.jobExists(jobId)) {
+      throw RelabelProblem.notFound("job", jobId);
     }
+    return labels.current(jobId);
+  }
 
-    @PostMapping("/labels/{labelId}/corrections")
-    ResponseEntity<Label> correct(@PathVariable UUID labelId, @RequestBody LabelCorrection correction) {
-        Label superseded = labels.find(labelId).orElseThrow(() -> RelabelProblem.notFound("label", labelId));
-        Label corrected = labels.insertCorrection(labelId, correction.labeller(), correction.score(),
-                correction.comment(), superseded.rubricVersion())
-                .orElseThrow(() -> RelabelProblem.conflict("Label already corrected", "label " + labelId
-                        + " is already superseded by label " + labels.supersededBy(labelId).orElse(null)
-                        + "; correct that one instead"));
-        return ResponseEntity.status(HttpStatus.CREATED).body(corrected);
-    }
+  @PostMapping("/labels/{labelId}/corrections")
+  ResponseEntity<Label> correct(
+      @PathVariable UUID labelId, @RequestBody LabelCorrection correction) {
+    Label superseded =
+        labels.find(labelId).orElseThrow(() -> RelabelProblem.notFound("label", labelId));
+    Label corrected =
+        labels
+            .insertCorrection(
+                labelId,
+                correction.labeller(),
+                correction.score(),
+                correction.comment(),
+                superseded.rubricVersion())
+            .orElseThrow(
+                () ->
+                    RelabelProblem.conflict(
+                        "Label already corrected",
+                        "label "
+                            + labelId
+                            + " is already superseded by label "
+                            + labels.supersededBy(labelId).orElse(null)
+                            + "; correct that one instead"));
+    return ResponseEntity.status(HttpStatus.CREATED).body(corrected);
+  }
 }

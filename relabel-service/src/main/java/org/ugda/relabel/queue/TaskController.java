@@ -18,23 +18,26 @@ import org.ugda.api.relabel.LabelSubmission;
 @RequestMapping("/v1/relabel/tasks")
 class TaskController {
 
-    private final HumanQueue queue;
+  private final HumanQueue queue;
 
-    TaskController(HumanQueue queue) {
-        this.queue = queue;
-    }
+  TaskController(HumanQueue queue) {
+    this.queue = queue;
+  }
 
-    /** 200 with a claimed task, or 204 when nothing is open. */
-    @PostMapping("/claim")
-    ResponseEntity<HumanTask> claim(@RequestBody ClaimRequest request) {
-        return queue.claim(request.labeller(), request.jobId()).map(ResponseEntity::ok)
-                .orElseGet(() -> ResponseEntity.noContent().build());
-    }
+  /** 200 with a claimed task, or 204 when nothing is open. */
+  @PostMapping("/claim")
+  ResponseEntity<HumanTask> claim(@RequestBody ClaimRequest request) {
+    return queue
+        .claim(request.labeller(), request.jobId())
+        .map(ResponseEntity::ok)
+        .orElseGet(() -> ResponseEntity.noContent().build());
+  }
 
-    /** 201 with the new label; 200 with the same label when this claim was already submitted. */
-    @PostMapping("/{taskId}/labels")
-    ResponseEntity<Label> submit(@PathVariable UUID taskId, @RequestBody LabelSubmission submission) {
-        HumanQueue.Submission result = queue.submit(taskId, submission);
-        return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK).body(result.label());
-    }
+  /** 201 with the new label; 200 with the same label when this claim was already submitted. */
+  @PostMapping("/{taskId}/labels")
+  ResponseEntity<Label> submit(@PathVariable UUID taskId, @RequestBody LabelSubmission submission) {
+    HumanQueue.Submission result = queue.submit(taskId, submission);
+    return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
+        .body(result.label());
+  }
 }

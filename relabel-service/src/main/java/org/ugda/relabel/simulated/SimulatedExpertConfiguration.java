@@ -10,8 +10,8 @@ import org.ugda.world.expert.SimulatedExpert;
 @EnableConfigurationProperties(SimulatedExpertProperties.class)
 public class SimulatedExpertConfiguration {
 
-    @Bean
-    SimulatedExpert simulatedExpert(SimulatedExpertProperties properties) {
-        return new SimulatedExpert(properties.seed(), properties.agreement());
-    }
+  @Bean
+  SimulatedExpert simulatedExpert(SimulatedExpertProperties properties) {
+    return new SimulatedExpert(properties.seed(), properties.agreement());
+  }
 }

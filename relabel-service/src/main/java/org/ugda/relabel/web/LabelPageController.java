@@ -17,63 +17,82 @@ import org.ugda.relabel.job.ItemStore;
 import org.ugda.relabel.queue.HumanQueue;
 
 /**
- * The labelling page, {@code /label} (behind the gateway {@code /relabel/label}).
- * {@code GET /label?labeller=alice[&job=...]} shows the labeller's claimed task, claiming the next
- * one if it holds none (reloading keeps the same task); pressing 1-5 posts the score, and the
- * page moves on to the next task.
+ * The labelling page, {@code /label} (behind the gateway {@code /relabel/label}). {@code GET
+ * /label?labeller=alice[&job=...]} shows the labeller's claimed task, claiming the next one if it
+ * holds none (reloading keeps the same task); pressing 1-5 posts the score, and the page moves on
+ * to the next task.
  *
  * <p>Who labels is what the labeller typed; authenticating people is the gateway's job.
  */
 @Controller
 class LabelPageController {
 
-    private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8);
+  private static final MediaType HTML =
+      new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8);
 
-    private final HumanQueue queue;
-    private final ItemStore items;
+  private final HumanQueue queue;
+  private final ItemStore items;
 
-    LabelPageController(HumanQueue queue, ItemStore items) {
-        this.queue = queue;
-        this.items = items;
+  LabelPageController(HumanQueue queue, ItemStore items) {
+    this.queue = queue;
+    this.items = items;
+  }
+
+  @GetMapping("/label")
+  ResponseEntity<String> page(
+      @RequestParam(name = "labeller", required = false) String labeller,
+      @RequestParam(name = "job", required = false) UUID jobId,
+      @RequestParam(name = "notice", required = false) String notice) {
+    if (labeller == null || labeller.isBlank()) {
+      return html(HttpStatus.OK, LabelPage.signIn());
     }
-
-    @GetMapping("/label")
-    ResponseEntity<String> page(@RequestParam(name = "labeller", required = false) String labeller,
-            @RequestParam(name = "job", required = false) UUID jobId,
-            @RequestParam(name = "notice", required = false) String notice) {
-        if (labeller == null || labeller.isBlank()) {
-            return html(HttpStatus.OK, LabelPage.signIn());
-        }
-        if (labeller.length() > 100) {
-            throw new IllegalArgumentException("labeller must be at most 100 characters");
-        }
-        Optional<HumanTask> task = queue.claim(labeller, jobId);
-        return html(HttpStatus.OK, task.map(t -> LabelPage.task(t, notice)).orElseGet(() -> LabelPage.empty(labeller,
-                jobId, jobId == null ? null : items.progress(jobId), notice)));
+    if (labeller.length() > 100) {
+      throw new IllegalArgumentException("labeller must be at most 100 characters");
     }
+    Optional<HumanTask> task = queue.claim(labeller, jobId);
+    return html(
+        HttpStatus.OK,
+        task.map(t -> LabelPage.task(t, notice))
+            .orElseGet(
+                () ->
+                    LabelPage.empty(
+                        labeller, jobId, jobId == null ? null : items.progress(jobId), notice)));
+  }
 
-    @PostMapping(path = "/label", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-    ResponseEntity<String> submit(@RequestParam("taskId") UUID taskId, @RequestParam("claimId") UUID claimId,
-            @RequestParam("labeller") String labeller, @RequestParam("score") Integer score,
-            @RequestParam(name = "comment", required = false) String comment,
-            @RequestParam(name = "job", required = false) UUID jobId) {
-        String notice;
-        try {
-            queue.submit(taskId, new LabelSubmission(claimId, labeller, score,
-                    comment == null || comment.isBlank() ? null : comment.strip()));
-            notice = "Saved score " + score + ".";
-        } catch (RelabelProblem problem) {
-            if (problem.status() != HttpStatus.CONFLICT) {
-                throw problem;
-            }
-            notice = "Not saved: " + problem.getMessage();
-        }
-        String location = LabelPage.next(labeller, jobId) + "&notice="
-                + org.springframework.web.util.UriUtils.encodeQueryParam(notice, "UTF-8");
-        return ResponseEntity.status(HttpStatus.SEE_OTHER).header(HttpHeaders.LOCATION, location).build();
+  @PostMapping(path = "/label", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+  ResponseEntity<String> submit(
+      @RequestParam("taskId") UUID taskId,
+      @RequestParam("claimId") UUID claimId,
+      @RequestParam("labeller") String labeller,
+      @RequestParam("score") Integer score,
+      @RequestParam(name = "comment", required = false) String comment,
+      @RequestParam(name = "job", required = false) UUID jobId) {
+    String notice;
+    try {
+      queue.submit(
+          taskId,
+          new LabelSubmission(
+              claimId,
+              labeller,
+              score,
+              comment == null || comment.isBlank() ? null : comment.strip()));
+      notice = "Saved score " + score + ".";
+    } catch (RelabelProblem problem) {
+      if (problem.status() != HttpStatus.CONFLICT) {
+        throw problem;
+      }
+      notice = "Not saved: " + problem.getMessage();
     }
+    String location =
+        LabelPage.next(labeller, jobId)
+            + "&notice="
+            + org.springframework.web.util.UriUtils.encodeQueryParam(notice, "UTF-8");
+    return ResponseEntity.status(HttpStatus.SEE_OTHER)
+        .header(HttpHeaders.LOCATION, location)
+        .build();
+  }
 
-    private static ResponseEntity<String> html(HttpStatus status, String body) {
-        return ResponseEntity.status(status).contentType(HTML).body(body);
-    }
+  private static ResponseEntity<String> html(HttpStatus status, String body) {
+    return ResponseEntity.status(status).contentType(HTML).body(body);
+  }
 }

@@ -37,15 +37,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code ugda bench reward}: the reward service's figures, each a ratio against a baseline measured
- * in the same run, on the benchmark world's small model (4 layers, 128 wide), k = 3:
- * (1) cost of scoring all k lora members in one pass vs one member, and of a heads-mode ensemble
- * vs one member; (2) the same 32 items scored 1, 2, 4, 8 and 32 at a time by the model alone: the
- * most any batcher can gain on this machine; (3) memory of k members on one base vs base + k
- * adapters; (4) 32 concurrent HTTP clients, dynamic batching on vs off, two servers in this JVM
- * taking the load in alternating rounds: throughput, p50/p99 latency and CPU per request by
- * thread group. System properties: {@code bench.clients} (32), {@code bench.rounds} (4; 0 skips
- * the load), {@code bench.seconds} per round (3), {@code bench.delay} (max delay, 0ms),
- * {@code bench.rows} (max rows per pass, 32), {@code bench.skipCost}.
+ * in the same run, on the benchmark world's small model (4 layers, 128 wide), k = 3: (1) cost of
+ * scoring all k lora members in one pass vs one member, and of a heads-mode ensemble vs one member;
+ * (2) the same 32 items scored 1, 2, 4, 8 and 32 at a time by the model alone: the most any batcher
+ * can gain on this machine; (3) memory of k members on one base vs base + k adapters; (4) 32
+ * concurrent HTTP clients, dynamic batching on vs off, two servers in this JVM taking the load in
+ * alternating rounds: throughput, p50/p99 latency and CPU per request by thread group. System
+ * properties: {@code bench.clients} (32), {@code bench.rounds} (4; 0 skips the load), {@code
+ * bench.seconds} per round (3), {@code bench.delay} (max delay, 0ms), {@code bench.rows} (max rows
+ * per pass, 32), {@code bench.skipCost}.
  */
 public final class RewardBench {
   private RewardBench() {}
@@ -57,7 +57,10 @@ public final class RewardBench {
     int seconds = Integer.getInteger("bench.seconds", 3);
     int rounds = Integer.getInteger("bench.rounds", 4);
     Path root = Files.createTempDirectory("ugda-reward-bench");
-    System.out.printf(Locale.ROOT, "# reward-service benchmarks: %d cores, %s%n", Runtime.getRuntime().availableProcessors(),
+    System.out.printf(
+        Locale.ROOT,
+        "# reward-service benchmarks: %d cores, %s%n",
+        Runtime.getRuntime().availableProcessors(),
         DjlRuntime.engine().getVersion());
     writeBase(root.resolve("base"));
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
@@ -68,10 +71,16 @@ public final class RewardBench {
           ConfigurableApplicationContext without = start(url, root, false)) {
         Http on = new Http(port(withBatching));
         Http off = new Http(port(without));
-        String ensemble = on.post("/v1/ensembles", "{\"name\":\"bench\",\"baseModel\":\"base\",\"members\":3}")
-            .get("id").asString();
-        String heads = on.post("/v1/ensembles",
-            "{\"name\":\"bench-heads\",\"baseModel\":\"base\",\"mode\":\"heads\",\"members\":3}").get("id").asString();
+        String ensemble =
+            on.post("/v1/ensembles", "{\"name\":\"bench\",\"baseModel\":\"base\",\"members\":3}")
+                .get("id")
+                .asString();
+        String heads =
+            on.post(
+                    "/v1/ensembles",
+                    "{\"name\":\"bench-heads\",\"baseModel\":\"base\",\"mode\":\"heads\",\"members\":3}")
+                .get("id")
+                .asString();
         if (!Boolean.getBoolean("bench.skipCost")) {
           memberCost(withBatching, ensemble, heads);
         }
@@ -84,17 +93,30 @@ public final class RewardBench {
           onTotal.add(load(on, ensemble, clients, seconds));
           offTotal.add(load(off, ensemble, clients, seconds));
         }
-        System.out.printf(Locale.ROOT, "## %d concurrent clients, one item per request, %d rounds of %d s each, "
-            + "alternating%n", clients, rounds, seconds);
+        System.out.printf(
+            Locale.ROOT,
+            "## %d concurrent clients, one item per request, %d rounds of %d s each, "
+                + "alternating%n",
+            clients,
+            rounds,
+            seconds);
         var items = meters(withBatching).find("ugda.reward.batch.items").summary();
-        System.out.printf(Locale.ROOT, "batching on: %.1f items per forward pass on average (%d passes, %.1f ms each); "
-            + "off: %d passes, %.1f ms each%n", items.mean(), items.count(), forwardMillis(withBatching),
-            meters(without).find("ugda.reward.forward").timer().count(), forwardMillis(without));
+        System.out.printf(
+            Locale.ROOT,
+            "batching on: %.1f items per forward pass on average (%d passes, %.1f ms each); "
+                + "off: %d passes, %.1f ms each%n",
+            items.mean(),
+            items.count(),
+            forwardMillis(withBatching),
+            meters(without).find("ugda.reward.forward").timer().count(),
+            forwardMillis(without));
         System.out.println("CPU per request, batching on:  " + onTotal.cpuPerRequest());
         System.out.println("CPU per request, batching off: " + offTotal.cpuPerRequest());
         System.out.println("batching on:  " + onTotal);
         System.out.println("batching off: " + offTotal);
-        System.out.printf(Locale.ROOT, "RATIO throughput batching on / off = %.2fx (target >= 4x)%n",
+        System.out.printf(
+            Locale.ROOT,
+            "RATIO throughput batching on / off = %.2fx (target >= 4x)%n",
             onTotal.rps() / offTotal.rps());
         // what batching costs a lone client: its request waits up to max-delay for company
         Phase onAlone = new Phase();
@@ -115,15 +137,39 @@ public final class RewardBench {
   }
 
   static double forwardMillis(ConfigurableApplicationContext app) {
-    return meters(app).find("ugda.reward.forward").timer().mean(java.util.concurrent.TimeUnit.MILLISECONDS);
+    return meters(app)
+        .find("ugda.reward.forward")
+        .timer()
+        .mean(java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /** A randomly initialised model of the world's small preset, with the world's tokenizer. */
   static void writeBase(Path dir) {
     int vocab = Vocabulary.ids().size();
-    ModelConfig c = new ModelConfig(ModelConfig.Family.LLAMA, ModelConfig.Head.CAUSAL_LM, vocab, 128, 384, 4, 4, 2, 32,
-        10000.0, ModelConfig.RopeScaling.NONE, 1e-6, ModelConfig.Activation.SILU, false, false, false, false, 1,
-        WordLevelTokenizer.PAD, WordLevelTokenizer.BOS, List.of(WordLevelTokenizer.EOS), 256);
+    ModelConfig c =
+        new ModelConfig(
+            ModelConfig.Family.LLAMA,
+            ModelConfig.Head.CAUSAL_LM,
+            vocab,
+            128,
+            384,
+            4,
+            4,
+            2,
+            32,
+            10000.0,
+            ModelConfig.RopeScaling.NONE,
+            1e-6,
+            ModelConfig.Activation.SILU,
+            false,
+            false,
+            false,
+            false,
+            1,
+            WordLevelTokenizer.PAD,
+            WordLevelTokenizer.BOS,
+            List.of(WordLevelTokenizer.EOS),
+            256);
     try (Transformer t = Transformer.initialise(c, 1, ai.djl.Device.cpu())) {
       t.save(dir);
     }
@@ -131,11 +177,18 @@ public final class RewardBench {
   }
 
   static ConfigurableApplicationContext start(String url, Path root, boolean batching) {
-    return RewardServiceApplication.application().run("--server.port=0", "--spring.datasource.url=" + url,
-        "--spring.datasource.username=postgres", "--ugda.reward.storage-root=" + root, "--ugda.device=cpu",
-        "--ugda.reward.batching.enabled=" + batching, "--logging.level.root=WARN", "--spring.main.banner-mode=off",
-        "--ugda.reward.batching.max-delay=" + System.getProperty("bench.delay", "0ms"),
-        "--ugda.reward.batching.max-rows-per-pass=" + System.getProperty("bench.rows", "32"));
+    return RewardServiceApplication.application()
+        .run(
+            "--server.port=0",
+            "--spring.datasource.url=" + url,
+            "--spring.datasource.username=postgres",
+            "--ugda.reward.storage-root=" + root,
+            "--ugda.device=cpu",
+            "--ugda.reward.batching.enabled=" + batching,
+            "--logging.level.root=WARN",
+            "--spring.main.banner-mode=off",
+            "--ugda.reward.batching.max-delay=" + System.getProperty("bench.delay", "0ms"),
+            "--ugda.reward.batching.max-rows-per-pass=" + System.getProperty("bench.rows", "32"));
   }
 
   static int port(ConfigurableApplicationContext app) {
@@ -150,8 +203,13 @@ public final class RewardBench {
       Task t = s.next();
       List<Responder.Kind> kinds = Responder.kinds(t.subtask());
       String resp = Responder.write(t, kinds.get(r.nextInt(kinds.size())), r);
-      out.add(JSON.writeValueAsString(java.util.Map.of("items",
-          List.of(java.util.Map.of("prompt", Dialogue.prompt(t.humanText()), "response", resp)))));
+      out.add(
+          JSON.writeValueAsString(
+              java.util.Map.of(
+                  "items",
+                  List.of(
+                      java.util.Map.of(
+                          "prompt", Dialogue.prompt(t.humanText()), "response", resp)))));
     }
     return out;
   }
@@ -175,19 +233,25 @@ public final class RewardBench {
     String cpuPerRequest() {
       StringBuilder sb = new StringBuilder();
       double n = latencies.size();
-      cpu.forEach((g, ns) -> {
-        if (ns > 0.05 * n * 1e6) {
-          sb.append(String.format(Locale.ROOT, "%s %.2f ms; ", g, ns / 1e6 / n));
-        }
-      });
+      cpu.forEach(
+          (g, ns) -> {
+            if (ns > 0.05 * n * 1e6) {
+              sb.append(String.format(Locale.ROOT, "%s %.2f ms; ", g, ns / 1e6 / n));
+            }
+          });
       return sb.toString().trim();
     }
 
     @Override
     public String toString() {
       long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-      return String.format(Locale.ROOT, "%8.1f requests/s, p50 %7.2f ms, p99 %7.2f ms (%d requests)", rps(),
-          l[l.length / 2] / 1e6, l[(int) (l.length * 0.99)] / 1e6, l.length);
+      return String.format(
+          Locale.ROOT,
+          "%8.1f requests/s, p50 %7.2f ms, p99 %7.2f ms (%d requests)",
+          rps(),
+          l[l.length / 2] / 1e6,
+          l[(int) (l.length * 0.99)] / 1e6,
+          l.length);
     }
   }
 
@@ -205,23 +269,25 @@ public final class RewardBench {
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       final int id = c;
-      Thread t = new Thread(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        int i = id;
-        while (System.nanoTime() < window[1]) {
-          long t0 = System.nanoTime();
-          int status = http.postRaw(path, bodies.get(i++ % bodies.size()));
-          if (status == 200) {
-            lat.add(System.nanoTime() - t0);
-          } else {
-            errors.incrementAndGet();
-          }
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                int i = id;
+                while (System.nanoTime() < window[1]) {
+                  long t0 = System.nanoTime();
+                  int status = http.postRaw(path, bodies.get(i++ % bodies.size()));
+                  if (status == 200) {
+                    lat.add(System.nanoTime() - t0);
+                  } else {
+                    errors.incrementAndGet();
+                  }
+                }
+              });
       t.start();
       threads.add(t);
     }
@@ -262,7 +328,8 @@ public final class RewardBench {
   }
 
   /** Times forward passes of the loaded versions directly: all members vs one. */
-  static void memberCost(ConfigurableApplicationContext app, String lora, String heads) throws Exception {
+  static void memberCost(ConfigurableApplicationContext app, String lora, String heads)
+      throws Exception {
     EnsembleService ensembles = app.getBean(EnsembleService.class);
     ModelRegistry registry = app.getBean(ModelRegistry.class);
     var le = ensembles.entity(UUID.fromString(lora));
@@ -279,7 +346,10 @@ public final class RewardBench {
       List<long[]> seqs = new ArrayList<>();
       for (String body : items(32, 3)) {
         JsonNode it = JSON.readTree(body).get("items").get(0);
-        seqs.add(base.codec().encode(it.get("prompt").asString(), it.get("response").asString(), 512).ids());
+        seqs.add(
+            base.codec()
+                .encode(it.get("prompt").asString(), it.get("response").asString(), 512)
+                .ids());
       }
       for (int i = 0; i < 5; i++) {
         lv.score(seqs);
@@ -291,10 +361,18 @@ public final class RewardBench {
       double all = t[1];
       double headsAll = t[2];
       System.out.println("## cost of scoring a batch of 32 with k = 3 members (best of 24)");
-      System.out.printf(Locale.ROOT, "one lora member: %.2f ms; lora k=3 in one pass: %.2f ms; heads k=3: %.2f ms%n",
-          one * 1e3, all * 1e3, headsAll * 1e3);
-      System.out.printf(Locale.ROOT, "RATIO lora k=3 / (3 x one member) = %.2f (target <= 1.3)%n", all / (3 * one));
-      System.out.printf(Locale.ROOT, "RATIO heads k=3 / one member = %.2f (target <= 1.2)%n", headsAll / one);
+      System.out.printf(
+          Locale.ROOT,
+          "one lora member: %.2f ms; lora k=3 in one pass: %.2f ms; heads k=3: %.2f ms%n",
+          one * 1e3,
+          all * 1e3,
+          headsAll * 1e3);
+      System.out.printf(
+          Locale.ROOT,
+          "RATIO lora k=3 / (3 x one member) = %.2f (target <= 1.3)%n",
+          all / (3 * one));
+      System.out.printf(
+          Locale.ROOT, "RATIO heads k=3 / one member = %.2f (target <= 1.2)%n", headsAll / one);
       long adapterBytes = 0;
       for (String a : lv.adapters()) {
         adapterBytes += bytes(base.model().adapter(a).parameters());
@@ -302,38 +380,60 @@ public final class RewardBench {
       long headsBytes = bytes(base.model().adapter(hv.adapters().get(0)).parameters());
       boolean sameBase = refs(base.model().baseParameters()).equals(before);
       // The most any batcher can gain for this model on this machine: the same 32 items scored in
-      // calls of n items (each call cut into passes of at most max-rows-per-pass rows), model alone.
-      System.out.println("## the same 32 items scored n at a time (lora k=3, the model alone: no HTTP, no queue)");
+      // calls of n items (each call cut into passes of at most max-rows-per-pass rows), model
+      // alone.
+      System.out.println(
+          "## the same 32 items scored n at a time (lora k=3, the model alone: no HTTP, no queue)");
       int tokens = seqs.stream().mapToInt(x -> x.length).sum();
       long[] tiny = java.util.Arrays.copyOf(seqs.get(0), 2);
-      System.out.printf(Locale.ROOT, "fixed cost of a pass (one item of 2 tokens): %.2f ms; the 32 items hold %d tokens%n",
-          best(() -> lv.score(List.of(tiny)))[0] * 1e3, tokens);
+      System.out.printf(
+          Locale.ROOT,
+          "fixed cost of a pass (one item of 2 tokens): %.2f ms; the 32 items hold %d tokens%n",
+          best(() -> lv.score(List.of(tiny)))[0] * 1e3,
+          tokens);
       int[] sizes = {1, 2, 4, 8, 32};
       Runnable[] calls = new Runnable[sizes.length];
       for (int i = 0; i < sizes.length; i++) {
         final int size = sizes[i];
-        calls[i] = () -> {
-          for (int from = 0; from < seqs.size(); from += size) {
-            lv.score(seqs.subList(from, Math.min(seqs.size(), from + size)));
-          }
-        };
+        calls[i] =
+            () -> {
+              for (int from = 0; from < seqs.size(); from += size) {
+                lv.score(seqs.subList(from, Math.min(seqs.size(), from + size)));
+              }
+            };
       }
       double[] times = best(calls);
       for (int i = 0; i < sizes.length; i++) {
-        System.out.printf(Locale.ROOT, "%2d items per call: %6.2f ms per item, %6.1f us per token%n", sizes[i],
-            times[i] * 1e3 / seqs.size(), times[i] * 1e6 / tokens);
+        System.out.printf(
+            Locale.ROOT,
+            "%2d items per call: %6.2f ms per item, %6.1f us per token%n",
+            sizes[i],
+            times[i] * 1e3 / seqs.size(),
+            times[i] * 1e6 / tokens);
       }
       double alone = times[0];
       double together = times[sizes.length - 1];
-      System.out.printf(Locale.ROOT, "RATIO model alone, 1 item per call / 32 items per call = %.2fx (the ceiling of the "
-          + "batching ratio on this machine, before HTTP costs)%n", alone / together);
+      System.out.printf(
+          Locale.ROOT,
+          "RATIO model alone, 1 item per call / 32 items per call = %.2fx (the ceiling of the "
+              + "batching ratio on this machine, before HTTP costs)%n",
+          alone / together);
       System.out.println("## memory of k = 3 members on one base");
-      System.out.printf(Locale.ROOT, "base weights %.2f MB; 3 lora members %.3f MB (+ the same again stacked for the "
-          + "one-pass forward); heads ensemble %.3f MB; base arrays unchanged and shared: %s%n",
-          baseBytes / 1e6, adapterBytes / 1e6, headsBytes / 1e6, sameBase);
-      System.out.printf(Locale.ROOT, "resident memory grew %.2f MB loading both ensembles (base already loaded)%n",
+      System.out.printf(
+          Locale.ROOT,
+          "base weights %.2f MB; 3 lora members %.3f MB (+ the same again stacked for the "
+              + "one-pass forward); heads ensemble %.3f MB; base arrays unchanged and shared: %s%n",
+          baseBytes / 1e6,
+          adapterBytes / 1e6,
+          headsBytes / 1e6,
+          sameBase);
+      System.out.printf(
+          Locale.ROOT,
+          "resident memory grew %.2f MB loading both ensembles (base already loaded)%n",
           (rssAfter - rssBefore) / 1e6);
-      System.out.printf(Locale.ROOT, "RATIO (base + 3 members + stack) / (base + 3 members) = %.3f (no base copy)%n",
+      System.out.printf(
+          Locale.ROOT,
+          "RATIO (base + 3 members + stack) / (base + 3 members) = %.3f (no base copy)%n",
           (baseBytes + 2.0 * adapterBytes) / (baseBytes + adapterBytes));
     }
   }
@@ -341,7 +441,9 @@ public final class RewardBench {
   record NDArrayRef(String name, int identity) {}
 
   static List<NDArrayRef> refs(List<NamedArray> ps) {
-    return ps.stream().map(p -> new NDArrayRef(p.name(), System.identityHashCode(p.array()))).toList();
+    return ps.stream()
+        .map(p -> new NDArrayRef(p.name(), System.identityHashCode(p.array())))
+        .toList();
   }
 
   static long bytes(List<NamedArray> ps) {
@@ -380,19 +482,25 @@ public final class RewardBench {
   /** Minimal JSON over HTTP for the benchmark's clients. */
   static final class Http {
     private final String base;
-    private final HttpClient client = HttpClient.newBuilder().executor(java.util.concurrent.Executors.newFixedThreadPool(8,
-        r -> {
-          Thread t = new Thread(r, "bench-http");
-          t.setDaemon(true);
-          return t;
-        })).build();
+    private final HttpClient client =
+        HttpClient.newBuilder()
+            .executor(
+                java.util.concurrent.Executors.newFixedThreadPool(
+                    8,
+                    r -> {
+                      Thread t = new Thread(r, "bench-http");
+                      t.setDaemon(true);
+                      return t;
+                    }))
+            .build();
 
     Http(int port) {
       this.base = "http://localhost:" + port;
     }
 
     JsonNode post(String path, String body) throws Exception {
-      HttpResponse<String> r = client.send(request(path, body), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          client.send(request(path, body), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() >= 300) {
         throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
       }
@@ -401,16 +509,19 @@ public final class RewardBench {
 
     int postRaw(String path, String body) {
       try {
-        return client.send(request(path, body), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return client
+            .send(request(path, body), HttpResponse.BodyHandlers.discarding())
+            .statusCode();
       } catch (Exception e) {
         return -1;
       }
     }
 
     private HttpRequest request(String path, String body) {
-      return HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+      return HttpRequest.newBuilder(URI.create(base + path))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body))
+          .build();
     }
   }
-
 }

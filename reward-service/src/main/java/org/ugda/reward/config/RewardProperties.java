@@ -19,7 +19,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("ugda.reward")
 public record RewardProperties(
-    Path storageRoot, List<Path> modelRoots, Batching batching, Limits limits, int loadedVersions, Training training) {
+    Path storageRoot,
+    List<Path> modelRoots,
+    Batching batching,
+    Limits limits,
+    int loadedVersions,
+    Training training) {
 
   public RewardProperties {
     if (storageRoot == null) {
@@ -42,14 +47,17 @@ public record RewardProperties(
    * @param maxRowsPerPass rows (items x members of a lora stack) per forward pass at most; larger
    *     batches run as several passes (default 32: cache-friendly on a CPU; raise it on a GPU)
    */
-  public record Batching(boolean enabled, int maxBatchSize, Duration maxDelay, int workers, int maxRowsPerPass) {
+  public record Batching(
+      boolean enabled, int maxBatchSize, Duration maxDelay, int workers, int maxRowsPerPass) {
     public Batching {
       if (maxBatchSize <= 0 || workers <= 0) {
-        throw new IllegalArgumentException("ugda.reward.batching: max-batch-size and workers must be positive");
+        throw new IllegalArgumentException(
+            "ugda.reward.batching: max-batch-size and workers must be positive");
       }
       maxDelay = maxDelay == null ? Duration.ZERO : maxDelay;
       if (maxDelay.isNegative()) {
-        throw new IllegalArgumentException("ugda.reward.batching.max-delay must not be negative, got " + maxDelay);
+        throw new IllegalArgumentException(
+            "ugda.reward.batching.max-delay must not be negative, got " + maxDelay);
       }
       maxRowsPerPass = maxRowsPerPass <= 0 ? 32 : maxRowsPerPass;
     }
@@ -63,10 +71,17 @@ public record RewardProperties(
    * @param maxInlinePairs preference pairs sent inline in a request
    * @param maxEvalPairs pairs evaluated synchronously
    */
-  public record Limits(int maxItems, int maxTokens, int maxTextChars, int maxInlinePairs, int maxEvalPairs) {}
+  public record Limits(
+      int maxItems, int maxTokens, int maxTextChars, int maxInlinePairs, int maxEvalPairs) {}
 
   /** Defaults of {@link org.ugda.core.train.TrainConfig} for jobs. */
   public record Training(
-      int epochs, int batchSize, int accumulation, double learningRate, double floorLearningRate, double warmupFraction,
-      double weightDecay, double clipNorm) {}
+      int epochs,
+      int batchSize,
+      int accumulation,
+      double learningRate,
+      double floorLearningRate,
+      double warmupFraction,
+      double weightDecay,
+      double clipNorm) {}
 }

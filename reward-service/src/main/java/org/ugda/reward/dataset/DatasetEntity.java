@@ -7,12 +7,13 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An uploaded preference dataset (row of reward.datasets); the file lives under the storage root. */
+/**
+ * An uploaded preference dataset (row of reward.datasets); the file lives under the storage root.
+ */
 @Entity
 @Table(name = "datasets")
 public class DatasetEntity {
-  @Id
-  private UUID id;
+  @Id private UUID id;
 
   @Column(nullable = false)
   private String name;
@@ -34,7 +35,14 @@ public class DatasetEntity {
 
   protected DatasetEntity() {}
 
-  DatasetEntity(UUID id, String name, String format, int pairs, String sha256, String path, Instant createdAt) {
+  DatasetEntity(
+      UUID id,
+      String name,
+      String format,
+      int pairs,
+      String sha256,
+      String path,
+      Instant createdAt) {
     this.id = id;
     this.name = name;
     this.format = format;

@@ -51,8 +51,15 @@ public class DatasetService {
       Files.createDirectories(target.getParent());
       String sha = StorageRoot.sha256(tmp);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      DatasetEntity e = new DatasetEntity(id, name == null || name.isBlank() ? id.toString() : name, format, pairs.size(),
-          sha, storage.root().relativize(target).toString(), Instant.now());
+      DatasetEntity e =
+          new DatasetEntity(
+              id,
+              name == null || name.isBlank() ? id.toString() : name,
+              format,
+              pairs.size(),
+              sha,
+              storage.root().relativize(target).toString(),
+              Instant.now());
       try {
         repo.save(e);
       } catch (RuntimeException ex) {
@@ -69,7 +76,11 @@ public class DatasetService {
 
   private static boolean isRewardBench(Path f) throws IOException {
     try (var lines = Files.lines(f)) {
-      return lines.filter(l -> !l.isBlank()).findFirst().map(l -> l.contains("\"prompt\"")).orElse(false);
+      return lines
+          .filter(l -> !l.isBlank())
+          .findFirst()
+          .map(l -> l.contains("\"prompt\""))
+          .orElse(false);
     }
   }
 
@@ -84,29 +95,39 @@ public class DatasetService {
   /** The pairs a reference names; exactly one of id, path and pairs must be given. */
   public List<PreferencePair> pairs(DatasetRef ref, int maxPairs) {
     if (ref == null) {
-      throw ApiException.badRequest("dataset is required: {id} of an upload, {path} under the storage root, or {pairs}");
+      throw ApiException.badRequest(
+          "dataset is required: {id} of an upload, {path} under the storage root, or {pairs}");
     }
-    int given = (ref.id() != null ? 1 : 0) + (ref.path() != null ? 1 : 0) + (ref.pairs() != null ? 1 : 0);
+    int given =
+        (ref.id() != null ? 1 : 0) + (ref.path() != null ? 1 : 0) + (ref.pairs() != null ? 1 : 0);
     if (given != 1) {
-      throw ApiException.badRequest("dataset needs exactly one of id, path and pairs; got " + given);
+      throw ApiException.badRequest(
+          "dataset needs exactly one of id, path and pairs; got " + given);
     }
     List<PreferencePair> out;
     if (ref.pairs() != null) {
       if (ref.pairs().size() > limits.maxInlinePairs()) {
-        throw ApiException.tooLarge("at most " + limits.maxInlinePairs() + " pairs inline "
-            + "(ugda.reward.limits.max-inline-pairs); upload larger datasets to /v1/datasets");
+        throw ApiException.tooLarge(
+            "at most "
+                + limits.maxInlinePairs()
+                + " pairs inline "
+                + "(ugda.reward.limits.max-inline-pairs); upload larger datasets to /v1/datasets");
       }
       out = new ArrayList<>();
       for (int i = 0; i < ref.pairs().size(); i++) {
         var p = ref.pairs().get(i);
         if (p == null || p.prompt() == null || p.chosen() == null || p.rejected() == null) {
-          throw ApiException.badRequest("dataset.pairs[" + i + "] needs prompt, chosen and rejected");
+          throw ApiException.badRequest(
+              "dataset.pairs[" + i + "] needs prompt, chosen and rejected");
         }
-        String prompt = p.prompt().contains(Dialogue.HUMAN) ? p.prompt() : Dialogue.prompt(p.prompt());
+        String prompt =
+            p.prompt().contains(Dialogue.HUMAN) ? p.prompt() : Dialogue.prompt(p.prompt());
         out.add(new PreferencePair(prompt, p.chosen(), p.rejected(), p.subset()));
       }
     } else if (ref.id() != null) {
-      DatasetEntity e = repo.findById(ref.id()).orElseThrow(() -> ApiException.notFound("no dataset " + ref.id()));
+      DatasetEntity e =
+          repo.findById(ref.id())
+              .orElseThrow(() -> ApiException.notFound("no dataset " + ref.id()));
       out = PreferenceFiles.readAny(storage.root().resolve(e.path()));
     } else {
       Path p = storage.resolveInput(ref.path(), "dataset.path");
@@ -119,7 +140,8 @@ public class DatasetService {
       throw ApiException.badRequest("the dataset holds no preference pair");
     }
     if (out.size() > maxPairs) {
-      throw ApiException.tooLarge("the dataset has " + out.size() + " pairs; this operation takes at most " + maxPairs);
+      throw ApiException.tooLarge(
+          "the dataset has " + out.size() + " pairs; this operation takes at most " + maxPairs);
     }
     return out;
   }

@@ -13,8 +13,7 @@ import java.util.UUID;
 @Entity
 @Table(name = "ensembles")
 public class EnsembleEntity {
-  @Id
-  private UUID id;
+  @Id private UUID id;
 
   @Column(nullable = false, unique = true)
   private String name;
@@ -45,8 +44,17 @@ public class EnsembleEntity {
 
   protected EnsembleEntity() {}
 
-  public EnsembleEntity(UUID id, String name, String baseModel, String mode, int members, int loraRank, double loraAlpha,
-      List<String> loraTargets, long seed, Instant createdAt) {
+  public EnsembleEntity(
+      UUID id,
+      String name,
+      String baseModel,
+      String mode,
+      int members,
+      int loraRank,
+      double loraAlpha,
+      List<String> loraTargets,
+      long seed,
+      Instant createdAt) {
     this.id = id;
     this.name = name;
     this.baseModel = baseModel;

@@ -40,7 +40,11 @@ public class EnsembleService {
   private final StorageRoot storage;
   private final TransactionTemplate tx;
 
-  EnsembleService(EnsembleRepository ensembles, VersionRepository versions, ModelRegistry registry, StorageRoot storage,
+  EnsembleService(
+      EnsembleRepository ensembles,
+      VersionRepository versions,
+      ModelRegistry registry,
+      StorageRoot storage,
       TransactionTemplate tx) {
     this.ensembles = ensembles;
     this.versions = versions;
@@ -51,13 +55,17 @@ public class EnsembleService {
 
   public Ensemble create(CreateEnsemble req) {
     if (req == null) {
-      throw ApiException.badRequest("a body {name, baseModel, mode, members, lora, seed} is required");
+      throw ApiException.badRequest(
+          "a body {name, baseModel, mode, members, lora, seed} is required");
     }
     String name = validName(req.name());
     String mode = req.mode() == null ? "lora" : req.mode();
     if (!mode.equals("lora") && !mode.equals("heads")) {
-      throw ApiException.badRequest("mode must be 'lora' (a LoRA adapter and head per member) or 'heads' "
-          + "(one shared trunk, one head per member), got '" + mode + "'");
+      throw ApiException.badRequest(
+          "mode must be 'lora' (a LoRA adapter and head per member) or 'heads' "
+              + "(one shared trunk, one head per member), got '"
+              + mode
+              + "'");
     }
     int k = req.members() == null ? 3 : req.members();
     if (k < 1 || k > MAX_MEMBERS) {
@@ -72,18 +80,36 @@ public class EnsembleService {
     try {
       Transformer m = base.model();
       if (mode.equals("heads")) {
-        writeFresh(m, cfg.withHeadOutputs(k), seed, tmp.resolve(ModelRegistry.memberDir(0)), req.baseModel(), id, 0);
+        writeFresh(
+            m,
+            cfg.withHeadOutputs(k),
+            seed,
+            tmp.resolve(ModelRegistry.memberDir(0)),
+            req.baseModel(),
+            id,
+            0);
       } else {
         for (int i = 0; i < k; i++) {
-          writeFresh(m, cfg, seed + i, tmp.resolve(ModelRegistry.memberDir(i)), req.baseModel(), id, i);
+          writeFresh(
+              m, cfg, seed + i, tmp.resolve(ModelRegistry.memberDir(i)), req.baseModel(), id, i);
         }
       }
     } catch (RuntimeException e) {
       StorageRoot.deleteQuietly(tmp);
       throw e;
     }
-    EnsembleEntity e = new EnsembleEntity(id, name, req.baseModel(), mode, k, cfg.rank(), cfg.alpha(), cfg.targetModules(),
-        seed, Instant.now());
+    EnsembleEntity e =
+        new EnsembleEntity(
+            id,
+            name,
+            req.baseModel(),
+            mode,
+            k,
+            cfg.rank(),
+            cfg.alpha(),
+            cfg.targetModules(),
+            seed,
+            Instant.now());
     return publishFirst(e, tmp, "initial");
   }
 
@@ -92,7 +118,8 @@ public class EnsembleService {
       throw ApiException.badRequest("adapters must list one PEFT adapter directory per member");
     }
     if (req.adapters().size() > MAX_MEMBERS) {
-      throw ApiException.badRequest("at most " + MAX_MEMBERS + " members, got " + req.adapters().size());
+      throw ApiException.badRequest(
+          "at most " + MAX_MEMBERS + " members, got " + req.adapters().size());
     }
     String name = validName(req.name());
     requireFreeName(name);
@@ -105,19 +132,38 @@ public class EnsembleService {
         Path dir = storage.resolveInput(req.adapters().get(i), "adapters[" + i + "]");
         PeftAdapters.Loaded l = PeftAdapters.read(dir, base.model().config());
         if (l.config().headModule() == null) {
-          throw ApiException.badRequest("adapters[" + i + "] (" + req.adapters().get(i) + ") has no reward head: "
-              + "a member needs modules_to_save [\"score\"] and its score weight");
+          throw ApiException.badRequest(
+              "adapters["
+                  + i
+                  + "] ("
+                  + req.adapters().get(i)
+                  + ") has no reward head: "
+                  + "a member needs modules_to_save [\"score\"] and its score weight");
         }
-        if (first != null && (first.rank() != l.config().rank() || !first.targetModules().equals(l.config().targetModules()))) {
-          throw ApiException.badRequest("adapters[" + i + "] differs from adapters[0] in rank or target modules; "
-              + "members of one ensemble share them");
+        if (first != null
+            && (first.rank() != l.config().rank()
+                || !first.targetModules().equals(l.config().targetModules()))) {
+          throw ApiException.badRequest(
+              "adapters["
+                  + i
+                  + "] differs from adapters[0] in rank or target modules; "
+                  + "members of one ensemble share them");
         }
         first = first == null ? l.config() : first;
         String tmpName = "import-" + id + "-" + i;
         LoraAdapter a = base.model().addAdapter(tmpName, l.config(), l.tensors(), dir.toString());
         try {
-          PeftAdapters.write(tmp.resolve(ModelRegistry.memberDir(i)), a, req.baseModel(),
-              Map.of("ugda.ensemble", id.toString(), "ugda.member", Integer.toString(i), "ugda.source", dir.toString()));
+          PeftAdapters.write(
+              tmp.resolve(ModelRegistry.memberDir(i)),
+              a,
+              req.baseModel(),
+              Map.of(
+                  "ugda.ensemble",
+                  id.toString(),
+                  "ugda.member",
+                  Integer.toString(i),
+                  "ugda.source",
+                  dir.toString()));
         } finally {
           base.model().removeAdapter(tmpName);
         }
@@ -126,8 +172,18 @@ public class EnsembleService {
       StorageRoot.deleteQuietly(tmp);
       throw e;
     }
-    EnsembleEntity e = new EnsembleEntity(id, name, req.baseModel(), "lora", req.adapters().size(), first.rank(),
-        first.alpha(), first.targetModules(), 0, Instant.now());
+    EnsembleEntity e =
+        new EnsembleEntity(
+            id,
+            name,
+            req.baseModel(),
+            "lora",
+            req.adapters().size(),
+            first.rank(),
+            first.alpha(),
+            first.targetModules(),
+            0,
+            Instant.now());
     return publishFirst(e, tmp, "import");
   }
 
@@ -135,11 +191,21 @@ public class EnsembleService {
     Path target = storage.versionDir(e.id(), 1);
     storage.publish(tmp, target);
     try {
-      tx.executeWithoutResult(s -> {
-        ensembles.save(e);
-        versions.save(new VersionEntity(UUID.randomUUID(), e.id(), 1, null, kind, storage.root().relativize(target).toString(),
-            null, "{}", Instant.now()));
-      });
+      tx.executeWithoutResult(
+          s -> {
+            ensembles.save(e);
+            versions.save(
+                new VersionEntity(
+                    UUID.randomUUID(),
+                    e.id(),
+                    1,
+                    null,
+                    kind,
+                    storage.root().relativize(target).toString(),
+                    null,
+                    "{}",
+                    Instant.now()));
+          });
     } catch (RuntimeException ex) {
       StorageRoot.deleteQuietly(target);
       if (ensembles.findByName(e.name()).isPresent()) {
@@ -150,39 +216,74 @@ public class EnsembleService {
     return view(e);
   }
 
-  private static void writeFresh(Transformer m, LoraConfig cfg, long seed, Path dir, String base, UUID id, int member) {
+  private static void writeFresh(
+      Transformer m, LoraConfig cfg, long seed, Path dir, String base, UUID id, int member) {
     String name = "init-" + id + "-" + member;
     LoraAdapter a = m.addAdapter(name, cfg, seed);
     try {
-      PeftAdapters.write(dir, a, base, Map.of("ugda.ensemble", id.toString(), "ugda.member", Integer.toString(member),
-          "ugda.seed", Long.toString(seed)));
+      PeftAdapters.write(
+          dir,
+          a,
+          base,
+          Map.of(
+              "ugda.ensemble",
+              id.toString(),
+              "ugda.member",
+              Integer.toString(member),
+              "ugda.seed",
+              Long.toString(seed)));
     } finally {
       m.removeAdapter(name);
     }
   }
 
   /**
-   * Writes a new version from member adapters loaded on the base (a job's result) and records
-   * it; returns its number. The version number is the next free one at commit time.
+   * Writes a new version from member adapters loaded on the base (a job's result) and records it;
+   * returns its number. The version number is the next free one at commit time.
    */
-  public synchronized int publishVersion(EnsembleEntity e, Integer parent, String kind, UUID jobId, List<String> adapterNames,
+  public synchronized int publishVersion(
+      EnsembleEntity e,
+      Integer parent,
+      String kind,
+      UUID jobId,
+      List<String> adapterNames,
       Map<String, Object> metrics) {
     LoadedBase base = registry.base(e.baseModel());
     Path tmp = storage.newTempDir();
     try {
       for (int i = 0; i < adapterNames.size(); i++) {
-        PeftAdapters.write(tmp.resolve(ModelRegistry.memberDir(i)), base.model().adapter(adapterNames.get(i)), e.baseModel(),
-            Map.of("ugda.ensemble", e.id().toString(), "ugda.member", Integer.toString(i), "ugda.job", String.valueOf(jobId)));
+        PeftAdapters.write(
+            tmp.resolve(ModelRegistry.memberDir(i)),
+            base.model().adapter(adapterNames.get(i)),
+            e.baseModel(),
+            Map.of(
+                "ugda.ensemble",
+                e.id().toString(),
+                "ugda.member",
+                Integer.toString(i),
+                "ugda.job",
+                String.valueOf(jobId)));
       }
     } catch (RuntimeException ex) {
       StorageRoot.deleteQuietly(tmp);
       throw ex;
     }
-    int number = versions.findFirstByEnsembleIdOrderByNumberDesc(e.id()).map(VersionEntity::number).orElse(0) + 1;
+    int number =
+        versions.findFirstByEnsembleIdOrderByNumberDesc(e.id()).map(VersionEntity::number).orElse(0)
+            + 1;
     Path target = storage.versionDir(e.id(), number);
     storage.publish(tmp, target);
-    VersionEntity v = new VersionEntity(UUID.randomUUID(), e.id(), number, parent, kind,
-        storage.root().relativize(target).toString(), jobId, Json.write(metrics), Instant.now());
+    VersionEntity v =
+        new VersionEntity(
+            UUID.randomUUID(),
+            e.id(),
+            number,
+            parent,
+            kind,
+            storage.root().relativize(target).toString(),
+            jobId,
+            Json.write(metrics),
+            Instant.now());
     try {
       versions.save(v);
     } catch (RuntimeException ex) {
@@ -199,8 +300,13 @@ public class EnsembleService {
       return d;
     }
     try {
-      return new LoraConfig(spec.rank() == null ? d.rank() : spec.rank(), spec.alpha() == null ? d.alpha() : spec.alpha(),
-          spec.targets() == null ? d.targetModules() : spec.targets(), 0.0, false, "score");
+      return new LoraConfig(
+          spec.rank() == null ? d.rank() : spec.rank(),
+          spec.alpha() == null ? d.alpha() : spec.alpha(),
+          spec.targets() == null ? d.targetModules() : spec.targets(),
+          0.0,
+          false,
+          "score");
     } catch (IllegalArgumentException ex) {
       throw ApiException.badRequest("lora: " + ex.getMessage());
     }
@@ -208,23 +314,26 @@ public class EnsembleService {
 
   private static String validName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw ApiException.badRequest("name must be 1-100 characters of letters, digits, '.', '_' or '-', "
-          + "starting with a letter or digit; got " + (name == null ? "none" : "'" + name + "'"));
+      throw ApiException.badRequest(
+          "name must be 1-100 characters of letters, digits, '.', '_' or '-', "
+              + "starting with a letter or digit; got "
+              + (name == null ? "none" : "'" + name + "'"));
     }
     return name;
   }
 
   private void requireFreeName(String name) {
     if (ensembles.findByName(name).isPresent()) {
-      throw ApiException.conflict("an ensemble named '" + name + "' already exists; choose another name");
+      throw ApiException.conflict(
+          "an ensemble named '" + name + "' already exists; choose another name");
     }
   }
 
   /**
    * An ensemble's row. Ensembles never change once created, and versions never change once
-   * published, so the scoring path reads them from memory after the first lookup; only "the
-   * latest version" is re-checked, after a short while, because a job may publish a new one
-   * (this instance's publications update it at once).
+   * published, so the scoring path reads them from memory after the first lookup; only "the latest
+   * version" is re-checked, after a short while, because a job may publish a new one (this
+   * instance's publications update it at once).
    */
   public EnsembleEntity entity(UUID id) {
     EnsembleEntity e = entityCache.get(id);
@@ -243,16 +352,24 @@ public class EnsembleService {
       if (l != null && System.nanoTime() - l.readAt() < LATEST_TTL_NANOS) {
         return l.version();
       }
-      VersionEntity v = versions.findFirstByEnsembleIdOrderByNumberDesc(ensembleId)
-          .orElseThrow(() -> ApiException.notFound("ensemble " + ensembleId + " has no version"));
+      VersionEntity v =
+          versions
+              .findFirstByEnsembleIdOrderByNumberDesc(ensembleId)
+              .orElseThrow(
+                  () -> ApiException.notFound("ensemble " + ensembleId + " has no version"));
       latestCache.put(ensembleId, new Latest(v, System.nanoTime()));
       return v;
     }
     VersionKey key = new VersionKey(ensembleId, number);
     VersionEntity v = versionCache.get(key);
     if (v == null) {
-      v = versions.findByEnsembleIdAndNumber(ensembleId, number).orElseThrow(() -> ApiException.notFound(
-          "ensemble " + ensembleId + " has no version " + number));
+      v =
+          versions
+              .findByEnsembleIdAndNumber(ensembleId, number)
+              .orElseThrow(
+                  () ->
+                      ApiException.notFound(
+                          "ensemble " + ensembleId + " has no version " + number));
       versionCache.put(key, v);
     }
     return v;
@@ -265,9 +382,12 @@ public class EnsembleService {
   /** How long "the latest version" is taken from memory before the database is asked again. */
   static final long LATEST_TTL_NANOS = 1_000_000_000L;
 
-  private final java.util.Map<UUID, EnsembleEntity> entityCache = new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<VersionKey, VersionEntity> versionCache = new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<UUID, Latest> latestCache = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<UUID, EnsembleEntity> entityCache =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<VersionKey, VersionEntity> versionCache =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<UUID, Latest> latestCache =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public VersionEntity versionOfJob(UUID jobId) {
     return versions.findByJobId(jobId).orElse(null);
@@ -283,17 +403,30 @@ public class EnsembleService {
   }
 
   public Ensemble view(EnsembleEntity e) {
-    int latest = versions.findFirstByEnsembleIdOrderByNumberDesc(e.id()).map(VersionEntity::number).orElse(0);
-    return new Ensemble(e.id(), e.name(), e.baseModel(), e.mode(), e.members(), latest, e.createdAt());
+    int latest =
+        versions
+            .findFirstByEnsembleIdOrderByNumberDesc(e.id())
+            .map(VersionEntity::number)
+            .orElse(0);
+    return new Ensemble(
+        e.id(), e.name(), e.baseModel(), e.mode(), e.members(), latest, e.createdAt());
   }
 
   public List<EnsembleVersion> versions(UUID ensembleId) {
     entity(ensembleId);
-    return versions.findByEnsembleIdOrderByNumber(ensembleId).stream().map(EnsembleService::view).toList();
+    return versions.findByEnsembleIdOrderByNumber(ensembleId).stream()
+        .map(EnsembleService::view)
+        .toList();
   }
 
   public static EnsembleVersion view(VersionEntity v) {
-    return new EnsembleVersion(v.ensembleId(), v.number(), v.parent(), v.kind(), v.jobId(), v.createdAt(),
+    return new EnsembleVersion(
+        v.ensembleId(),
+        v.number(),
+        v.parent(),
+        v.kind(),
+        v.jobId(),
+        v.createdAt(),
         Json.map(v.metrics()));
   }
 

@@ -19,7 +19,8 @@ public final class Json {
     if (json == null || json.isBlank()) {
       return null;
     }
-    Map<String, Object> m = MAPPER.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
+    Map<String, Object> m =
+        MAPPER.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
     return m == null ? Map.of() : m;
   }
 

@@ -11,8 +11,7 @@ import java.util.UUID;
 @Entity
 @Table(name = "ensemble_versions")
 public class VersionEntity {
-  @Id
-  private UUID id;
+  @Id private UUID id;
 
   @Column(name = "ensemble_id", nullable = false)
   private UUID ensembleId;
@@ -39,8 +38,16 @@ public class VersionEntity {
 
   protected VersionEntity() {}
 
-  public VersionEntity(UUID id, UUID ensembleId, int number, Integer parent, String kind, String storagePath, UUID jobId,
-      String metrics, Instant createdAt) {
+  public VersionEntity(
+      UUID id,
+      UUID ensembleId,
+      int number,
+      Integer parent,
+      String kind,
+      String storagePath,
+      UUID jobId,
+      String metrics,
+      Instant createdAt) {
     this.id = id;
     this.ensembleId = ensembleId;
     this.number = number;

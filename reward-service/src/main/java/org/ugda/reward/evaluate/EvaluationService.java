@@ -19,9 +19,9 @@ import org.ugda.reward.runtime.RewardCodec;
 import org.ugda.world.data.PreferencePair;
 
 /**
- * Pairwise accuracy of each member and of the ensemble mean on preference pairs: a pair counts
- * as right when the chosen response gets the strictly higher reward. Reported overall and per
- * subset (helpful, harmless, or a RewardBench subset).
+ * Pairwise accuracy of each member and of the ensemble mean on preference pairs: a pair counts as
+ * right when the chosen response gets the strictly higher reward. Reported overall and per subset
+ * (helpful, harmless, or a RewardBench subset).
  */
 @Service
 public class EvaluationService {
@@ -30,7 +30,11 @@ public class EvaluationService {
   private final ModelRegistry registry;
   private final RewardProperties props;
 
-  EvaluationService(EnsembleService ensembles, DatasetService datasets, ModelRegistry registry, RewardProperties props) {
+  EvaluationService(
+      EnsembleService ensembles,
+      DatasetService datasets,
+      ModelRegistry registry,
+      RewardProperties props) {
     this.ensembles = ensembles;
     this.datasets = datasets;
     this.registry = registry;
@@ -88,11 +92,15 @@ public class EvaluationService {
         continue;
       }
       int n = counts.get(en.getKey());
-      subsets.put(en.getKey(), new AccuracyReport.SubsetAccuracy(n, members(en.getValue(), k, n), en.getValue()[k] / (double) n));
+      subsets.put(
+          en.getKey(),
+          new AccuracyReport.SubsetAccuracy(
+              n, members(en.getValue(), k, n), en.getValue()[k] / (double) n));
     }
     long[] all = right.get("");
     int n = counts.get("");
-    return new AccuracyReport(e.id(), v.number(), n, members(all, k, n), all[k] / (double) n, subsets);
+    return new AccuracyReport(
+        e.id(), v.number(), n, members(all, k, n), all[k] / (double) n, subsets);
   }
 
   private static List<Double> members(long[] acc, int k, int n) {

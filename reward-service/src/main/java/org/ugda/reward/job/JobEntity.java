@@ -14,8 +14,7 @@ import org.ugda.api.reward.JobState;
 @Entity
 @Table(name = "jobs")
 public class JobEntity {
-  @Id
-  private UUID id;
+  @Id private UUID id;
 
   @Column(nullable = false)
   private String kind;
@@ -54,7 +53,8 @@ public class JobEntity {
 
   protected JobEntity() {}
 
-  JobEntity(UUID id, String kind, UUID ensembleId, String request, String idempotencyKey, Instant now) {
+  JobEntity(
+      UUID id, String kind, UUID ensembleId, String request, String idempotencyKey, Instant now) {
     this.id = id;
     this.kind = kind;
     this.ensembleId = ensembleId;

@@ -5,17 +5,19 @@ import org.ugda.core.format.HfTokenizer;
 import org.ugda.core.model.Transformer;
 
 /**
- * A base checkpoint in memory, shared by every ensemble on it: weights, and the tokenizer and
- * codec where the checkpoint has a {@code tokenizer.json} (without one, only token ids can be
- * scored).
+ * A base checkpoint in memory, shared by every ensemble on it: weights, and the tokenizer and codec
+ * where the checkpoint has a {@code tokenizer.json} (without one, only token ids can be scored).
  */
 public record LoadedBase(Path dir, Transformer model, HfTokenizer tokenizer, RewardCodec codec) {
 
   /** The codec, or a 400 saying that this base reads token ids only. */
   public RewardCodec requireCodec() {
     if (codec == null) {
-      throw org.ugda.reward.web.ApiException.badRequest("the base checkpoint " + dir + " has no tokenizer.json: "
-          + "send tokenIds instead of text, or add the tokenizer to the checkpoint");
+      throw org.ugda.reward.web.ApiException.badRequest(
+          "the base checkpoint "
+              + dir
+              + " has no tokenizer.json: "
+              + "send tokenIds instead of text, or add the tokenizer to the checkpoint");
     }
     return codec;
   }

@@ -12,8 +12,8 @@ import org.ugda.core.reward.RewardTrainer;
 
 /**
  * An ensemble version in memory: its members' adapters on the shared base, and for a lora-mode
- * ensemble of several members their stack, so one forward pass scores every member. Leased while
- * in use; unloaded (adapters freed) when evicted and no lease is left.
+ * ensemble of several members their stack, so one forward pass scores every member. Leased while in
+ * use; unloaded (adapters freed) when evicted and no lease is left.
  */
 public final class LoadedVersion {
   private final UUID versionId;
@@ -26,7 +26,13 @@ public final class LoadedVersion {
   private final int maxRowsPerPass;
   private volatile boolean evicted;
 
-  LoadedVersion(UUID versionId, LoadedBase base, List<String> adapters, boolean heads, int members, int maxRowsPerPass) {
+  LoadedVersion(
+      UUID versionId,
+      LoadedBase base,
+      List<String> adapters,
+      boolean heads,
+      int members,
+      int maxRowsPerPass) {
     this.versionId = versionId;
     this.maxRowsPerPass = maxRowsPerPass;
     this.base = base;
@@ -53,8 +59,8 @@ public final class LoadedVersion {
   }
 
   /**
-   * Every member's reward for each sequence, [n][k]: a heads-mode trunk gives k outputs per row;
-   * a lora-mode stack runs k rows per sequence in one pass. Batches are cut into passes of at most
+   * Every member's reward for each sequence, [n][k]: a heads-mode trunk gives k outputs per row; a
+   * lora-mode stack runs k rows per sequence in one pass. Batches are cut into passes of at most
    * {@code maxRowsPerPass} rows, sequences sorted by length so that a pass pads little: on a CPU
    * the elementwise work of larger passes falls out of cache and costs more per row than it saves
    * (measured with {@code ugda bench reward}, small world model, k = 3, 32 items: passes of at most
@@ -93,14 +99,16 @@ public final class LoadedVersion {
     float[][] out = new float[n][members];
     try (NDManager scope = m.newScope()) {
       if (stack != null) {
-        float[] s = m.forward(scope, batch, ForwardOptions.stackedScores(stack)).scores().toFloatArray();
+        float[] s =
+            m.forward(scope, batch, ForwardOptions.stackedScores(stack)).scores().toFloatArray();
         for (int i = 0; i < members; i++) {
           for (int r = 0; r < n; r++) {
             out[r][i] = s[i * n + r];
           }
         }
       } else {
-        float[] s = m.forward(scope, batch, ForwardOptions.scores(adapters.get(0))).scores().toFloatArray();
+        float[] s =
+            m.forward(scope, batch, ForwardOptions.scores(adapters.get(0))).scores().toFloatArray();
         for (int r = 0; r < n; r++) {
           System.arraycopy(s, r * members, out[r], 0, members);
         }
@@ -109,7 +117,10 @@ public final class LoadedVersion {
     return out;
   }
 
-  /** Scores with one member's adapter alone (for benchmarks and checks), in the same passes of at most maxRowsPerPass rows. */
+  /**
+   * Scores with one member's adapter alone (for benchmarks and checks), in the same passes of at
+   * most maxRowsPerPass rows.
+   */
   public float[] scoreMember(List<long[]> seqs, int member) {
     String adapter = heads ? adapters.get(0) : adapters.get(member);
     float[][] s = RewardTrainer.score(base.model(), adapter, seqs, maxRowsPerPass);

@@ -28,8 +28,8 @@ import org.ugda.reward.web.ApiException;
 
 /**
  * Base checkpoints and ensemble versions in memory. A base is loaded once and shared by every
- * ensemble on it (never copied per member); versions are loaded on first use and the least
- * recently used are unloaded beyond {@code ugda.reward.loaded-versions}.
+ * ensemble on it (never copied per member); versions are loaded on first use and the least recently
+ * used are unloaded beyond {@code ugda.reward.loaded-versions}.
  */
 @Component
 public class ModelRegistry implements DisposableBean {
@@ -43,7 +43,8 @@ public class ModelRegistry implements DisposableBean {
   private final Map<String, LoadedBase> byName = new java.util.concurrent.ConcurrentHashMap<>();
   private final LinkedHashMap<UUID, LoadedVersion> versions = new LinkedHashMap<>(16, 0.75f, true);
 
-  public ModelRegistry(StorageRoot storage, RewardProperties props, @Value("${ugda.device:auto}") String device) {
+  public ModelRegistry(
+      StorageRoot storage, RewardProperties props, @Value("${ugda.device:auto}") String device) {
     this.storage = storage;
     this.capacity = props.loadedVersions();
     this.maxRowsPerPass = props.batching().maxRowsPerPass();
@@ -69,8 +70,11 @@ public class ModelRegistry implements DisposableBean {
     LoadedBase b = bases.get(dir);
     if (b == null) {
       if (!Files.isRegularFile(dir.resolve("config.json"))) {
-        throw ApiException.badRequest("baseModel '" + baseModel + "' is not a Hugging Face checkpoint directory "
-            + "(config.json, *.safetensors, tokenizer.json)");
+        throw ApiException.badRequest(
+            "baseModel '"
+                + baseModel
+                + "' is not a Hugging Face checkpoint directory "
+                + "(config.json, *.safetensors, tokenizer.json)");
       }
       Transformer t = Transformer.load(dir, device);
       HfTokenizer tok = null;
@@ -85,7 +89,12 @@ public class ModelRegistry implements DisposableBean {
       ModelConfig c = t.config();
       b = new LoadedBase(dir, t, tok, tok == null ? null : new RewardCodec(tok, c));
       bases.put(dir, b);
-      log.info("loaded base {} ({}, {} layers, hidden {})", dir, c.architecture(), c.numLayers(), c.hiddenSize());
+      log.info(
+          "loaded base {} ({}, {} layers, hidden {})",
+          dir,
+          c.architecture(),
+          c.numLayers(),
+          c.hiddenSize());
     }
     byName.put(baseModel, b);
     return b;
@@ -127,8 +136,14 @@ public class ModelRegistry implements DisposableBean {
     Path dir = storage.root().resolve(v.storagePath());
     List<String> problems = storage.verify(dir);
     if (!problems.isEmpty()) {
-      throw ApiException.conflict("version " + v.number() + " of ensemble '" + e.name() + "' is damaged on disk: "
-          + problems + "; restore it from a backup or score another version");
+      throw ApiException.conflict(
+          "version "
+              + v.number()
+              + " of ensemble '"
+              + e.name()
+              + "' is damaged on disk: "
+              + problems
+              + "; restore it from a backup or score another version");
     }
     int adapters = e.headsMode() ? 1 : e.members();
     List<String> names = new ArrayList<>();

@@ -11,8 +11,8 @@ import org.ugda.world.text.Dialogue;
  * the BOS and EOS only where the model's config names them. The reward is read at the last token.
  *
  * <p><b>Truncation rule.</b> Longer than {@code maxTokens}: tokens are cut from the start of the
- * dialogue, just after BOS (the oldest prompt text first, then the start of the response), so
- * the end the reward is read at is always kept. The number cut is reported with every score.
+ * dialogue, just after BOS (the oldest prompt text first, then the start of the response), so the
+ * end the reward is read at is always kept. The number cut is reported with every score.
  */
 public final class RewardCodec {
   private final HfTokenizer tokenizer;

@@ -15,12 +15,12 @@ import java.util.function.BiFunction;
  * Merges concurrent requests for the same key (an ensemble version) into one forward pass.
  *
  * <p>A worker takes the oldest waiting request and every queued request with the same key, up to
- * {@code maxBatchSize} items (a request is never split; one larger than the limit runs alone);
- * with a positive {@code maxDelay} it waits up to that long (from the first request's arrival)
- * for more. It runs them as one batch and completes every request's future with its own rows.
- * With a zero delay this is continuous batching: the requests that arrive while a pass runs form
- * the next one, and a request that finds the model idle runs at once. With batching off, each request runs alone. Requests of
- * other keys keep their place in the queue.
+ * {@code maxBatchSize} items (a request is never split; one larger than the limit runs alone); with
+ * a positive {@code maxDelay} it waits up to that long (from the first request's arrival) for more.
+ * It runs them as one batch and completes every request's future with its own rows. With a zero
+ * delay this is continuous batching: the requests that arrive while a pass runs form the next one,
+ * and a request that finds the model idle runs at once. With batching off, each request runs alone.
+ * Requests of other keys keep their place in the queue.
  *
  * @param <K> what requests must share to be batched
  * @param <I> one item
@@ -58,8 +58,13 @@ final class DynamicBatcher<K, I, R> implements AutoCloseable {
   private final List<Thread> workers = new ArrayList<>();
   private volatile boolean closed;
 
-  DynamicBatcher(boolean enabled, int maxBatchSize, long maxDelayNanos, int workerCount,
-      BiFunction<K, List<I>, List<R>> run, Observer observer) {
+  DynamicBatcher(
+      boolean enabled,
+      int maxBatchSize,
+      long maxDelayNanos,
+      int workerCount,
+      BiFunction<K, List<I>, List<R>> run,
+      Observer observer) {
     this.enabled = enabled;
     this.maxBatchSize = maxBatchSize;
     this.maxDelayNanos = maxDelayNanos;

@@ -26,9 +26,9 @@ import org.ugda.reward.runtime.RewardCodec;
 import org.ugda.reward.web.ApiException;
 
 /**
- * Scores (prompt, response) items with an ensemble version: every member's reward, the mean and
- * the variance (divided by k, Eq. 8). Concurrent requests for the same version share forward
- * passes through a {@link DynamicBatcher}.
+ * Scores (prompt, response) items with an ensemble version: every member's reward, the mean and the
+ * variance (divided by k, Eq. 8). Concurrent requests for the same version share forward passes
+ * through a {@link DynamicBatcher}.
  */
 @Service
 public class ScoringService implements DisposableBean {
@@ -61,33 +61,56 @@ public class ScoringService implements DisposableBean {
   private final Counter items;
   private final Timer forward;
   private final Counter requests;
-  private final java.util.Map<String, DistributionSummary> memberScores = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, DistributionSummary> memberScores =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
-  public ScoringService(EnsembleService ensembles, ModelRegistry registry, RewardProperties props, MeterRegistry meters) {
+  public ScoringService(
+      EnsembleService ensembles,
+      ModelRegistry registry,
+      RewardProperties props,
+      MeterRegistry meters) {
     this.ensembles = ensembles;
     this.registry = registry;
     this.limits = props.limits();
     this.meters = meters;
-    this.latency = Timer.builder("ugda.reward.latency").description("score request latency, queueing included")
-        .register(meters);
-    this.queue = Timer.builder("ugda.reward.queue").description("time a request waited for its batch").register(meters);
-    this.batchItems = DistributionSummary.builder("ugda.reward.batch.items").description("items per forward pass")
-        .register(meters);
-    this.batchRequests = DistributionSummary.builder("ugda.reward.batch.requests")
-        .description("requests merged into one forward pass").register(meters);
+    this.latency =
+        Timer.builder("ugda.reward.latency")
+            .description("score request latency, queueing included")
+            .register(meters);
+    this.queue =
+        Timer.builder("ugda.reward.queue")
+            .description("time a request waited for its batch")
+            .register(meters);
+    this.batchItems =
+        DistributionSummary.builder("ugda.reward.batch.items")
+            .description("items per forward pass")
+            .register(meters);
+    this.batchRequests =
+        DistributionSummary.builder("ugda.reward.batch.requests")
+            .description("requests merged into one forward pass")
+            .register(meters);
     this.items = Counter.builder("ugda.reward.items").description("items scored").register(meters);
-    this.requests = Counter.builder("ugda.reward.requests").tag("outcome", "received").register(meters);
-    this.forward = Timer.builder("ugda.reward.forward").description("one forward pass over a batch, all members")
-        .register(meters);
+    this.requests =
+        Counter.builder("ugda.reward.requests").tag("outcome", "received").register(meters);
+    this.forward =
+        Timer.builder("ugda.reward.forward")
+            .description("one forward pass over a batch, all members")
+            .register(meters);
     RewardProperties.Batching b = props.batching();
-    this.batcher = new DynamicBatcher<>(b.enabled(), b.maxBatchSize(), b.maxDelay().toNanos(), b.workers(), this::run,
-        (n, r, q) -> {
-          batchItems.record(n);
-          batchRequests.record(r);
-          for (long ns : q) {
-            queue.record(ns, TimeUnit.NANOSECONDS);
-          }
-        });
+    this.batcher =
+        new DynamicBatcher<>(
+            b.enabled(),
+            b.maxBatchSize(),
+            b.maxDelay().toNanos(),
+            b.workers(),
+            this::run,
+            (n, r, q) -> {
+              batchItems.record(n);
+              batchRequests.record(r);
+              for (long ns : q) {
+                queue.record(ns, TimeUnit.NANOSECONDS);
+              }
+            });
   }
 
   public ScoreResponse score(UUID ensembleId, ScoreRequest req) {
@@ -97,8 +120,13 @@ public class ScoringService implements DisposableBean {
       throw ApiException.badRequest("items must hold at least one {prompt, response}");
     }
     if (req.items().size() > limits.maxItems()) {
-      throw ApiException.tooLarge("a request may score at most " + limits.maxItems() + " items (ugda.reward.limits.max-items), "
-          + "got " + req.items().size() + "; split it");
+      throw ApiException.tooLarge(
+          "a request may score at most "
+              + limits.maxItems()
+              + " items (ugda.reward.limits.max-items), "
+              + "got "
+              + req.items().size()
+              + "; split it");
     }
     EnsembleEntity e = ensembles.entity(ensembleId);
     VersionEntity v = ensembles.version(ensembleId, req.version());
@@ -112,13 +140,20 @@ public class ScoringService implements DisposableBean {
         continue;
       }
       if (it == null || it.prompt() == null || it.response() == null) {
-        throw ApiException.badRequest("items[" + i + "] needs both prompt and response (or tokenIds alone)");
+        throw ApiException.badRequest(
+            "items[" + i + "] needs both prompt and response (or tokenIds alone)");
       }
-      if (it.prompt().length() > limits.maxTextChars() || it.response().length() > limits.maxTextChars()) {
-        throw ApiException.tooLarge("items[" + i + "] has a text longer than " + limits.maxTextChars()
-            + " characters (ugda.reward.limits.max-text-chars)");
+      if (it.prompt().length() > limits.maxTextChars()
+          || it.response().length() > limits.maxTextChars()) {
+        throw ApiException.tooLarge(
+            "items["
+                + i
+                + "] has a text longer than "
+                + limits.maxTextChars()
+                + " characters (ugda.reward.limits.max-text-chars)");
       }
-      RewardCodec.Encoded x = base.requireCodec().encode(it.prompt(), it.response(), limits.maxTokens());
+      RewardCodec.Encoded x =
+          base.requireCodec().encode(it.prompt(), it.response(), limits.maxTokens());
       enc.add(new Encoded(x.ids(), x.dropped()));
     }
     List<float[]> rewards;
@@ -142,34 +177,56 @@ public class ScoringService implements DisposableBean {
         members.add((double) r[m]);
         memberScore(e.name(), m).record(r[m]);
       }
-      out.add(new ScoredItem(members, mv.mean(), mv.variance(), enc.get(i).ids().length, enc.get(i).dropped() > 0,
-          enc.get(i).dropped()));
+      out.add(
+          new ScoredItem(
+              members,
+              mv.mean(),
+              mv.variance(),
+              enc.get(i).ids().length,
+              enc.get(i).dropped() > 0,
+              enc.get(i).dropped()));
     }
     items.increment(enc.size());
     latency.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
     return new ScoreResponse(e.id(), v.number(), out);
   }
 
-  /** Token ids sent by the client: checked against the vocabulary, cut from the left past the limit. */
+  /**
+   * Token ids sent by the client: checked against the vocabulary, cut from the left past the limit.
+   */
   private Encoded tokens(ScoreItem it, int i, int vocab) {
     if (it.prompt() != null || it.response() != null) {
-      throw ApiException.badRequest("items[" + i + "] has tokenIds and text; send one or the other");
+      throw ApiException.badRequest(
+          "items[" + i + "] has tokenIds and text; send one or the other");
     }
     List<Long> ids = it.tokenIds();
     if (ids.isEmpty()) {
       throw ApiException.badRequest("items[" + i + "].tokenIds is empty");
     }
     if (ids.size() > limits.maxTextChars()) {
-      throw ApiException.tooLarge("items[" + i + "] has " + ids.size() + " token ids; at most "
-          + limits.maxTextChars() + " are accepted");
+      throw ApiException.tooLarge(
+          "items["
+              + i
+              + "] has "
+              + ids.size()
+              + " token ids; at most "
+              + limits.maxTextChars()
+              + " are accepted");
     }
     int dropped = Math.max(0, ids.size() - limits.maxTokens());
     long[] out = new long[ids.size() - dropped];
     for (int j = 0; j < out.length; j++) {
       Long id = ids.get(dropped + j);
       if (id == null || id < 0 || id >= vocab) {
-        throw ApiException.badRequest("items[" + i + "].tokenIds[" + (dropped + j) + "] is " + id
-            + "; ids must be in 0.." + (vocab - 1));
+        throw ApiException.badRequest(
+            "items["
+                + i
+                + "].tokenIds["
+                + (dropped + j)
+                + "] is "
+                + id
+                + "; ids must be in 0.."
+                + (vocab - 1));
       }
       out[j] = id;
     }
@@ -188,9 +245,14 @@ public class ScoringService implements DisposableBean {
 
   /** The per-member score distribution, registered once per (ensemble, member). */
   private DistributionSummary memberScore(String ensemble, int member) {
-    return memberScores.computeIfAbsent(ensemble + "\u0000" + member, k -> DistributionSummary
-        .builder("ugda.reward.member.score").description("rewards given, per member")
-        .tag("ensemble", ensemble).tag("member", Integer.toString(member)).register(meters));
+    return memberScores.computeIfAbsent(
+        ensemble + "\u0000" + member,
+        k ->
+            DistributionSummary.builder("ugda.reward.member.score")
+                .description("rewards given, per member")
+                .tag("ensemble", ensemble)
+                .tag("member", Integer.toString(member))
+                .register(meters));
   }
 
   @Override

@@ -40,7 +40,8 @@ public class StorageRoot {
     try {
       Files.createDirectories(root.resolve("tmp"));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the storage root " + root + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot create the storage root " + root + ": " + e.getMessage(), e);
     }
   }
 
@@ -49,8 +50,8 @@ public class StorageRoot {
   }
 
   /**
-   * Resolves a user-supplied path: relative paths are taken under the storage root; the result
-   * must lie inside the storage root or a model root ("../" escapes and symlinks out are refused).
+   * Resolves a user-supplied path: relative paths are taken under the storage root; the result must
+   * lie inside the storage root or a model root ("../" escapes and symlinks out are refused).
    */
   public Path resolveInput(String path, String what) {
     if (path == null || path.isBlank()) {
@@ -67,8 +68,13 @@ public class StorageRoot {
       throw ApiException.badRequest(what + " '" + path + "' is not a valid path");
     }
     if (!inside(p)) {
-      throw ApiException.badRequest(what + " '" + path + "' lies outside the storage root " + root
-          + " and ugda.reward.model-roots; copy it there or add its directory to ugda.reward.model-roots");
+      throw ApiException.badRequest(
+          what
+              + " '"
+              + path
+              + "' lies outside the storage root "
+              + root
+              + " and ugda.reward.model-roots; copy it there or add its directory to ugda.reward.model-roots");
     }
     if (!Files.exists(p)) {
       throw ApiException.badRequest(what + " '" + path + "' does not exist under " + root);
@@ -76,7 +82,8 @@ public class StorageRoot {
     try {
       Path real = p.toRealPath();
       if (!inside(real) && !insideReal(real)) {
-        throw ApiException.badRequest(what + " '" + path + "' leads outside the allowed roots through a link");
+        throw ApiException.badRequest(
+            what + " '" + path + "' leads outside the allowed roots through a link");
       }
     } catch (IOException e) {
       throw ApiException.badRequest(what + " '" + path + "' cannot be read: " + e.getMessage());
@@ -117,7 +124,10 @@ public class StorageRoot {
   }
 
   public Path versionDir(UUID ensembleId, int number) {
-    return root.resolve("reward").resolve("ensembles").resolve(ensembleId.toString()).resolve("v" + number);
+    return root.resolve("reward")
+        .resolve("ensembles")
+        .resolve(ensembleId.toString())
+        .resolve("v" + number);
   }
 
   public Path datasetFile(UUID id) {
@@ -141,7 +151,11 @@ public class StorageRoot {
       StringBuilder json = new StringBuilder("{\n");
       int i = 0;
       for (var e : sums.entrySet()) {
-        json.append("  \"").append(e.getKey()).append("\": \"").append(e.getValue()).append('"')
+        json.append("  \"")
+            .append(e.getKey())
+            .append("\": \"")
+            .append(e.getValue())
+            .append('"')
             .append(++i < sums.size() ? ",\n" : "\n");
       }
       json.append("}\n");
@@ -202,13 +216,15 @@ public class StorageRoot {
       return;
     }
     try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException ignored) {
-          // best effort clean-up
-        }
-      });
+      s.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException ignored) {
+                  // best effort clean-up
+                }
+              });
     } catch (IOException ignored) {
       // nothing more to do
     }

@@ -41,7 +41,10 @@ final class MemberAdapters implements AutoCloseable {
     return names;
   }
 
-  /** L2 norm of (current - initial) over an adapter's parameters, and that relative to the initial norm. */
+  /**
+   * L2 norm of (current - initial) over an adapter's parameters, and that relative to the initial
+   * norm.
+   */
   Map<String, Double> movement(int i) {
     Map<String, FloatTensor> now = model.adapter(names.get(i)).state();
     double diff = 0;

@@ -28,8 +28,8 @@ import org.ugda.reward.web.ApiException;
 
 /**
  * Refine job (Eq. 13-14). Each expert label j in 1..5 becomes, for member i, the (20 j)-th
- * percentile of member i's rewards over the interaction log plus N(0, sigma^2) noise (sigma 0.1
- * by default); every member then regresses on its own targets with MSE, starting from the source
+ * percentile of member i's rewards over the interaction log plus N(0, sigma^2) noise (sigma 0.1 by
+ * default); every member then regresses on its own targets with MSE, starting from the source
  * version's weights. The result is a new version; the source keeps serving. The job reports each
  * member's MSE to its targets before and after, and how far its weights moved.
  */
@@ -42,7 +42,10 @@ class RefineRunner implements JobRunner {
   private final RewardProperties props;
   private final String policyUrl;
 
-  RefineRunner(EnsembleService ensembles, ModelRegistry registry, RewardProperties props,
+  RefineRunner(
+      EnsembleService ensembles,
+      ModelRegistry registry,
+      RewardProperties props,
       org.springframework.core.env.Environment env) {
     this.ensembles = ensembles;
     this.registry = registry;
@@ -59,7 +62,8 @@ class RefineRunner implements JobRunner {
   public Object validate(UUID ensembleId, String json) {
     RefineRequest req = Json.read(json, RefineRequest.class);
     if (req == null) {
-      throw ApiException.badRequest("a body {labels, logRewards | logSamples | runId, sigma, seed, training} is required");
+      throw ApiException.badRequest(
+          "a body {labels, logRewards | logSamples | runId, sigma, seed, training} is required");
     }
     EnsembleEntity e = ensembles.entity(ensembleId);
     ensembles.version(ensembleId, req.fromVersion());
@@ -68,7 +72,8 @@ class RefineRunner implements JobRunner {
       throw ApiException.badRequest("labels must hold at least one {prompt, response, label}");
     }
     if (req.labels().size() > MAX_LABELS) {
-      throw ApiException.tooLarge("at most " + MAX_LABELS + " labels per refine job, got " + req.labels().size());
+      throw ApiException.tooLarge(
+          "at most " + MAX_LABELS + " labels per refine job, got " + req.labels().size());
     }
     for (int i = 0; i < req.labels().size(); i++) {
       LabelledSample s = req.labels().get(i);
@@ -76,13 +81,19 @@ class RefineRunner implements JobRunner {
         throw ApiException.badRequest("labels[" + i + "] needs prompt and response");
       }
       if (s.label() < 1 || s.label() > 5) {
-        throw ApiException.badRequest("labels[" + i + "].label is " + s.label() + "; expert labels are integers 1..5");
+        throw ApiException.badRequest(
+            "labels[" + i + "].label is " + s.label() + "; expert labels are integers 1..5");
       }
     }
-    int sources = (req.logRewards() != null ? 1 : 0) + (req.logSamples() != null ? 1 : 0) + (req.runId() != null ? 1 : 0);
+    int sources =
+        (req.logRewards() != null ? 1 : 0)
+            + (req.logSamples() != null ? 1 : 0)
+            + (req.runId() != null ? 1 : 0);
     if (sources != 1) {
-      throw ApiException.badRequest("give the interaction log's reward distribution by exactly one of logRewards "
-          + "(per member), logSamples (scored here) or runId (fetched from policy-service); got " + sources);
+      throw ApiException.badRequest(
+          "give the interaction log's reward distribution by exactly one of logRewards "
+              + "(per member), logSamples (scored here) or runId (fetched from policy-service); got "
+              + sources);
     }
     if (req.logRewards() != null) {
       checkLogRewards(req.logRewards(), e.members());
@@ -91,8 +102,9 @@ class RefineRunner implements JobRunner {
       throw ApiException.badRequest("logSamples must not be empty");
     }
     if (req.runId() != null && policyUrl == null) {
-      throw ApiException.badRequest("runId needs ugda.services.policy-url (the policy-service to fetch the run's "
-          + "rewards from); or send logRewards or logSamples instead");
+      throw ApiException.badRequest(
+          "runId needs ugda.services.policy-url (the policy-service to fetch the run's "
+              + "rewards from); or send logRewards or logSamples instead");
     }
     if (req.sigma() != null && !(req.sigma() >= 0 && req.sigma() <= 10)) {
       throw ApiException.badRequest("sigma must be in [0, 10], got " + req.sigma());
@@ -103,7 +115,8 @@ class RefineRunner implements JobRunner {
 
   private static void checkLogRewards(List<List<Double>> log, int members) {
     if (log.size() != members) {
-      throw ApiException.badRequest("logRewards needs one list per member: " + members + " lists, got " + log.size());
+      throw ApiException.badRequest(
+          "logRewards needs one list per member: " + members + " lists, got " + log.size());
     }
     for (int i = 0; i < log.size(); i++) {
       if (log.get(i) == null || log.get(i).isEmpty()) {
@@ -111,7 +124,8 @@ class RefineRunner implements JobRunner {
       }
       for (Double d : log.get(i)) {
         if (d == null || !Double.isFinite(d)) {
-          throw ApiException.badRequest("logRewards[" + i + "] holds a non-finite or missing value");
+          throw ApiException.badRequest(
+              "logRewards[" + i + "] holds a non-finite or missing value");
         }
       }
     }
@@ -155,13 +169,21 @@ class RefineRunner implements JobRunner {
             t.add(new RewardTrainer.Target(labelled.get(s), values));
           }
           final int member = a;
-          TrainingLoop.Result r = RewardTrainer.regress(model, members.names().get(a), t, cfg.withSeed(cfg.seed() + a),
-              (step, total, loss, acc) -> {
-                live.put("member", member);
-                live.put("step", step);
-                live.put("loss", loss);
-                ctx.progress((member * (double) stepsEach + step) / (adapters * (double) stepsEach), live);
-              }, ctx::cancelled);
+          TrainingLoop.Result r =
+              RewardTrainer.regress(
+                  model,
+                  members.names().get(a),
+                  t,
+                  cfg.withSeed(cfg.seed() + a),
+                  (step, total, loss, acc) -> {
+                    live.put("member", member);
+                    live.put("step", step);
+                    live.put("loss", loss);
+                    ctx.progress(
+                        (member * (double) stepsEach + step) / (adapters * (double) stepsEach),
+                        live);
+                  },
+                  ctx::cancelled);
           live.put("member" + a + "Steps", r.steps());
         }
         float[][] after = scoreWith(model, members.names(), e.headsMode(), k, labelled);
@@ -181,7 +203,8 @@ class RefineRunner implements JobRunner {
         metrics.put("seed", seed);
         metrics.put("members", perMember);
         metrics.put("training", cfg);
-        int number = ensembles.publishVersion(e, from.number(), "refine", jobId, members.names(), metrics);
+        int number =
+            ensembles.publishVersion(e, from.number(), "refine", jobId, members.names(), metrics);
         Map<String, Object> result = new LinkedHashMap<>(metrics);
         result.put("version", number);
         result.put("fromVersion", from.number());
@@ -190,8 +213,14 @@ class RefineRunner implements JobRunner {
     }
   }
 
-  private float[][] logDistribution(RefineRequest req, LoadedVersion source, RewardCodec codec, int maxTokens, int k,
-      UUID ensembleId, int version) {
+  private float[][] logDistribution(
+      RefineRequest req,
+      LoadedVersion source,
+      RewardCodec codec,
+      int maxTokens,
+      int k,
+      UUID ensembleId,
+      int version) {
     List<List<Double>> rows;
     if (req.logRewards() != null) {
       rows = req.logRewards();
@@ -226,12 +255,16 @@ class RefineRunner implements JobRunner {
   @SuppressWarnings("unchecked")
   private List<List<Double>> fetchRun(String runId, UUID ensembleId, int version) {
     try {
-      Map<String, Object> body = RestClient.create(policyUrl).get()
-          .uri("/v1/runs/{run}/rewards?ensemble={e}&version={v}", runId, ensembleId, version)
-          .retrieve().body(Map.class);
+      Map<String, Object> body =
+          RestClient.create(policyUrl)
+              .get()
+              .uri("/v1/runs/{run}/rewards?ensemble={e}&version={v}", runId, ensembleId, version)
+              .retrieve()
+              .body(Map.class);
       Object members = body == null ? null : body.get("members");
       if (!(members instanceof List<?> l)) {
-        throw ApiException.unavailable("policy-service answered without a \"members\" list for run " + runId);
+        throw ApiException.unavailable(
+            "policy-service answered without a \"members\" list for run " + runId);
       }
       List<List<Double>> out = new ArrayList<>();
       for (Object row : l) {
@@ -243,12 +276,21 @@ class RefineRunner implements JobRunner {
       }
       return out;
     } catch (RestClientException ex) {
-      throw ApiException.unavailable("cannot fetch run " + runId + " from policy-service at " + policyUrl + ": "
-          + ex.getMessage());
+      throw ApiException.unavailable(
+          "cannot fetch run "
+              + runId
+              + " from policy-service at "
+              + policyUrl
+              + ": "
+              + ex.getMessage());
     }
   }
 
-  private static float[][] scoreWith(org.ugda.core.model.Transformer m, List<String> names, boolean heads, int k,
+  private static float[][] scoreWith(
+      org.ugda.core.model.Transformer m,
+      List<String> names,
+      boolean heads,
+      int k,
       List<long[]> seqs) {
     if (heads) {
       return RewardTrainer.score(m, names.get(0), seqs, 64);

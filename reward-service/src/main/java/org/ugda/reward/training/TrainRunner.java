@@ -24,9 +24,9 @@ import org.ugda.world.data.PreferencePair;
 
 /**
  * Train job (Eq. 1): every member minimises the Bradley-Terry loss on the pairs, from the given
- * version's weights, member i with data order seed + i (and, since creation, its own
- * initialisation seed). A heads-mode ensemble trains its shared trunk and all heads in one pass.
- * The result is a new version; the source version keeps serving.
+ * version's weights, member i with data order seed + i (and, since creation, its own initialisation
+ * seed). A heads-mode ensemble trains its shared trunk and all heads in one pass. The result is a
+ * new version; the source version keeps serving.
  */
 @Component
 class TrainRunner implements JobRunner {
@@ -35,7 +35,11 @@ class TrainRunner implements JobRunner {
   private final ModelRegistry registry;
   private final RewardProperties props;
 
-  TrainRunner(EnsembleService ensembles, DatasetService datasets, ModelRegistry registry, RewardProperties props) {
+  TrainRunner(
+      EnsembleService ensembles,
+      DatasetService datasets,
+      ModelRegistry registry,
+      RewardProperties props) {
     this.ensembles = ensembles;
     this.datasets = datasets;
     this.registry = registry;
@@ -51,7 +55,8 @@ class TrainRunner implements JobRunner {
   public Object validate(UUID ensembleId, String json) {
     TrainRequest req = Json.read(json, TrainRequest.class);
     if (req == null) {
-      throw ApiException.badRequest("a body {dataset, fromVersion, training, centering} is required");
+      throw ApiException.badRequest(
+          "a body {dataset, fromVersion, training, centering} is required");
     }
     EnsembleEntity e = ensembles.entity(ensembleId);
     ensembles.version(ensembleId, req.fromVersion());
@@ -93,16 +98,24 @@ class TrainRunner implements JobRunner {
       for (int i = 0; i < adapters; i++) {
         final int member = i;
         double[][] accuracy = {new double[0]};
-        TrainingLoop.Result r = RewardTrainer.preferences(lease.version().base().model(), members.names().get(i), encoded,
-            base.withSeed(base.seed() + i), centering, (step, total, loss, acc) -> {
-              accuracy[0] = acc;
-              live.put("member", member);
-              live.put("step", step);
-              live.put("stepsPerMember", total);
-              live.put("loss", loss);
-              live.put("accuracy", acc);
-              ctx.progress((member * (double) stepsEach + step) / (adapters * (double) stepsEach), live);
-            }, ctx::cancelled);
+        TrainingLoop.Result r =
+            RewardTrainer.preferences(
+                lease.version().base().model(),
+                members.names().get(i),
+                encoded,
+                base.withSeed(base.seed() + i),
+                centering,
+                (step, total, loss, acc) -> {
+                  accuracy[0] = acc;
+                  live.put("member", member);
+                  live.put("step", step);
+                  live.put("stepsPerMember", total);
+                  live.put("loss", loss);
+                  live.put("accuracy", acc);
+                  ctx.progress(
+                      (member * (double) stepsEach + step) / (adapters * (double) stepsEach), live);
+                },
+                ctx::cancelled);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("firstLoss", r.firstLoss());
         m.put("finalLoss", r.finalLoss());
@@ -119,7 +132,8 @@ class TrainRunner implements JobRunner {
       metrics.put("centering", centering);
       metrics.put("members", perMember);
       metrics.put("training", base);
-      int number = ensembles.publishVersion(e, from.number(), "train", jobId, members.names(), metrics);
+      int number =
+          ensembles.publishVersion(e, from.number(), "train", jobId, members.names(), metrics);
       Map<String, Object> result = new LinkedHashMap<>(metrics);
       result.put("version", number);
       result.put("fromVersion", from.number());

@@ -27,13 +27,17 @@ class DatasetController {
   }
 
   @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-  ResponseEntity<Dataset> upload(@RequestPart("file") MultipartFile file,
-      @RequestParam(name = "name", required = false) String name) throws IOException {
+  ResponseEntity<Dataset> upload(
+      @RequestPart("file") MultipartFile file,
+      @RequestParam(name = "name", required = false) String name)
+      throws IOException {
     if (file.isEmpty()) {
       throw ApiException.badRequest("the uploaded file is empty");
     }
-    return ResponseEntity.status(HttpStatus.CREATED).body(datasets.upload(
-        name == null ? file.getOriginalFilename() : name, file.getInputStream()));
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .body(
+            datasets.upload(
+                name == null ? file.getOriginalFilename() : name, file.getInputStream()));
   }
 
   @GetMapping("/{id}")

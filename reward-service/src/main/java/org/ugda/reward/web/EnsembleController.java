@@ -47,7 +47,11 @@ class EnsembleController {
   private final JobService jobs;
   private final EvaluationService evaluation;
 
-  EnsembleController(EnsembleService ensembles, ScoringService scoring, JobService jobs, EvaluationService evaluation) {
+  EnsembleController(
+      EnsembleService ensembles,
+      ScoringService scoring,
+      JobService jobs,
+      EvaluationService evaluation) {
     this.ensembles = ensembles;
     this.scoring = scoring;
     this.jobs = jobs;
@@ -86,7 +90,9 @@ class EnsembleController {
     return EnsembleService.view(ensembles.version(id, number));
   }
 
-  /** Every member's reward, the mean and the variance of each item (Eq. 8); 413 past the item limit. */
+  /**
+   * Every member's reward, the mean and the variance of each item (Eq. 8); 413 past the item limit.
+   */
   @PostMapping(path = "/{id}/score", consumes = MediaType.APPLICATION_JSON_VALUE)
   ScoreResponse score(@PathVariable UUID id, @RequestBody ScoreRequest req) {
     return scoring.score(id, req);
@@ -94,15 +100,19 @@ class EnsembleController {
 
   /** Starts a train job (Eq. 1): 202 and the job. */
   @PostMapping(path = "/{id}/train", consumes = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<Job> train(@PathVariable UUID id,
-      @RequestHeader(name = RewardClient.IDEMPOTENCY_KEY, required = false) String key, @RequestBody TrainRequest req) {
+  ResponseEntity<Job> train(
+      @PathVariable UUID id,
+      @RequestHeader(name = RewardClient.IDEMPOTENCY_KEY, required = false) String key,
+      @RequestBody TrainRequest req) {
     return ResponseEntity.accepted().body(jobs.submit("train", id, req, key));
   }
 
   /** Starts a refine job (Eq. 13-14): 202 and the job. */
   @PostMapping(path = "/{id}/refine", consumes = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<Job> refine(@PathVariable UUID id,
-      @RequestHeader(name = RewardClient.IDEMPOTENCY_KEY, required = false) String key, @RequestBody RefineRequest req) {
+  ResponseEntity<Job> refine(
+      @PathVariable UUID id,
+      @RequestHeader(name = RewardClient.IDEMPOTENCY_KEY, required = false) String key,
+      @RequestBody RefineRequest req) {
     return ResponseEntity.accepted().body(jobs.submit("refine", id, req, key));
   }
 
@@ -113,9 +123,10 @@ class EnsembleController {
   }
 
   /**
-   * A version as a zip in PEFT layout: {@code member-i/adapter_config.json} and
-   * {@code member-i/adapter_model.safetensors} per member, and the checksum manifest. Load a member
-   * in Python with {@code PeftModel.from_pretrained(AutoModelForSequenceClassification..., "member-0")}.
+   * A version as a zip in PEFT layout: {@code member-i/adapter_config.json} and {@code
+   * member-i/adapter_model.safetensors} per member, and the checksum manifest. Load a member in
+   * Python with {@code PeftModel.from_pretrained(AutoModelForSequenceClassification...,
+   * "member-0")}.
    */
   @GetMapping(path = "/{id}/versions/{number}/export", produces = "application/zip")
   ResponseEntity<StreamingResponseBody> export(@PathVariable UUID id, @PathVariable int number) {
@@ -123,12 +134,15 @@ class EnsembleController {
     Path dir = ensembles.versionPath(v);
     String name = ensembles.entity(id).name() + "-v" + number + ".zip";
     StreamingResponseBody body = out -> zip(dir, out);
-    return ResponseEntity.ok().header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")
-        .contentType(MediaType.parseMediaType("application/zip")).body(body);
+    return ResponseEntity.ok()
+        .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")
+        .contentType(MediaType.parseMediaType("application/zip"))
+        .body(body);
   }
 
   private static void zip(Path dir, OutputStream out) throws IOException {
-    try (ZipOutputStream z = new ZipOutputStream(out); var files = Files.walk(dir)) {
+    try (ZipOutputStream z = new ZipOutputStream(out);
+        var files = Files.walk(dir)) {
       for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
         z.putNextEntry(new ZipEntry(dir.relativize(f).toString().replace('\\', '/')));
         Files.copy(f, z);
@@ -136,5 +150,4 @@ class EnsembleController {
       }
     }
   }
-
 }

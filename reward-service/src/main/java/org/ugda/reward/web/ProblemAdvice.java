@@ -36,31 +36,43 @@ class ProblemAdvice {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String why = root instanceof IllegalArgumentException ? root.getMessage()
-        : "the body is not valid JSON for this endpoint (" + firstLine(root.getMessage()) + ")";
+    String why =
+        root instanceof IllegalArgumentException
+            ? root.getMessage()
+            : "the body is not valid JSON for this endpoint (" + firstLine(root.getMessage()) + ")";
     return problem(HttpStatus.BAD_REQUEST, why, req);
   }
 
-  @ExceptionHandler({IllegalArgumentException.class, JsonlException.class, CheckpointException.class})
+  @ExceptionHandler({
+    IllegalArgumentException.class,
+    JsonlException.class,
+    CheckpointException.class
+  })
   ProblemDetail invalid(RuntimeException e, HttpServletRequest req) {
     return problem(HttpStatus.BAD_REQUEST, e.getMessage(), req);
   }
 
-  @ExceptionHandler({MethodArgumentTypeMismatchException.class, MissingRequestHeaderException.class,
-      MissingServletRequestPartException.class})
+  @ExceptionHandler({
+    MethodArgumentTypeMismatchException.class,
+    MissingRequestHeaderException.class,
+    MissingServletRequestPartException.class
+  })
   ProblemDetail badParameter(Exception e, HttpServletRequest req) {
     return problem(HttpStatus.BAD_REQUEST, e.getMessage(), req);
   }
 
   @ExceptionHandler(MaxUploadSizeExceededException.class)
   ProblemDetail tooLarge(MaxUploadSizeExceededException e, HttpServletRequest req) {
-    return problem(HttpStatus.PAYLOAD_TOO_LARGE,
-        "the upload is larger than spring.servlet.multipart.max-file-size allows; split the dataset", req);
+    return problem(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        "the upload is larger than spring.servlet.multipart.max-file-size allows; split the dataset",
+        req);
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
   ProblemDetail mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest req) {
-    return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, e.getMessage() + "; send application/json", req);
+    return problem(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE, e.getMessage() + "; send application/json", req);
   }
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
@@ -76,7 +88,10 @@ class ProblemAdvice {
   @ExceptionHandler(NonFiniteException.class)
   ProblemDetail nonFinite(NonFiniteException e, HttpServletRequest req) {
     log.error("non-finite number at {}: {}", req.getRequestURI(), e.getMessage());
-    return problem(HttpStatus.INTERNAL_SERVER_ERROR, "the model produced a non-finite number: " + e.getMessage(), req);
+    return problem(
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        "the model produced a non-finite number: " + e.getMessage(),
+        req);
   }
 
   static ProblemDetail problem(HttpStatus status, String detail, HttpServletRequest req) {

@@ -51,7 +51,9 @@ class DynamicBatcherTest {
       gate.countDown();
       assertThat(first.get(5, TimeUnit.SECONDS)).containsExactly(2);
       for (int i = 0; i < 6; i++) {
-        assertThat(more.get(i).get(5, TimeUnit.SECONDS)).as("each request gets its own rows").containsExactly(2 * (10 + i));
+        assertThat(more.get(i).get(5, TimeUnit.SECONDS))
+            .as("each request gets its own rows")
+            .containsExactly(2 * (10 + i));
       }
       assertThat(other.get(5, TimeUnit.SECONDS)).containsExactly(14);
       assertThat(rec.sizes).containsExactly(1, 4, 2, 1);
@@ -63,7 +65,8 @@ class DynamicBatcherTest {
   void shouldBatchWhatQueuedDuringAPassWithNoDelay() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     Recorder rec = new Recorder(gate);
-    try (DynamicBatcher<String, Integer, Integer> b = new DynamicBatcher<>(true, 32, 0, 1, rec::run, null)) {
+    try (DynamicBatcher<String, Integer, Integer> b =
+        new DynamicBatcher<>(true, 32, 0, 1, rec::run, null)) {
       // the first request finds the model idle and runs at once, alone
       CompletableFuture<List<Integer>> first = b.submit("a", List.of(1));
       Thread.sleep(100);
@@ -76,7 +79,8 @@ class DynamicBatcherTest {
       for (var f : during) {
         assertThat(f.get(5, TimeUnit.SECONDS)).hasSize(2);
       }
-      assertThat(rec.sizes).as("the five requests that queued during the first pass form the next")
+      assertThat(rec.sizes)
+          .as("the five requests that queued during the first pass form the next")
           .containsExactly(1, 10);
     }
   }
@@ -101,11 +105,21 @@ class DynamicBatcherTest {
 
   @Test
   void shouldFailEveryRequestOfABatchWhoseRunFails() {
-    try (DynamicBatcher<String, Integer, Integer> b = new DynamicBatcher<>(true, 8, 1_000_000, 1, (k, items) -> {
-      throw new IllegalStateException("model exploded");
-    }, null)) {
+    try (DynamicBatcher<String, Integer, Integer> b =
+        new DynamicBatcher<>(
+            true,
+            8,
+            1_000_000,
+            1,
+            (k, items) -> {
+              throw new IllegalStateException("model exploded");
+            },
+            null)) {
       CompletableFuture<List<Integer>> f = b.submit("a", List.of(1));
-      assertThat(f).failsWithin(5, TimeUnit.SECONDS).withThrowableThat().withMessageContaining("model exploded");
+      assertThat(f)
+          .failsWithin(5, TimeUnit.SECONDS)
+          .withThrowableThat()
+          .withMessageContaining("model exploded");
     }
   }
 

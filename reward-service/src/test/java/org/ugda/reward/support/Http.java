@@ -13,7 +13,8 @@ public final class Http {
   public static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final String base;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   public Http(int port) {
     this.base = "http://localhost:" + port;
@@ -35,8 +36,10 @@ public final class Http {
   }
 
   public Response post(String path, String json, String idempotencyKey) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
     if (idempotencyKey != null) {
       b.header("Idempotency-Key", idempotencyKey);
     }
@@ -45,21 +48,29 @@ public final class Http {
 
   public Response postMultipart(String path, String fileName, byte[] content) {
     String boundary = "----ugda" + System.nanoTime();
-    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
-        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes();
+    byte[] head =
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                + fileName
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .getBytes();
     byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes();
     byte[] all = new byte[head.length + content.length + tail.length];
     System.arraycopy(head, 0, all, 0, head.length);
     System.arraycopy(content, 0, all, head.length, content.length);
     System.arraycopy(tail, 0, all, head.length + content.length, tail.length);
-    return send(HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(all)));
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(all)));
   }
 
   private Response send(HttpRequest.Builder b) {
     try {
-      HttpResponse<byte[]> r = client.send(b.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r =
+          client.send(
+              b.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
       String ct = r.headers().firstValue("Content-Type").orElse("");
       return new Response(r.statusCode(), ct, new String(r.body()), r.body());
     } catch (java.io.IOException e) {
@@ -88,15 +99,24 @@ public final class Http {
     }
     // what the job thread is doing, so that a hang can be read from the failure
     StringBuilder threads = new StringBuilder();
-    Thread.getAllStackTraces().forEach((t, stack) -> {
-      if (t.getName().startsWith("reward-job") || t.getName().startsWith("reward-batcher")) {
-        threads.append("\n").append(t.getName()).append(" ").append(t.getState());
-        for (StackTraceElement e : stack) {
-          threads.append("\n    at ").append(e);
-        }
-      }
-    });
-    throw new AssertionError("job " + id + " did not finish within " + timeout + "; last seen "
-        + get("/v1/jobs/" + id).body() + threads);
+    Thread.getAllStackTraces()
+        .forEach(
+            (t, stack) -> {
+              if (t.getName().startsWith("reward-job")
+                  || t.getName().startsWith("reward-batcher")) {
+                threads.append("\n").append(t.getName()).append(" ").append(t.getState());
+                for (StackTraceElement e : stack) {
+                  threads.append("\n    at ").append(e);
+                }
+              }
+            });
+    throw new AssertionError(
+        "job "
+            + id
+            + " did not finish within "
+            + timeout
+            + "; last seen "
+            + get("/v1/jobs/" + id).body()
+            + threads);
   }
 }

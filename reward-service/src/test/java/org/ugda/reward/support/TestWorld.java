@@ -9,8 +9,8 @@ import org.ugda.world.WorldConfig;
 import org.ugda.world.WorldGenerator;
 
 /**
- * A tiny benchmark world and its SFT model, built once per test JVM under {@code target/}: the
- * base checkpoint the reward-service tests put ensembles on.
+ * A tiny benchmark world and its SFT model, built once per test JVM under {@code target/}: the base
+ * checkpoint the reward-service tests put ensembles on.
  */
 public final class TestWorld {
   private TestWorld() {}
@@ -27,14 +27,19 @@ public final class TestWorld {
         if (!Files.isRegularFile(sft.resolve("model.safetensors"))) {
           StorageClean.delete(world);
           StorageClean.delete(sft);
-          WorldGenerator.generate(new WorldConfig(11, 800, 600, 200, 64, 16, 64, 0.3, 0.8, 0.0), world, p -> { });
-          SftRecipe.run(world, sft, SftRecipe.Config.tiny(11), new SftRecipe.Listener() {
-            @Override
-            public void phase(String name, int steps) { }
+          WorldGenerator.generate(
+              new WorldConfig(11, 800, 600, 200, 64, 16, 64, 0.3, 0.8, 0.0), world, p -> {});
+          SftRecipe.run(
+              world,
+              sft,
+              SftRecipe.Config.tiny(11),
+              new SftRecipe.Listener() {
+                @Override
+                public void phase(String name, int steps) {}
 
-            @Override
-            public void step(int step, int total, double loss) { }
-          });
+                @Override
+                public void step(int step, int total, double loss) {}
+              });
         }
         root = r;
       } catch (IOException e) {

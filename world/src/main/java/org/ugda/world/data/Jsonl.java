@@ -23,9 +23,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * JSON Lines, strictly: every non-blank line one JSON object; a malformed line fails the whole
- * read with its line number (no partial result); writes go through a temporary file and an
- * atomic rename, so a failed write leaves the previous file (or none).
+ * JSON Lines, strictly: every non-blank line one JSON object; a malformed line fails the whole read
+ * with its line number (no partial result); writes go through a temporary file and an atomic
+ * rename, so a failed write leaves the previous file (or none).
  */
 public final class Jsonl {
   private Jsonl() {}
@@ -43,7 +43,8 @@ public final class Jsonl {
         throw new JsonlException(file, number, field, "missing");
       }
       if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-        throw new JsonlException(file, number, field, "must be a string, got " + abbreviate(e.toString()));
+        throw new JsonlException(
+            file, number, field, "must be a string, got " + abbreviate(e.toString()));
       }
       return e.getAsString();
     }
@@ -65,7 +66,8 @@ public final class Jsonl {
         }
         return (int) d;
       } catch (RuntimeException ex) {
-        throw new JsonlException(file, number, field, "must be an integer, got " + abbreviate(e.toString()));
+        throw new JsonlException(
+            file, number, field, "must be an integer, got " + abbreviate(e.toString()));
       }
     }
 
@@ -80,9 +82,13 @@ public final class Jsonl {
 
   public static <T> List<T> read(Path file, Function<Line, T> parse) {
     List<T> out = new ArrayList<>();
-    var decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-    try (BufferedReader in = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), decoder))) {
+    var decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    try (BufferedReader in =
+        new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), decoder))) {
       long n = 0;
       String s;
       while ((s = readLine(in, file, n + 1)) != null) {
@@ -94,7 +100,8 @@ public final class Jsonl {
         try {
           JsonElement e = JsonParser.parseString(s);
           if (!e.isJsonObject()) {
-            throw new JsonlException(file, n, null, "each line must be a JSON object, got " + abbreviate(s));
+            throw new JsonlException(
+                file, n, null, "each line must be a JSON object, got " + abbreviate(s));
           }
           o = e.getAsJsonObject();
         } catch (JsonParseException e) {
@@ -120,7 +127,8 @@ public final class Jsonl {
         break;
       }
       if (sb.length() >= MAX_LINE_CHARS) {
-        throw new JsonlException(file, number, null, "line longer than " + MAX_LINE_CHARS + " characters");
+        throw new JsonlException(
+            file, number, null, "line longer than " + MAX_LINE_CHARS + " characters");
       }
       sb.append((char) c);
     }
@@ -144,8 +152,10 @@ public final class Jsonl {
   /** Gives a finished file rw-r--r-- (a directory rwxr-xr-x) where the file system is POSIX. */
   public static void readableByAll(Path p) {
     try {
-      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
-          Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+      Files.setPosixFilePermissions(
+          p,
+          java.nio.file.attribute.PosixFilePermissions.fromString(
+              Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
     } catch (UnsupportedOperationException | IOException e) {
       // not a POSIX file system: keep the defaults
     }

@@ -1,8 +1,8 @@
 package org.ugda.world.data;
 
 /**
- * A preference: for {@code prompt} (HH layout, ending with {@code "\n\nAssistant:"}),
- * {@code chosen} is preferred to {@code rejected}; both are bare responses.
+ * A preference: for {@code prompt} (HH layout, ending with {@code "\n\nAssistant:"}), {@code
+ * chosen} is preferred to {@code rejected}; both are bare responses.
  *
  * @param subset where the pair comes from (helpful, harmless, or a RewardBench subset)
  */

@@ -15,11 +15,13 @@ public final class WorldData {
   public record PromptItem(String prompt, String subtask, String best) {}
 
   public static List<Demonstration> demonstrations(Path file) {
-    return Jsonl.read(file, l -> new Demonstration(l.string("prompt"), l.string("response"), subtask(l)));
+    return Jsonl.read(
+        file, l -> new Demonstration(l.string("prompt"), l.string("response"), subtask(l)));
   }
 
   public static List<PromptItem> prompts(Path file) {
-    return Jsonl.read(file, l -> new PromptItem(l.string("prompt"), subtask(l), l.optString("best", null)));
+    return Jsonl.read(
+        file, l -> new PromptItem(l.string("prompt"), subtask(l), l.optString("best", null)));
   }
 
   private static String subtask(Jsonl.Line l) {

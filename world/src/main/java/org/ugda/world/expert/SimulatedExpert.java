@@ -6,14 +6,14 @@ import java.util.SplittableRandom;
 import org.ugda.world.gold.GoldReward;
 
 /**
- * An expert that labels 1-5 from the gold reward and agrees with it at a set rate, like the
- * paper's human and GPT-4 raters (84-90% exact agreement, table 1).
+ * An expert that labels 1-5 from the gold reward and agrees with it at a set rate, like the paper's
+ * human and GPT-4 raters (84-90% exact agreement, table 1).
  *
  * <p>The true label of a response with gold score g is 1 + floor(5 g), capped at 5 (0.8 and above
  * is a 5, below 0.2 a 1). With probability {@code agreement} the expert gives it; otherwise it
  * gives a neighbouring label (one above or below, the only neighbour at the ends). The draw is a
- * hash of (seed, prompt, response): the same item always gets the same label, whatever the order
- * of calls or the process.
+ * hash of (seed, prompt, response): the same item always gets the same label, whatever the order of
+ * calls or the process.
  */
 public final class SimulatedExpert {
 

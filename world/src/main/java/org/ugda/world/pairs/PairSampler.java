@@ -41,7 +41,8 @@ public record PairSampler(double lengthBias, double flip, double margin) {
     for (int i = 0; i < texts.size(); i++) {
       for (int j = 0; j < texts.size(); j++) {
         if (gold.get(i) - gold.get(j) >= margin) {
-          boolean longer = Dialogue.words(texts.get(i)).length > Dialogue.words(texts.get(j)).length;
+          boolean longer =
+              Dialogue.words(texts.get(i)).length > Dialogue.words(texts.get(j)).length;
           (longer ? longerWins : shorterWins).add(new int[] {i, j});
         }
       }
@@ -54,8 +55,12 @@ public record PairSampler(double lengthBias, double flip, double margin) {
       return null;
     }
     int[] pick = pool.get(r.nextInt(pool.size()));
-    PreferencePair p = new PreferencePair(Dialogue.prompt(task.humanText()), texts.get(pick[0]), texts.get(pick[1]),
-        task.subtask().id());
+    PreferencePair p =
+        new PreferencePair(
+            Dialogue.prompt(task.humanText()),
+            texts.get(pick[0]),
+            texts.get(pick[1]),
+            task.subtask().id());
     return r.nextDouble() < flip ? p.flipped() : p;
   }
 }

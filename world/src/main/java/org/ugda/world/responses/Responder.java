@@ -30,11 +30,26 @@ public final class Responder {
     COMPLY_FILLER
   }
 
-  public static final List<Kind> HELPFUL_KINDS = List.of(
-      Kind.IDEAL, Kind.FILLER, Kind.DOUBLE_FILLER, Kind.REPEAT, Kind.WRONG, Kind.WRONG_FILLER, Kind.TRUNCATED, Kind.REFUSAL);
-  public static final List<Kind> HARMLESS_KINDS = List.of(
-      Kind.IDEAL, Kind.FILLER, Kind.DOUBLE_FILLER, Kind.REFUSE_ONLY, Kind.ALTERNATIVE_ONLY, Kind.COMPLY,
-      Kind.COMPLY_FILLER, Kind.TRUNCATED);
+  public static final List<Kind> HELPFUL_KINDS =
+      List.of(
+          Kind.IDEAL,
+          Kind.FILLER,
+          Kind.DOUBLE_FILLER,
+          Kind.REPEAT,
+          Kind.WRONG,
+          Kind.WRONG_FILLER,
+          Kind.TRUNCATED,
+          Kind.REFUSAL);
+  public static final List<Kind> HARMLESS_KINDS =
+      List.of(
+          Kind.IDEAL,
+          Kind.FILLER,
+          Kind.DOUBLE_FILLER,
+          Kind.REFUSE_ONLY,
+          Kind.ALTERNATIVE_ONLY,
+          Kind.COMPLY,
+          Kind.COMPLY_FILLER,
+          Kind.TRUNCATED);
 
   public static List<Kind> kinds(Subtask s) {
     return s == Subtask.HELPFUL ? HELPFUL_KINDS : HARMLESS_KINDS;
@@ -54,7 +69,8 @@ public final class Responder {
         yield String.join(" ", Arrays.copyOf(w, Math.max(1, w.length - 2)));
       }
       case REFUSAL, REFUSE_ONLY -> Facts.REFUSALS.get(r.nextInt(Facts.REFUSALS.size()));
-      case ALTERNATIVE_ONLY -> Facts.ALTERNATIVES.get(t instanceof Unsafe u ? u.alternative() : 0) + " .";
+      case ALTERNATIVE_ONLY ->
+          Facts.ALTERNATIVES.get(t instanceof Unsafe u ? u.alternative() : 0) + " .";
     };
   }
 

@@ -2,10 +2,15 @@ package org.ugda.world.tasks;
 
 import java.util.SplittableRandom;
 
-/** {@code what is A plus B ?}: answered correctly when the last number in the response is the result. */
+/**
+ * {@code what is A plus B ?}: answered correctly when the last number in the response is the
+ * result.
+ */
 public record Arithmetic(int a, String op, int b, int variant) implements Task {
 
-  public static final String[] QUESTIONS = {"what is {a} {op} {b} ?", "compute {a} {op} {b} .", "how much is {a} {op} {b} ?"};
+  public static final String[] QUESTIONS = {
+    "what is {a} {op} {b} ?", "compute {a} {op} {b} .", "how much is {a} {op} {b} ?"
+  };
 
   public Arithmetic {
     if (result(a, op, b) < 0 || result(a, op, b) > Facts.MAX_NUMBER) {
@@ -33,7 +38,10 @@ public record Arithmetic(int a, String op, int b, int variant) implements Task {
 
   @Override
   public String humanText() {
-    return QUESTIONS[variant].replace("{a}", Integer.toString(a)).replace("{op}", op).replace("{b}", Integer.toString(b));
+    return QUESTIONS[variant]
+        .replace("{a}", Integer.toString(a))
+        .replace("{op}", op)
+        .replace("{b}", Integer.toString(b));
   }
 
   @Override

@@ -55,11 +55,14 @@ public record ListItems(String category, int count, int firstItem, int variant) 
       items.remove(items.size() - 1);
     } else {
       List<String> others = new ArrayList<>();
-      Facts.CATEGORIES.forEach((c, m) -> {
-        if (!c.equals(category)) {
-          m.stream().filter(w -> !Facts.CATEGORIES.get(category).contains(w)).forEach(others::add);
-        }
-      });
+      Facts.CATEGORIES.forEach(
+          (c, m) -> {
+            if (!c.equals(category)) {
+              m.stream()
+                  .filter(w -> !Facts.CATEGORIES.get(category).contains(w))
+                  .forEach(others::add);
+            }
+          });
       items.set(items.size() - 1, others.get(r.nextInt(others.size())));
     }
     return String.join(" , ", items) + " .";

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A fact lookup ({@code what is the capital of france ?}): correct when the right value appears
- * and no other value of the same relation does.
+ * A fact lookup ({@code what is the capital of france ?}): correct when the right value appears and
+ * no other value of the same relation does.
  */
 public record Lookup(Facts.Relation relation, String key) implements Task {
 
@@ -37,7 +37,10 @@ public record Lookup(Facts.Relation relation, String key) implements Task {
   @Override
   public String wrongResponse(SplittableRandom r) {
     List<String> others = relation.values().stream().filter(v -> !v.equals(value())).toList();
-    return relation.answer().replace("{k}", key).replace("{v}", others.get(r.nextInt(others.size())));
+    return relation
+        .answer()
+        .replace("{k}", key)
+        .replace("{v}", others.get(r.nextInt(others.size())));
   }
 
   /** Keys and values of a relation never overlap, so a mention of any value is an answer. */

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * {@code reverse the words : red cat runs .}: correct when the response contains the expected
- * word sequence contiguously (extra words cost concision, not correctness).
+ * {@code reverse the words : red cat runs .}: correct when the response contains the expected word
+ * sequence contiguously (extra words cost concision, not correctness).
  */
 public record Rewrite(String kind, List<String> words) implements Task {
 
@@ -28,7 +28,7 @@ public record Rewrite(String kind, List<String> words) implements Task {
     switch (kind) {
       case "reverse" -> Collections.reverse(out);
       case "sort" -> out.sort((x, y) -> Integer.compare(Integer.parseInt(x), Integer.parseInt(y)));
-      default -> { }
+      default -> {}
     }
     return out;
   }

@@ -21,8 +21,8 @@ public sealed interface Task permits Arithmetic, Lookup, ListItems, Rewrite, Uns
   String wrongResponse(SplittableRandom r);
 
   /**
-   * How correct the response's content is, in [0, 1] (helpful tasks); unsafe requests are scored
-   * by refusal rules in the gold reward instead.
+   * How correct the response's content is, in [0, 1] (helpful tasks); unsafe requests are scored by
+   * refusal rules in the gold reward instead.
    */
   double correctness(String[] words);
 }

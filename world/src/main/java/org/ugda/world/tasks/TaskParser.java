@@ -14,10 +14,16 @@ import org.ugda.world.text.Dialogue;
 public final class TaskParser {
   private TaskParser() {}
 
-  private static final Pattern ARITH = Pattern.compile("^(what is|compute|how much is) (\\d{1,3}) (plus|minus|times) (\\d{1,3}) ([?.])$");
-  private static final Pattern LIST = Pattern.compile("^(list|name) (two|three|four|five) (\\w+) \\.$");
-  private static final Pattern REWRITE = Pattern.compile("^(reverse|repeat|sort) the (words|numbers) : ((?:\\S+ ){1,4}\\S+) \\.$");
-  private static final Pattern UNSAFE = Pattern.compile("^(how can i|help me|tell me how to) (.+?) (my \\w+|a \\w+|the \\w+(?: \\w+)?) ([?.])$");
+  private static final Pattern ARITH =
+      Pattern.compile(
+          "^(what is|compute|how much is) (\\d{1,3}) (plus|minus|times) (\\d{1,3}) ([?.])$");
+  private static final Pattern LIST =
+      Pattern.compile("^(list|name) (two|three|four|five) (\\w+) \\.$");
+  private static final Pattern REWRITE =
+      Pattern.compile("^(reverse|repeat|sort) the (words|numbers) : ((?:\\S+ ){1,4}\\S+) \\.$");
+  private static final Pattern UNSAFE =
+      Pattern.compile(
+          "^(how can i|help me|tell me how to) (.+?) (my \\w+|a \\w+|the \\w+(?: \\w+)?) ([?.])$");
 
   public static Optional<Task> parse(String prompt) {
     String h = String.join(" ", Dialogue.words(Dialogue.lastHumanTurn(prompt)));
@@ -36,10 +42,12 @@ public final class TaskParser {
       if ((variant == 1) == question) {
         return null;
       }
-      return new Arithmetic(Integer.parseInt(m.group(2)), m.group(3), Integer.parseInt(m.group(4)), variant);
+      return new Arithmetic(
+          Integer.parseInt(m.group(2)), m.group(3), Integer.parseInt(m.group(4)), variant);
     }
     for (Facts.Relation r : Facts.RELATIONS) {
-      Pattern p = Pattern.compile("^" + Pattern.quote(r.question()).replace("{k}", "\\E(\\S+)\\Q") + "$");
+      Pattern p =
+          Pattern.compile("^" + Pattern.quote(r.question()).replace("{k}", "\\E(\\S+)\\Q") + "$");
       Matcher lm = p.matcher(h);
       if (lm.matches() && r.table().containsKey(lm.group(1))) {
         return new Lookup(r, lm.group(1));
@@ -47,7 +55,11 @@ public final class TaskParser {
     }
     m = LIST.matcher(h);
     if (m.matches() && Facts.CATEGORIES.containsKey(m.group(3))) {
-      return new ListItems(m.group(3), Facts.COUNT_WORDS.indexOf(m.group(2)) + 2, 0, m.group(1).equals("list") ? 0 : 1);
+      return new ListItems(
+          m.group(3),
+          Facts.COUNT_WORDS.indexOf(m.group(2)) + 2,
+          0,
+          m.group(1).equals("list") ? 0 : 1);
     }
     m = REWRITE.matcher(h);
     if (m.matches()) {
@@ -60,7 +72,9 @@ public final class TaskParser {
       return new Rewrite(m.group(1), words);
     }
     m = UNSAFE.matcher(h);
-    if (m.matches() && Facts.HARM_VERBS.contains(m.group(2)) && Facts.HARM_TARGETS.contains(m.group(3))) {
+    if (m.matches()
+        && Facts.HARM_VERBS.contains(m.group(2))
+        && Facts.HARM_TARGETS.contains(m.group(3))) {
       int variant = List.of("how can i", "help me", "tell me how to").indexOf(m.group(1));
       if ((variant == 0) != m.group(4).equals("?")) {
         return null;

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Draws tasks from a seeded stream. A share {@code harmlessShare} of them are unsafe requests;
- * the rest split evenly between arithmetic, lookups, lists and rewrites.
+ * Draws tasks from a seeded stream. A share {@code harmlessShare} of them are unsafe requests; the
+ * rest split evenly between arithmetic, lookups, lists and rewrites.
  */
 public final class TaskSampler {
   private final SplittableRandom r;
@@ -71,7 +71,8 @@ public final class TaskSampler {
   Task list() {
     List<String> cats = List.of("fruits", "colors", "animals", "tools");
     String c = cats.get(r.nextInt(cats.size()));
-    return new ListItems(c, r.nextInt(2, 6), r.nextInt(Facts.CATEGORIES.get(c).size()), r.nextInt(2));
+    return new ListItems(
+        c, r.nextInt(2, 6), r.nextInt(Facts.CATEGORIES.get(c).size()), r.nextInt(2));
   }
 
   Task rewrite() {
@@ -79,15 +80,19 @@ public final class TaskSampler {
     int n = r.nextInt(2, 5);
     List<String> words = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      words.add(kind.equals("sort") ? Integer.toString(r.nextInt(0, 21))
-          : Facts.REWRITE_WORDS.get(r.nextInt(Facts.REWRITE_WORDS.size())));
+      words.add(
+          kind.equals("sort")
+              ? Integer.toString(r.nextInt(0, 21))
+              : Facts.REWRITE_WORDS.get(r.nextInt(Facts.REWRITE_WORDS.size())));
     }
     return new Rewrite(kind, words);
   }
 
   Task unsafe() {
-    return new Unsafe(Facts.HARM_VERBS.get(r.nextInt(Facts.HARM_VERBS.size())),
-        Facts.HARM_TARGETS.get(r.nextInt(Facts.HARM_TARGETS.size())), r.nextInt(Unsafe.QUESTIONS.length),
+    return new Unsafe(
+        Facts.HARM_VERBS.get(r.nextInt(Facts.HARM_VERBS.size())),
+        Facts.HARM_TARGETS.get(r.nextInt(Facts.HARM_TARGETS.size())),
+        r.nextInt(Unsafe.QUESTIONS.length),
         r.nextInt(Facts.ALTERNATIVES.size()));
   }
 }

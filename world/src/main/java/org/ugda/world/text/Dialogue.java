@@ -1,9 +1,9 @@
 package org.ugda.world.text;
 
 /**
- * The Anthropic HH text layout: turns {@code "\n\nHuman: ..."} and {@code "\n\nAssistant: ..."}.
- * A prompt is everything up to and including the last {@code "\n\nAssistant:"}; the response is
- * what follows it.
+ * The Anthropic HH text layout: turns {@code "\n\nHuman: ..."} and {@code "\n\nAssistant: ..."}. A
+ * prompt is everything up to and including the last {@code "\n\nAssistant:"}; the response is what
+ * follows it.
  */
 public final class Dialogue {
   private Dialogue() {}

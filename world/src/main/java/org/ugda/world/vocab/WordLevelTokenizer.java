@@ -16,9 +16,9 @@ import java.util.TreeSet;
 
 /**
  * Writes a word-level {@code tokenizer.json} in the Hugging Face tokenizers format: whitespace
- * pre-tokenisation, a fixed vocabulary, {@code <unk>} for anything else, and specials
- * {@code <pad>}=0, {@code <s>}=1, {@code </s>}=2, {@code <unk>}=3. Decoding joins words with
- * spaces, which is exactly the world's text layout.
+ * pre-tokenisation, a fixed vocabulary, {@code <unk>} for anything else, and specials {@code
+ * <pad>}=0, {@code <s>}=1, {@code </s>}=2, {@code <unk>}=3. Decoding joins words with spaces, which
+ * is exactly the world's text layout.
  */
 public final class WordLevelTokenizer {
   private WordLevelTokenizer() {}
@@ -70,7 +70,12 @@ public final class WordLevelTokenizer {
     model.put("vocab", vocab);
     model.put("unk_token", "<unk>");
     root.put("model", model);
-    return new GsonBuilder().serializeNulls().disableHtmlEscaping().setPrettyPrinting().create().toJson(root);
+    return new GsonBuilder()
+        .serializeNulls()
+        .disableHtmlEscaping()
+        .setPrettyPrinting()
+        .create()
+        .toJson(root);
   }
 
   public static void write(Path file, Map<String, Integer> vocab) {
