@@ -33,10 +33,13 @@ class IdempotencyKeysTest {
   @Test
   void shouldReplayTheSameRequestAndRefuseAnother() {
     String first = IdempotencyKeys.fingerprint("{\"a\":1}");
-    assertThat(IdempotencyKeys.replay("k", first, IdempotencyKeys.fingerprint("{\"a\":1}"), "job", 7))
+    assertThat(
+            IdempotencyKeys.replay("k", first, IdempotencyKeys.fingerprint("{\"a\":1}"), "job", 7))
         .isEqualTo("job");
     assertThatThrownBy(
-            () -> IdempotencyKeys.replay("k", first, IdempotencyKeys.fingerprint("{\"a\":2}"), "job", 7))
+            () ->
+                IdempotencyKeys.replay(
+                    "k", first, IdempotencyKeys.fingerprint("{\"a\":2}"), "job", 7))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("job 7")
         .hasMessageContaining("new key");

@@ -24,10 +24,13 @@ class ProblemsTest {
   @Test
   void shouldCutAHugeDetailAndNeverEchoAHostilePath() {
     String huge = "x".repeat(5_000_000);
-    ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, huge, "/v1/" + "a b<script>".repeat(100));
+    ProblemDetail problem =
+        Problems.of(HttpStatus.BAD_REQUEST, huge, "/v1/" + "a b<script>".repeat(100));
 
     assertThat(problem.getDetail()).hasSizeLessThan(Problems.MAX_DETAIL_CHARS + 60);
     assertThat(problem.getDetail()).endsWith("(4999000 more characters cut)");
-    assertThat(problem.getInstance().toString()).hasSizeLessThanOrEqualTo(600).doesNotContain("<", " ");
+    assertThat(problem.getInstance().toString())
+        .hasSizeLessThanOrEqualTo(600)
+        .doesNotContain("<", " ");
   }
 }

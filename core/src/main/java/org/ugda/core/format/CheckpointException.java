@@ -5,7 +5,7 @@ package org.ugda.core.format;
  * the file and, where it applies, the tensor, the expected and the actual shape, or the supported
  * values, so the user knows what to fix.
  */
-public class CheckpointException extends RuntimeException {
+public class CheckpointException extends IllegalArgumentException {
   public CheckpointException(String message) {
     super(message);
   }

@@ -10,8 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * schema ({@code ugda.database.schema} in its own config file).
  *
  * @param schema the schema the service owns; Flyway migrates it from {@code
- *     classpath:db/migration/<schema>} and keeps its history table in it, so services can share
- *     one database without seeing each other's tables
+ *     classpath:db/migration/<schema>} and keeps its history table in it, so services can share one
+ *     database without seeing each other's tables
  * @param maxPoolSize connections in the pool (default 10, at least 2)
  * @param connectionTimeout how long to wait for a pooled connection (default 30 s)
  * @param embeddedDataDirectory where the quick-start embedded server keeps its data; empty for a

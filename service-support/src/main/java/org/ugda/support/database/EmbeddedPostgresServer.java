@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
  * The one embedded PostgreSQL 17 of a JVM, for the quick start and for tests: whoever needs it
  * takes a {@link Lease}; the first lease starts the server, the last one closed stops it.
  *
- * <p>Every service context of the standalone JVM, and every test context of a test JVM, shares
- * the server (each in its own schema). It registers no shutdown hook of its own: the holders of
- * leases close them in order (a hook of its own would stop the server alongside Spring's, while
- * contexts still write their last rows).
+ * <p>Every service context of the standalone JVM, and every test context of a test JVM, shares the
+ * server (each in its own schema). It registers no shutdown hook of its own: the holders of leases
+ * close them in order (a hook of its own would stop the server alongside Spring's, while contexts
+ * still write their last rows).
  */
 public final class EmbeddedPostgresServer {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);

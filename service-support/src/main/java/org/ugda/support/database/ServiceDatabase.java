@@ -16,11 +16,12 @@ public final class ServiceDatabase implements AutoCloseable {
   private final EmbeddedPostgresServer.Lease lease;
   private final HikariDataSource dataSource;
 
-  ServiceDatabase(
-      DataSourceSettings server, DatabaseProperties properties, MeterRegistry meters) {
+  ServiceDatabase(DataSourceSettings server, DatabaseProperties properties, MeterRegistry meters) {
     this.schema = properties.schema();
     this.lease =
-        server.embedded() ? EmbeddedPostgresServer.acquire(properties.embeddedDataDirectory()) : null;
+        server.embedded()
+            ? EmbeddedPostgresServer.acquire(properties.embeddedDataDirectory())
+            : null;
     try {
       HikariConfig config = new HikariConfig();
       config.setPoolName(schema);

@@ -16,8 +16,8 @@ import org.springframework.context.annotation.Bean;
  *
  * <p>It comes before Spring Boot's JDBC and JPA auto-configuration, which then back off (JDBC) or
  * build on this data source (JPA, in services that map entities). Spring Boot's Flyway
- * auto-configuration must stay off the classpath: it would migrate every service's scripts into
- * one schema.
+ * auto-configuration must stay off the classpath: it would migrate every service's scripts into one
+ * schema.
  */
 @AutoConfiguration(
     beforeName = {

@@ -56,7 +56,10 @@ public class ServiceJdbcAutoConfiguration {
     return new TransactionTemplate(transactionManager);
   }
 
-  /** {@code /actuator/health} shows the schema; Spring Boot's own {@code db} indicator wins where present. */
+  /**
+   * {@code /actuator/health} shows the schema; Spring Boot's own {@code db} indicator wins where
+   * present.
+   */
   @Bean
   @ConditionalOnMissingBean(name = "dbHealthContributor")
   HealthIndicator databaseHealthIndicator(ServiceDatabase database) {

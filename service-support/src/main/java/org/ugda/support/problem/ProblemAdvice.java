@@ -21,16 +21,16 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import tools.jackson.databind.DatabindException;
 
 /**
- * Turns every error of a UGDA service into RFC 9457 {@code application/problem+json}, the same
- * way in every service (see {@link Problems} for the body).
+ * Turns every error of a UGDA service into RFC 9457 {@code application/problem+json}, the same way
+ * in every service (see {@link Problems} for the body).
  *
  * <p>Domain code throws plain exceptions with a sentence that says what to fix: {@link
  * IllegalArgumentException} (400), {@link NotFoundException} (404), {@link ConflictException}
  * (409), {@link TooLargeException} (413), {@link UnavailableException} (503 with {@code
  * Retry-After}). Spring MVC's own exceptions (malformed JSON, a wrong media type, a bad path
  * variable, an unknown path) come through the base class. Anything else is a 500 whose body says
- * only that the request failed and gives a reference to find in the log: no message, class name
- * or stack trace of the failure reaches the caller.
+ * only that the request failed and gives a reference to find in the log: no message, class name or
+ * stack trace of the failure reaches the caller.
  */
 @RestControllerAdvice
 public class ProblemAdvice extends ResponseEntityExceptionHandler {
@@ -68,8 +68,12 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
     String reference = UUID.randomUUID().toString();
-    log.error("unexpected failure of {} {} (reference {})", request.getMethod(),
-        request.getRequestURI(), reference, e);
+    log.error(
+        "unexpected failure of {} {} (reference {})",
+        request.getMethod(),
+        request.getRequestURI(),
+        reference,
+        e);
     return respond(
         HttpStatus.INTERNAL_SERVER_ERROR,
         "the request failed inside the service; the service log has the details under reference "
@@ -78,9 +82,9 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
   }
 
   /**
-   * Malformed JSON, or JSON that a contract record refused in its compact constructor: the
-   * record's sentence ("label must be an integer from 1 to 5, got 7") becomes the detail. A body
-   * over the size limit is a 413.
+   * Malformed JSON, or JSON that a contract record refused in its compact constructor: the record's
+   * sentence ("label must be an integer from 1 to 5, got 7") becomes the detail. A body over the
+   * size limit is a 413.
    */
   @Override
   protected ResponseEntity<Object> handleHttpMessageNotReadable(

@@ -11,8 +11,8 @@ import org.springframework.http.ProblemDetail;
  * about:blank}, a {@code title} fixed per status (the same words in every service), the {@code
  * status}, a {@code detail} that says what to fix, and the request path as {@code instance}.
  *
- * <p>A detail is cut to {@link #MAX_DETAIL_CHARS} characters, so an error never echoes input of
- * any size back to the caller.
+ * <p>A detail is cut to {@link #MAX_DETAIL_CHARS} characters, so an error never echoes input of any
+ * size back to the caller.
  */
 public final class Problems {
 
@@ -49,11 +49,14 @@ public final class Problems {
   /** A problem body for {@code status} with {@code detail} at {@code path}. */
   public static ProblemDetail of(HttpStatusCode status, String detail, String path) {
     ProblemDetail problem = ProblemDetail.forStatus(status);
-    problem.setDetail(cut(detail));
+    problem.setDetail(detail);
     return normalise(problem, path);
   }
 
-  /** Gives a body built elsewhere (Spring MVC's own) the shared title, a bounded detail and the path. */
+  /**
+   * Gives a body built elsewhere (Spring MVC's own) the shared title, a bounded detail and the
+   * path.
+   */
   public static ProblemDetail normalise(ProblemDetail problem, String path) {
     problem.setTitle(title(HttpStatusCode.valueOf(problem.getStatus())));
     problem.setDetail(cut(problem.getDetail()));
@@ -80,7 +83,9 @@ public final class Problems {
     StringBuilder out = new StringBuilder(bounded.length());
     for (char c : bounded.toCharArray()) {
       boolean plain =
-          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
               || "/-._~%".indexOf(c) >= 0;
       out.append(plain ? String.valueOf(c) : "%" + String.format("%02X", (int) c & 0xFF));
     }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The service cannot answer now, through no fault of the request (a service it depends on is
- * down, it is shutting down). Answered as 503 with {@code Retry-After}.
+ * The service cannot answer now, through no fault of the request (a service it depends on is down,
+ * it is shutting down). Answered as 503 with {@code Retry-After}.
  */
 public class UnavailableException extends RuntimeException {
   private final Duration retryAfter;

@@ -3,7 +3,7 @@ package org.ugda.world.data;
 import java.nio.file.Path;
 
 /** A malformed line of a JSONL file: names the file, the 1-based line and the field. */
-public class JsonlException extends RuntimeException {
+public class JsonlException extends IllegalArgumentException {
   private final Path file;
   private final long line;
   private final String field;
