@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -21,19 +20,22 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
+import org.ugda.testsupport.ServiceEndpointsContract;
 
 /**
  * Starts the gateway through its {@code main} (so with {@code gateway.yml}) with every service URL
- * pointing at a small local HTTP server that echoes the method and the path it received.
+ * pointing at a small local HTTP server that echoes the method and the path it received; the
+ * endpoints and errors every service answers come from {@link ServiceEndpointsContract}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS)
-class GatewayApplicationTest {
+class GatewayApplicationTest extends ServiceEndpointsContract {
 
   private static HttpServer upstream;
 
   private final RestClient http;
 
   GatewayApplicationTest(@LocalServerPort int port) {
+    super(port);
     this.http = RestClient.create("http://localhost:" + port);
   }
 
@@ -80,21 +82,5 @@ class GatewayApplicationTest {
 
     assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
     assertThat(response.getBody()).isEqualTo("GET /v1/things/42?verbose=true");
-  }
-
-  @Test
-  void shouldReportUpOnHealthEndpointAndExposeDocsAndMetrics() {
-    ResponseEntity<String> health = get("/actuator/health");
-    assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
-    assertThat(health.getBody()).contains("\"status\":\"UP\"");
-
-    assertThat(get("/actuator/health/liveness").getStatusCode()).isEqualTo(HttpStatus.OK);
-    assertThat(get("/actuator/health/readiness").getStatusCode()).isEqualTo(HttpStatus.OK);
-    assertThat(get("/v3/api-docs").getStatusCode()).isEqualTo(HttpStatus.OK);
-    assertThat(get("/actuator/prometheus").getStatusCode()).isEqualTo(HttpStatus.OK);
-  }
-
-  private ResponseEntity<String> get(String path) {
-    return http.get().uri(path).retrieve().toEntity(String.class);
   }
 }

@@ -1,8 +1,5 @@
 package org.ugda.testsupport;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.ugda.support.database.EmbeddedPostgresServer;
 
 /**
  * The one PostgreSQL server of a test JVM: the external server named by {@code TEST_DB_URL}, or an
@@ -71,29 +69,11 @@ final class TestPostgresServer {
   }
 
   private static TestPostgresServer embedded() {
-    try {
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    try {
-                      postgres.close();
-                    } catch (IOException e) {
-                      // the JVM is exiting; the temporary data directory goes with the process tree
-                    }
-                  },
-                  "test-postgres-stop"));
-      // getJdbcUrl puts the user into the URL; the record carries it separately too
-      return new TestPostgresServer(
-          new TestDatabase(postgres.getJdbcUrl("postgres", "postgres"), "postgres", ""), false);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot start the embedded PostgreSQL for tests (set "
-              + URL_VARIABLE
-              + " to use a running server instead)",
-          e);
-    }
+    // the JVM's one embedded server (service-support), leased for the whole test JVM
+    EmbeddedPostgresServer.Lease lease = EmbeddedPostgresServer.acquire(null);
+    Runtime.getRuntime().addShutdownHook(new Thread(lease::close, "test-postgres-stop"));
+    return new TestPostgresServer(
+        new TestDatabase(lease.url(), lease.username(), lease.password()), false);
   }
 
   private static TestPostgresServer external(String url) {
