@@ -65,47 +65,42 @@ public final class Transformer implements AutoCloseable {
   private Transformer(ModelConfig config, NDManager manager, Map<String, NDArray> w) {
     this.config = config;
     this.manager = manager;
-    this.embed = w.get("model.embed_tokens.weight");
+    this.embed = w.get(HfNames.EMBED_TOKENS);
     this.blocks = new Block[config.numLayers()];
     for (int l = 0; l < config.numLayers(); l++) {
       Lin[] proj = new Lin[Proj.values().length];
       for (Proj p : Proj.values()) {
         String key = p.moduleKey(l);
-        proj[p.ordinal()] = new Lin(w.get(key + ".weight"), w.get(key + ".bias"));
+        proj[p.ordinal()] = new Lin(w.get(HfNames.weight(key)), w.get(HfNames.bias(key)));
       }
-      blocks[l] =
-          new Block(
-              w.get("model.layers." + l + ".input_layernorm.weight"),
-              w.get("model.layers." + l + ".post_attention_layernorm.weight"),
-              proj);
+      blocks[l] = new Block(w.get(HfNames.inputNorm(l)), w.get(HfNames.postAttentionNorm(l)), proj);
     }
-    this.norm = w.get("model.norm.weight");
-    this.lmHead = w.get("lm_head.weight");
-    this.score = w.get("score.weight");
+    this.norm = w.get(HfNames.FINAL_NORM);
+    this.lmHead = w.get(HfNames.LM_HEAD);
+    this.score = w.get(HfNames.SCORE);
     this.rope = new Rope(config, manager);
   }
 
   /** Hugging Face names and shapes of every base weight this config needs, in a stable order. */
   public static Map<String, long[]> expectedShapes(ModelConfig c) {
     Map<String, long[]> out = new LinkedHashMap<>();
-    out.put("model.embed_tokens.weight", new long[] {c.vocabSize(), c.hiddenSize()});
+    out.put(HfNames.EMBED_TOKENS, new long[] {c.vocabSize(), c.hiddenSize()});
     for (int l = 0; l < c.numLayers(); l++) {
-      out.put("model.layers." + l + ".input_layernorm.weight", new long[] {c.hiddenSize()});
+      out.put(HfNames.inputNorm(l), new long[] {c.hiddenSize()});
       for (Proj p : Proj.values()) {
-        out.put(p.moduleKey(l) + ".weight", new long[] {Dims.out(p, c), Dims.in(p, c)});
+        out.put(HfNames.weight(p.moduleKey(l)), new long[] {Dims.out(p, c), Dims.in(p, c)});
         if (Dims.hasBias(p, c)) {
-          out.put(p.moduleKey(l) + ".bias", new long[] {Dims.out(p, c)});
+          out.put(HfNames.bias(p.moduleKey(l)), new long[] {Dims.out(p, c)});
         }
       }
-      out.put(
-          "model.layers." + l + ".post_attention_layernorm.weight", new long[] {c.hiddenSize()});
+      out.put(HfNames.postAttentionNorm(l), new long[] {c.hiddenSize()});
     }
-    out.put("model.norm.weight", new long[] {c.hiddenSize()});
+    out.put(HfNames.FINAL_NORM, new long[] {c.hiddenSize()});
     if (c.head() == ModelConfig.Head.CAUSAL_LM && !c.tieWordEmbeddings()) {
-      out.put("lm_head.weight", new long[] {c.vocabSize(), c.hiddenSize()});
+      out.put(HfNames.LM_HEAD, new long[] {c.vocabSize(), c.hiddenSize()});
     }
     if (c.head() == ModelConfig.Head.SEQUENCE_CLASSIFICATION) {
-      out.put("score.weight", new long[] {c.numLabels(), c.hiddenSize()});
+      out.put(HfNames.SCORE, new long[] {c.numLabels(), c.hiddenSize()});
     }
     return out;
   }
@@ -175,12 +170,12 @@ public final class Transformer implements AutoCloseable {
       long[] shape = e.getValue();
       int n = (int) FloatTensor.numel(shape);
       float[] data;
-      if (name.endsWith("norm.weight")) {
+      if (HfNames.isNorm(name)) {
         data = new float[n];
         if (!config.family().normAddsOne()) {
           java.util.Arrays.fill(data, 1f);
         }
-      } else if (name.endsWith(".bias")) {
+      } else if (HfNames.isBias(name)) {
         data = new float[n];
       } else {
         SplittableRandom r = Rng.stream(seed, "init/" + name);
@@ -207,25 +202,25 @@ public final class Transformer implements AutoCloseable {
   /** Base weights by Hugging Face name, in checkpoint order. */
   public List<NamedArray> baseParameters() {
     List<NamedArray> out = new ArrayList<>();
-    out.add(new NamedArray("model.embed_tokens.weight", embed));
+    out.add(new NamedArray(HfNames.EMBED_TOKENS, embed));
     for (int l = 0; l < blocks.length; l++) {
       Block b = blocks[l];
-      out.add(new NamedArray("model.layers." + l + ".input_layernorm.weight", b.inNorm));
+      out.add(new NamedArray(HfNames.inputNorm(l), b.inNorm));
       for (Proj p : Proj.values()) {
         Lin lin = b.proj[p.ordinal()];
-        out.add(new NamedArray(p.moduleKey(l) + ".weight", lin.w));
+        out.add(new NamedArray(HfNames.weight(p.moduleKey(l)), lin.w));
         if (lin.b != null) {
-          out.add(new NamedArray(p.moduleKey(l) + ".bias", lin.b));
+          out.add(new NamedArray(HfNames.bias(p.moduleKey(l)), lin.b));
         }
       }
-      out.add(new NamedArray("model.layers." + l + ".post_attention_layernorm.weight", b.postNorm));
+      out.add(new NamedArray(HfNames.postAttentionNorm(l), b.postNorm));
     }
-    out.add(new NamedArray("model.norm.weight", norm));
+    out.add(new NamedArray(HfNames.FINAL_NORM, norm));
     if (lmHead != null) {
-      out.add(new NamedArray("lm_head.weight", lmHead));
+      out.add(new NamedArray(HfNames.LM_HEAD, lmHead));
     }
     if (score != null) {
-      out.add(new NamedArray("score.weight", score));
+      out.add(new NamedArray(HfNames.SCORE, score));
     }
     return out;
   }
