@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,15 +138,15 @@ public final class LoraAdapter implements AutoCloseable {
     if (t == null) {
       throw new IllegalArgumentException(source + ": missing tensor '" + key + "'");
     }
-    if (!java.util.Arrays.equals(t.shape(), shape)) {
+    if (!Arrays.equals(t.shape(), shape)) {
       throw new IllegalArgumentException(
           source
               + ": tensor '"
               + key
               + "' has shape "
-              + java.util.Arrays.toString(t.shape())
+              + Arrays.toString(t.shape())
               + " but the base model and adapter config expect "
-              + java.util.Arrays.toString(shape));
+              + Arrays.toString(shape));
     }
     return NdData.floats(manager, t.data(), new Shape(shape));
   }

@@ -9,10 +9,13 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,14 +144,14 @@ public final class Transformer implements AutoCloseable {
           throw new CheckpointException(
               "missing tensor '" + e.getKey() + "' required by " + config.architecture());
         }
-        if (!java.util.Arrays.equals(t.shape(), e.getValue())) {
+        if (!Arrays.equals(t.shape(), e.getValue())) {
           throw new CheckpointException(
               "tensor '"
                   + e.getKey()
                   + "' has shape "
-                  + java.util.Arrays.toString(t.shape())
+                  + Arrays.toString(t.shape())
                   + " but the config expects "
-                  + java.util.Arrays.toString(e.getValue()));
+                  + Arrays.toString(e.getValue()));
         }
         w.put(e.getKey(), NdData.floats(manager, t.data(), new Shape(e.getValue())));
       }
@@ -173,7 +176,7 @@ public final class Transformer implements AutoCloseable {
       if (HfNames.isNorm(name)) {
         data = new float[n];
         if (!config.family().normAddsOne()) {
-          java.util.Arrays.fill(data, 1f);
+          Arrays.fill(data, 1f);
         }
       } else if (HfNames.isBias(name)) {
         data = new float[n];
@@ -236,8 +239,8 @@ public final class Transformer implements AutoCloseable {
   public void save(Path dir) {
     try {
       Files.createDirectories(dir);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     SafeTensorsWriter w = new SafeTensorsWriter();
     for (NamedArray p : baseParameters()) {
@@ -509,7 +512,7 @@ public final class Transformer implements AutoCloseable {
     int keys = past + cols;
     long[] pastMask = cache == null ? new long[0] : cache.mask();
     float[] m = new float[rows * cols * keys];
-    java.util.Arrays.fill(m, -Float.MAX_VALUE);
+    Arrays.fill(m, -Float.MAX_VALUE);
     for (int r = 0; r < rows; r++) {
       for (int i = 0; i < cols; i++) {
         int base = (r * cols + i) * keys;
