@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.function.IntConsumer;
 import org.ugda.world.data.Jsonl;
 import org.ugda.world.data.PreferenceFiles;
@@ -228,7 +230,7 @@ public final class WorldGenerator {
   static <K> K pick(Map<K, Double> weights, SplittableRandom r) {
     double u = r.nextDouble() * weights.values().stream().mapToDouble(Double::doubleValue).sum();
     K last = null;
-    for (var e : new java.util.TreeMap<>(weights).entrySet()) {
+    for (var e : new TreeMap<>(weights).entrySet()) {
       last = e.getKey();
       u -= e.getValue();
       if (u < 0) {
@@ -255,7 +257,7 @@ public final class WorldGenerator {
       return;
     }
     try (var s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder())
+      s.sorted(Comparator.reverseOrder())
           .forEach(
               p -> {
                 try {

@@ -1,5 +1,6 @@
 package org.ugda.benchmark.cli;
 
+import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,7 +141,7 @@ public final class WorldCommand {
     List<WorldData.PromptItem> prompts = WorldData.prompts(data.resolve(WorldFiles.EVAL_PROMPTS));
     prompts = prompts.subList(0, Math.min(samples, prompts.size()));
     DjlRuntime.engine();
-    try (Transformer m = Transformer.load(modelDir, ai.djl.Device.cpu());
+    try (Transformer m = Transformer.load(modelDir, Device.cpu());
         HfTokenizer tok = HfTokenizer.load(modelDir)) {
       WorldCodec codec = new WorldCodec(tok, 96);
       List<Integer> eos = m.config().eosTokenIds();

@@ -2,6 +2,7 @@ package org.ugda.benchmark.eval;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.ugda.benchmark.sft.WorldCodec;
 import org.ugda.core.model.GenerationConfig;
@@ -21,7 +22,7 @@ public final class GoldEvaluation {
       String name, double mean, double helpful, double harmless, int n, double meanWords) {
     public String line() {
       return String.format(
-          java.util.Locale.ROOT,
+          Locale.ROOT,
           "%-28s gold %.3f  (helpful %.3f, harmless %.3f)  %5.1f words, n=%d",
           name,
           mean,

@@ -2,6 +2,7 @@ package org.ugda.benchmark.sft;
 
 import ai.djl.Device;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ugda.core.format.AtomicFiles;
 import org.ugda.core.format.HfTokenizer;
 import org.ugda.core.format.ModelConfig;
 import org.ugda.core.model.DjlRuntime;
@@ -136,8 +138,7 @@ public final class SftRecipe {
   private static long vocabSize(Path world) {
     try {
       var root =
-          com.google.gson.JsonParser.parseString(
-                  Files.readString(world.resolve(WorldFiles.TOKENIZER)))
+          JsonParser.parseString(Files.readString(world.resolve(WorldFiles.TOKENIZER)))
               .getAsJsonObject();
       return root.getAsJsonObject("model").getAsJsonObject("vocab").size();
     } catch (IOException e) {
@@ -207,9 +208,9 @@ public final class SftRecipe {
       prov.put("code_version", SftRecipe.class.getPackage().getImplementationVersion());
       Files.writeString(tmp.resolve("training.json"), gson.toJson(prov));
       try (var files = Files.list(tmp)) {
-        files.forEach(org.ugda.core.format.AtomicFiles::readableByAll);
+        files.forEach(AtomicFiles::readableByAll);
       }
-      org.ugda.core.format.AtomicFiles.readableByAll(tmp);
+      AtomicFiles.readableByAll(tmp);
       if (Files.exists(out)) {
         Files.delete(out);
       }

@@ -4,8 +4,10 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -203,8 +205,7 @@ public final class CoreBench {
     RademacherProjector proj = new RademacherProjector(p, d, 11, threads);
     proj.project(grads[0]);
     // every byte the projection allocates (an upper bound on its extra memory: nothing is native)
-    com.sun.management.ThreadMXBean mx =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     long a0 = mx.getCurrentThreadAllocatedBytes();
     long t0 = System.nanoTime();
     float[] one = proj.project(grads[0]);
@@ -251,7 +252,7 @@ public final class CoreBench {
         "norm check: |g| = %.1f, |Pi^T g|/sqrt(d) = %.1f, first sample equal in both runs: %s%n",
         norm(grads[0]),
         norm(many[0]),
-        java.util.Arrays.equals(one, many[0]));
+        Arrays.equals(one, many[0]));
   }
 
   private static double norm(float[] v) {

@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes a file through a temporary sibling and an atomic rename: all of it or nothing. */
 public final class AtomicFiles {
@@ -53,10 +54,8 @@ public final class AtomicFiles {
    */
   public static void readableByAll(Path p) {
     try {
-      java.nio.file.Files.setPosixFilePermissions(
-          p,
-          java.nio.file.attribute.PosixFilePermissions.fromString(
-              java.nio.file.Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+      Files.setPosixFilePermissions(
+          p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
     } catch (UnsupportedOperationException | IOException e) {
       // not a POSIX file system: keep the defaults
     }

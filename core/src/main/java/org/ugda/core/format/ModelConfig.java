@@ -266,7 +266,68 @@ public record ModelConfig(
     return t.getMessage();
   }
 
+  /** The fields of a parsed {@code config.json}, with a default for each optional one. */
   private static ModelConfig fromJson(JsonObject o, Path file) {
+    FamilyAndHead kind = familyAndHead(o, file);
+    Family family = kind.family();
+    Head head = kind.head();
+    int hidden = requiredInt(o, "hidden_size", file);
+    int heads = requiredInt(o, "num_attention_heads", file);
+    int kvHeads = optInt(o, "num_key_value_heads", heads);
+    int headDim = optInt(o, "head_dim", hidden / heads);
+    Activation act = activation(o, family, file);
+    boolean attnBias = optBool(o, "attention_bias", false);
+    boolean qkvBias = family == Family.QWEN2 || attnBias;
+    boolean outBias = family != Family.QWEN2 && attnBias;
+    if (family == Family.QWEN2 && optBool(o, "use_sliding_window", false)) {
+      throw new CheckpointException(
+          file + ": use_sliding_window=true is not supported; set it to false");
+    }
+    JsonObject ropeParams =
+        o.has("rope_parameters") && o.get("rope_parameters").isJsonObject()
+            ? o.getAsJsonObject("rope_parameters")
+            : null;
+    JsonObject ropeScaling =
+        o.has("rope_scaling") && o.get("rope_scaling").isJsonObject()
+            ? o.getAsJsonObject("rope_scaling")
+            : null;
+    double theta = ropeTheta(o, ropeParams);
+    RopeScaling scaling = parseScaling(ropeParams != null ? ropeParams : ropeScaling, file);
+    int numLabels = numLabels(o);
+    boolean tieDefault = family == Family.GEMMA;
+    return new ModelConfig(
+        family,
+        head,
+        requiredInt(o, "vocab_size", file),
+        hidden,
+        requiredInt(o, "intermediate_size", file),
+        requiredInt(o, "num_hidden_layers", file),
+        heads,
+        kvHeads,
+        headDim,
+        theta,
+        scaling,
+        optDouble(o, "rms_norm_eps", 1e-6),
+        act,
+        optBool(o, "tie_word_embeddings", tieDefault),
+        qkvBias,
+        outBias,
+        optBool(o, "mlp_bias", false),
+        numLabels,
+        optInt(o, "pad_token_id", -1),
+        optInt(o, "bos_token_id", -1),
+        eosList(o),
+        optInt(o, "max_position_embeddings", 2048));
+  }
+
+  /** A checkpoint's family and head, from {@code architectures[0]} and/or {@code model_type}. */
+  private record FamilyAndHead(Family family, Head head) {}
+
+  /**
+   * The family and head {@code architectures[0]} names (the head defaults to a causal LM), checked
+   * against {@code model_type} where both are given; at least one must be.
+   */
+  private static FamilyAndHead familyAndHead(JsonObject o, Path file) {
     String arch = null;
     if (o.has("architectures")
         && o.get("architectures").isJsonArray()
@@ -325,10 +386,14 @@ public record ModelConfig(
               + ": neither \"architectures\" nor \"model_type\" is set; supported: "
               + String.join(", ", SUPPORTED_ARCHITECTURES));
     }
-    int hidden = requiredInt(o, "hidden_size", file);
-    int heads = requiredInt(o, "num_attention_heads", file);
-    int kvHeads = optInt(o, "num_key_value_heads", heads);
-    int headDim = optInt(o, "head_dim", hidden / heads);
+    return new FamilyAndHead(family, head);
+  }
+
+  /**
+   * The MLP activation: {@code hidden_act}, or for Gemma {@code hidden_activation} first; a legacy
+   * Gemma config's plain "gelu" means the tanh form.
+   */
+  private static Activation activation(JsonObject o, Family family, Path file) {
     Activation act =
         switch (family) {
           case GEMMA ->
@@ -343,60 +408,31 @@ public record ModelConfig(
       // form
       act = Activation.GELU_TANH;
     }
-    boolean attnBias = optBool(o, "attention_bias", false);
-    boolean qkvBias = family == Family.QWEN2 || attnBias;
-    boolean outBias = family != Family.QWEN2 && attnBias;
-    if (family == Family.QWEN2 && optBool(o, "use_sliding_window", false)) {
-      throw new CheckpointException(
-          file + ": use_sliding_window=true is not supported; set it to false");
-    }
-    JsonObject ropeParams =
-        o.has("rope_parameters") && o.get("rope_parameters").isJsonObject()
-            ? o.getAsJsonObject("rope_parameters")
-            : null;
-    JsonObject ropeScaling =
-        o.has("rope_scaling") && o.get("rope_scaling").isJsonObject()
-            ? o.getAsJsonObject("rope_scaling")
-            : null;
-    double theta;
+    return act;
+  }
+
+  /**
+   * RoPE theta: transformers 5's {@code rope_parameters.rope_theta}, else top-level, else 10000.
+   */
+  private static double ropeTheta(JsonObject o, JsonObject ropeParams) {
     if (ropeParams != null && ropeParams.has("rope_theta")) {
-      theta = ropeParams.get("rope_theta").getAsDouble();
-    } else if (o.has("rope_theta")) {
-      theta = o.get("rope_theta").getAsDouble();
-    } else {
-      theta = 10000.0;
+      return ropeParams.get("rope_theta").getAsDouble();
     }
-    RopeScaling scaling = parseScaling(ropeParams != null ? ropeParams : ropeScaling, file);
-    int numLabels = 1;
+    if (o.has("rope_theta")) {
+      return o.get("rope_theta").getAsDouble();
+    }
+    return 10000.0;
+  }
+
+  /** {@code num_labels}, else the size of {@code id2label}, else 1. */
+  private static int numLabels(JsonObject o) {
     if (o.has("num_labels")) {
-      numLabels = o.get("num_labels").getAsInt();
-    } else if (o.has("id2label") && o.get("id2label").isJsonObject()) {
-      numLabels = Math.max(1, o.getAsJsonObject("id2label").size());
+      return o.get("num_labels").getAsInt();
     }
-    boolean tieDefault = family == Family.GEMMA;
-    return new ModelConfig(
-        family,
-        head,
-        requiredInt(o, "vocab_size", file),
-        hidden,
-        requiredInt(o, "intermediate_size", file),
-        requiredInt(o, "num_hidden_layers", file),
-        heads,
-        kvHeads,
-        headDim,
-        theta,
-        scaling,
-        optDouble(o, "rms_norm_eps", 1e-6),
-        act,
-        optBool(o, "tie_word_embeddings", tieDefault),
-        qkvBias,
-        outBias,
-        optBool(o, "mlp_bias", false),
-        numLabels,
-        optInt(o, "pad_token_id", -1),
-        optInt(o, "bos_token_id", -1),
-        eosList(o),
-        optInt(o, "max_position_embeddings", 2048));
+    if (o.has("id2label") && o.get("id2label").isJsonObject()) {
+      return Math.max(1, o.getAsJsonObject("id2label").size());
+    }
+    return 1;
   }
 
   private static RopeScaling parseScaling(JsonObject s, Path file) {

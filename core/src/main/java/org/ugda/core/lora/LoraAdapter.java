@@ -4,12 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.ugda.core.format.ModelConfig;
 import org.ugda.core.model.Dims;
+import org.ugda.core.model.HfNames;
 import org.ugda.core.model.NamedArray;
 import org.ugda.core.model.Proj;
 import org.ugda.core.tensor.FloatTensor;
@@ -23,12 +25,10 @@ import org.ugda.core.tensor.Rng;
  *
  * <p>Parameter order (the flattening order of gradients, see {@link #parameters()}): layer by
  * layer, within a layer q, k, v, o, gate, up, down, each as lora_A then lora_B, and the head last.
- * That is the order of PEFT's {@code named_parameters()}.
+ * That is the order of PEFT's {@code named_parameters()}, and the names are PEFT's in-memory ones
+ * ({@link HfNames#loraA}, {@link HfNames#peftHead}).
  */
 public final class LoraAdapter implements AutoCloseable {
-
-  /** PEFT's prefix of every parameter name. */
-  public static final String PREFIX = "base_model.model.";
 
   private final String name;
   private final LoraConfig config;
@@ -106,16 +106,18 @@ public final class LoraAdapter implements AutoCloseable {
             continue;
           }
           ad.a[l][p.ordinal()] =
-              ad.take(left, loraName(p, l, "A"), source, config.rank(), Dims.in(p, model));
+              ad.take(
+                  left, HfNames.loraA(p.moduleKey(l)), source, config.rank(), Dims.in(p, model));
           ad.b[l][p.ordinal()] =
-              ad.take(left, loraName(p, l, "B"), source, Dims.out(p, model), config.rank());
+              ad.take(
+                  left, HfNames.loraB(p.moduleKey(l)), source, Dims.out(p, model), config.rank());
         }
       }
       if (config.headModule() != null) {
         ad.head =
             ad.take(
                 left,
-                headName(config.headModule()),
+                HfNames.peftHead(config.headModule()),
                 source,
                 config.headWidth(model.numLabels()),
                 model.hiddenSize());
@@ -136,33 +138,17 @@ public final class LoraAdapter implements AutoCloseable {
     if (t == null) {
       throw new IllegalArgumentException(source + ": missing tensor '" + key + "'");
     }
-    if (!java.util.Arrays.equals(t.shape(), shape)) {
+    if (!Arrays.equals(t.shape(), shape)) {
       throw new IllegalArgumentException(
           source
               + ": tensor '"
               + key
               + "' has shape "
-              + java.util.Arrays.toString(t.shape())
+              + Arrays.toString(t.shape())
               + " but the base model and adapter config expect "
-              + java.util.Arrays.toString(shape));
+              + Arrays.toString(shape));
     }
     return NdData.floats(manager, t.data(), new Shape(shape));
-  }
-
-  /**
-   * PEFT in-memory name of lora_A / lora_B of a module, e.g. {@code
-   * ...q_proj.lora_A.default.weight}.
-   */
-  public static String loraName(Proj p, int layer, String aOrB) {
-    return PREFIX + p.moduleKey(layer) + ".lora_" + aOrB + ".default.weight";
-  }
-
-  /**
-   * PEFT in-memory name of a trained head: {@code
-   * base_model.model.score.modules_to_save.default.weight}.
-   */
-  public static String headName(String module) {
-    return PREFIX + module + ".modules_to_save.default.weight";
   }
 
   public String name() {
@@ -205,13 +191,13 @@ public final class LoraAdapter implements AutoCloseable {
     for (int l = 0; l < model.numLayers(); l++) {
       for (Proj p : Proj.values()) {
         if (a[l][p.ordinal()] != null) {
-          out.add(new NamedArray(loraName(p, l, "A"), a[l][p.ordinal()]));
-          out.add(new NamedArray(loraName(p, l, "B"), b[l][p.ordinal()]));
+          out.add(new NamedArray(HfNames.loraA(p.moduleKey(l)), a[l][p.ordinal()]));
+          out.add(new NamedArray(HfNames.loraB(p.moduleKey(l)), b[l][p.ordinal()]));
         }
       }
     }
     if (head != null) {
-      out.add(new NamedArray(headName(config.headModule()), head));
+      out.add(new NamedArray(HfNames.peftHead(config.headModule()), head));
     }
     return out;
   }

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import org.ugda.core.format.CheckpointException;
 import org.ugda.core.format.ModelConfig;
 import org.ugda.core.format.SafeTensorsFile;
 import org.ugda.core.format.SafeTensorsWriter;
+import org.ugda.core.model.HfNames;
 import org.ugda.core.model.Proj;
 import org.ugda.core.tensor.FloatTensor;
 
@@ -26,7 +28,8 @@ import org.ugda.core.tensor.FloatTensor;
  * Reads and writes LoRA adapters in PEFT's layout: {@code adapter_config.json} and {@code
  * adapter_model.safetensors}, whose keys drop the adapter name ({@code ...q_proj.lora_A.weight})
  * and store a trained head under its module's plain name ({@code base_model.model.score.weight}).
- * What is written here loads in Python with {@code PeftModel.from_pretrained}, and back.
+ * What is written here loads in Python with {@code PeftModel.from_pretrained}, and back. The names
+ * on either side come from {@link HfNames}.
  */
 public final class PeftAdapters {
   private PeftAdapters() {}
@@ -66,15 +69,9 @@ public final class PeftAdapters {
     Path weights = dir.resolve(WEIGHTS);
     Map<String, FloatTensor> tensors = new LinkedHashMap<>();
     try (SafeTensorsFile f = SafeTensorsFile.open(weights)) {
-      String headFile =
-          cfg.headModule() == null ? null : LoraAdapter.PREFIX + cfg.headModule() + ".weight";
       for (String key : f.names()) {
-        String name;
-        if (key.equals(headFile)) {
-          name = LoraAdapter.headName(cfg.headModule());
-        } else if (key.endsWith(".lora_A.weight") || key.endsWith(".lora_B.weight")) {
-          name = key.substring(0, key.length() - ".weight".length()) + ".default.weight";
-        } else {
+        String name = HfNames.fromAdapterFile(key, cfg.headModule());
+        if (name == null) {
           throw new CheckpointException(
               weights
                   + ": unexpected tensor '"
@@ -85,7 +82,7 @@ public final class PeftAdapters {
       }
     }
     if (cfg.headModule() != null) {
-      FloatTensor head = tensors.get(LoraAdapter.headName(cfg.headModule()));
+      FloatTensor head = tensors.get(HfNames.peftHead(cfg.headModule()));
       if (head != null && head.rank() == 2 && head.dim(0) != model.numLabels()) {
         cfg = cfg.withHeadOutputs((int) head.dim(0));
       }
@@ -120,8 +117,8 @@ public final class PeftAdapters {
     String head = null;
     if (o.has("modules_to_save") && o.get("modules_to_save").isJsonArray()) {
       for (JsonElement e : o.getAsJsonArray("modules_to_save")) {
-        if (e.getAsString().equals("score")) {
-          head = "score";
+        if (e.getAsString().equals(HfNames.SCORE_MODULE)) {
+          head = HfNames.SCORE_MODULE;
         }
       }
     }
@@ -229,18 +226,13 @@ public final class PeftAdapters {
         "modules_to_save", c.headModule() != null ? List.of("classifier", c.headModule()) : null);
     SafeTensorsWriter w = new SafeTensorsWriter();
     provenance.forEach(w::metadata);
-    String headName = c.headModule() == null ? null : LoraAdapter.headName(c.headModule());
     for (Map.Entry<String, FloatTensor> e : adapter.state().entrySet()) {
-      String key =
-          e.getKey().equals(headName)
-              ? LoraAdapter.PREFIX + c.headModule() + ".weight"
-              : e.getKey().replace(".default.weight", ".weight");
-      w.add(key, e.getValue());
+      w.add(HfNames.toAdapterFile(e.getKey(), c.headModule()), e.getValue());
     }
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     w.write(dir.resolve(WEIGHTS));
     AtomicFiles.writeString(

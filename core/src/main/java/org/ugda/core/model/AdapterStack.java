@@ -1,12 +1,16 @@
 package org.ugda.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.ugda.core.lora.LoraAdapter;
 import org.ugda.core.lora.LoraConfig;
+import org.ugda.core.tensor.NdData;
 
 /**
  * k LoRA adapters with the same targets and rank, their matrices stacked so that one forward pass
@@ -98,10 +102,7 @@ public final class AdapterStack implements AutoCloseable {
    * Concatenates one matrix of each adapter along an axis (the adapters' arrays stay untouched).
    */
   private static NDArray concat(
-      NDManager m,
-      List<LoraAdapter> ads,
-      java.util.function.Function<LoraAdapter, NDArray> f,
-      int axis) {
+      NDManager m, List<LoraAdapter> ads, Function<LoraAdapter, NDArray> f, int axis) {
     try (NDManager tmp = m.newSubManager()) {
       NDList parts = new NDList();
       for (LoraAdapter a : ads) {
@@ -109,7 +110,7 @@ public final class AdapterStack implements AutoCloseable {
         t.attach(tmp);
         parts.add(t);
       }
-      NDArray joined = ai.djl.ndarray.NDArrays.concat(parts, axis);
+      NDArray joined = NDArrays.concat(parts, axis);
       joined.attach(m);
       return joined;
     }
@@ -117,7 +118,7 @@ public final class AdapterStack implements AutoCloseable {
 
   /** Stacks W^T of each adapter's matrix: [k, in, out] from k matrices [out, in]. */
   private static NDArray stack(
-      NDManager m, List<LoraAdapter> ads, java.util.function.Function<LoraAdapter, NDArray> f) {
+      NDManager m, List<LoraAdapter> ads, Function<LoraAdapter, NDArray> f) {
     try (NDManager tmp = m.newSubManager()) {
       NDList parts = new NDList();
       for (LoraAdapter a : ads) {
@@ -125,7 +126,7 @@ public final class AdapterStack implements AutoCloseable {
         t.attach(tmp);
         parts.add(t);
       }
-      NDArray stacked = ai.djl.ndarray.NDArrays.stack(parts, 0);
+      NDArray stacked = NDArrays.stack(parts, 0);
       stacked.attach(m);
       return stacked;
     }
@@ -160,8 +161,7 @@ public final class AdapterStack implements AutoCloseable {
         m[(int) row * cols + c] = 1f;
       }
     }
-    return org.ugda.core.tensor.NdData.floats(
-        scope, m, new ai.djl.ndarray.types.Shape(rows, 1, cols));
+    return NdData.floats(scope, m, new Shape(rows, 1, cols));
   }
 
   NDArray headsT() {

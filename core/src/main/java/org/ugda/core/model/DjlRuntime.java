@@ -2,6 +2,7 @@ package org.ugda.core.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.Locale;
 
 /**
@@ -52,7 +53,7 @@ public final class DjlRuntime {
    */
   public static void setThreads(int n) {
     engine();
-    ai.djl.pytorch.jni.JniUtils.setNumThreads(n);
+    JniUtils.setNumThreads(n);
   }
 
   /**

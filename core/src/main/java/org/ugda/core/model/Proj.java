@@ -16,7 +16,7 @@ public enum Proj {
     this.path = path;
   }
 
-  /** e.g. {@code self_attn.q_proj}. */
+  /** The module's path within a decoder layer, e.g. {@code self_attn.q_proj}. */
   public String path() {
     return path;
   }
@@ -26,9 +26,9 @@ public enum Proj {
     return path.substring(path.indexOf('.') + 1);
   }
 
-  /** e.g. {@code model.layers.3.self_attn.q_proj}. */
+  /** e.g. {@code model.layers.3.self_attn.q_proj} (see {@link HfNames}). */
   public String moduleKey(int layer) {
-    return "model.layers." + layer + "." + path;
+    return HfNames.layer(layer, path);
   }
 
   public static Proj byShortName(String s) {

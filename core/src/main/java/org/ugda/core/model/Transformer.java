@@ -9,10 +9,13 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,7 @@ import org.ugda.core.lora.LoraConfig;
 import org.ugda.core.tensor.FloatTensor;
 import org.ugda.core.tensor.NdData;
 import org.ugda.core.tensor.Rng;
+import org.ugda.core.train.Autograd;
 
 /**
  * A decoder-only transformer of the Llama, Gemma or Qwen2 family on DJL's PyTorch engine, with any
@@ -64,47 +68,42 @@ public final class Transformer implements AutoCloseable {
   private Transformer(ModelConfig config, NDManager manager, Map<String, NDArray> w) {
     this.config = config;
     this.manager = manager;
-    this.embed = w.get("model.embed_tokens.weight");
+    this.embed = w.get(HfNames.EMBED_TOKENS);
     this.blocks = new Block[config.numLayers()];
     for (int l = 0; l < config.numLayers(); l++) {
       Lin[] proj = new Lin[Proj.values().length];
       for (Proj p : Proj.values()) {
         String key = p.moduleKey(l);
-        proj[p.ordinal()] = new Lin(w.get(key + ".weight"), w.get(key + ".bias"));
+        proj[p.ordinal()] = new Lin(w.get(HfNames.weight(key)), w.get(HfNames.bias(key)));
       }
-      blocks[l] =
-          new Block(
-              w.get("model.layers." + l + ".input_layernorm.weight"),
-              w.get("model.layers." + l + ".post_attention_layernorm.weight"),
-              proj);
+      blocks[l] = new Block(w.get(HfNames.inputNorm(l)), w.get(HfNames.postAttentionNorm(l)), proj);
     }
-    this.norm = w.get("model.norm.weight");
-    this.lmHead = w.get("lm_head.weight");
-    this.score = w.get("score.weight");
+    this.norm = w.get(HfNames.FINAL_NORM);
+    this.lmHead = w.get(HfNames.LM_HEAD);
+    this.score = w.get(HfNames.SCORE);
     this.rope = new Rope(config, manager);
   }
 
   /** Hugging Face names and shapes of every base weight this config needs, in a stable order. */
   public static Map<String, long[]> expectedShapes(ModelConfig c) {
     Map<String, long[]> out = new LinkedHashMap<>();
-    out.put("model.embed_tokens.weight", new long[] {c.vocabSize(), c.hiddenSize()});
+    out.put(HfNames.EMBED_TOKENS, new long[] {c.vocabSize(), c.hiddenSize()});
     for (int l = 0; l < c.numLayers(); l++) {
-      out.put("model.layers." + l + ".input_layernorm.weight", new long[] {c.hiddenSize()});
+      out.put(HfNames.inputNorm(l), new long[] {c.hiddenSize()});
       for (Proj p : Proj.values()) {
-        out.put(p.moduleKey(l) + ".weight", new long[] {Dims.out(p, c), Dims.in(p, c)});
+        out.put(HfNames.weight(p.moduleKey(l)), new long[] {Dims.out(p, c), Dims.in(p, c)});
         if (Dims.hasBias(p, c)) {
-          out.put(p.moduleKey(l) + ".bias", new long[] {Dims.out(p, c)});
+          out.put(HfNames.bias(p.moduleKey(l)), new long[] {Dims.out(p, c)});
         }
       }
-      out.put(
-          "model.layers." + l + ".post_attention_layernorm.weight", new long[] {c.hiddenSize()});
+      out.put(HfNames.postAttentionNorm(l), new long[] {c.hiddenSize()});
     }
-    out.put("model.norm.weight", new long[] {c.hiddenSize()});
+    out.put(HfNames.FINAL_NORM, new long[] {c.hiddenSize()});
     if (c.head() == ModelConfig.Head.CAUSAL_LM && !c.tieWordEmbeddings()) {
-      out.put("lm_head.weight", new long[] {c.vocabSize(), c.hiddenSize()});
+      out.put(HfNames.LM_HEAD, new long[] {c.vocabSize(), c.hiddenSize()});
     }
     if (c.head() == ModelConfig.Head.SEQUENCE_CLASSIFICATION) {
-      out.put("score.weight", new long[] {c.numLabels(), c.hiddenSize()});
+      out.put(HfNames.SCORE, new long[] {c.numLabels(), c.hiddenSize()});
     }
     return out;
   }
@@ -145,14 +144,14 @@ public final class Transformer implements AutoCloseable {
           throw new CheckpointException(
               "missing tensor '" + e.getKey() + "' required by " + config.architecture());
         }
-        if (!java.util.Arrays.equals(t.shape(), e.getValue())) {
+        if (!Arrays.equals(t.shape(), e.getValue())) {
           throw new CheckpointException(
               "tensor '"
                   + e.getKey()
                   + "' has shape "
-                  + java.util.Arrays.toString(t.shape())
+                  + Arrays.toString(t.shape())
                   + " but the config expects "
-                  + java.util.Arrays.toString(e.getValue()));
+                  + Arrays.toString(e.getValue()));
         }
         w.put(e.getKey(), NdData.floats(manager, t.data(), new Shape(e.getValue())));
       }
@@ -174,12 +173,12 @@ public final class Transformer implements AutoCloseable {
       long[] shape = e.getValue();
       int n = (int) FloatTensor.numel(shape);
       float[] data;
-      if (name.endsWith("norm.weight")) {
+      if (HfNames.isNorm(name)) {
         data = new float[n];
         if (!config.family().normAddsOne()) {
-          java.util.Arrays.fill(data, 1f);
+          Arrays.fill(data, 1f);
         }
-      } else if (name.endsWith(".bias")) {
+      } else if (HfNames.isBias(name)) {
         data = new float[n];
       } else {
         SplittableRandom r = Rng.stream(seed, "init/" + name);
@@ -206,25 +205,25 @@ public final class Transformer implements AutoCloseable {
   /** Base weights by Hugging Face name, in checkpoint order. */
   public List<NamedArray> baseParameters() {
     List<NamedArray> out = new ArrayList<>();
-    out.add(new NamedArray("model.embed_tokens.weight", embed));
+    out.add(new NamedArray(HfNames.EMBED_TOKENS, embed));
     for (int l = 0; l < blocks.length; l++) {
       Block b = blocks[l];
-      out.add(new NamedArray("model.layers." + l + ".input_layernorm.weight", b.inNorm));
+      out.add(new NamedArray(HfNames.inputNorm(l), b.inNorm));
       for (Proj p : Proj.values()) {
         Lin lin = b.proj[p.ordinal()];
-        out.add(new NamedArray(p.moduleKey(l) + ".weight", lin.w));
+        out.add(new NamedArray(HfNames.weight(p.moduleKey(l)), lin.w));
         if (lin.b != null) {
-          out.add(new NamedArray(p.moduleKey(l) + ".bias", lin.b));
+          out.add(new NamedArray(HfNames.bias(p.moduleKey(l)), lin.b));
         }
       }
-      out.add(new NamedArray("model.layers." + l + ".post_attention_layernorm.weight", b.postNorm));
+      out.add(new NamedArray(HfNames.postAttentionNorm(l), b.postNorm));
     }
-    out.add(new NamedArray("model.norm.weight", norm));
+    out.add(new NamedArray(HfNames.FINAL_NORM, norm));
     if (lmHead != null) {
-      out.add(new NamedArray("lm_head.weight", lmHead));
+      out.add(new NamedArray(HfNames.LM_HEAD, lmHead));
     }
     if (score != null) {
-      out.add(new NamedArray("score.weight", score));
+      out.add(new NamedArray(HfNames.SCORE, score));
     }
     return out;
   }
@@ -240,8 +239,8 @@ public final class Transformer implements AutoCloseable {
   public void save(Path dir) {
     try {
       Files.createDirectories(dir);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     SafeTensorsWriter w = new SafeTensorsWriter();
     for (NamedArray p : baseParameters()) {
@@ -304,23 +303,49 @@ public final class Transformer implements AutoCloseable {
   // ---------------------------------------------------------------- forward
 
   /**
-   * One forward pass over a padded batch. Every array made lives in {@code scope}.
+   * One forward pass over a padded batch, in three steps: embed the tokens, run the decoder layers,
+   * apply the final norm and the heads. Every array made lives in {@code scope}.
    *
    * <p>Attention: query i of row b (absolute position past + i) sees key j when j <= past + i and
    * the key is a real token.
    */
   public ForwardOutput forward(NDManager scope, TokenBatch batch, ForwardOptions opt) {
-    org.ugda.core.train.Autograd.noGradUnlessRecording();
+    Autograd.noGradUnlessRecording();
     if (opt.stack() != null) {
       batch = batch.repeated(opt.stack().members());
     }
+    Pass pass = prepare(scope, batch, opt);
+    NDArray x = embed(scope, batch);
+    x = layers(scope, pass, x);
+    if (opt.cache() != null) {
+      opt.cache().advance(batch.rows(), batch.cols(), batch.mask());
+    }
+    return heads(scope, pass, batch, x);
+  }
+
+  /**
+   * What every layer of one forward pass shares: the options, the adapter (or the stack's block
+   * mask), the KV cache, RoPE's cos and sin at the batch's positions shaped for queries [B, 1, 1,
+   * T, D] and for keys [B, 1, T, D], and the additive attention mask [B, 1, 1, T, S].
+   */
+  private record Pass(
+      ForwardOptions opt,
+      LoraAdapter ad,
+      NDArray stackMask,
+      KvCache cache,
+      NDArray cosQ,
+      NDArray sinQ,
+      NDArray cosK,
+      NDArray sinK,
+      NDArray mask) {}
+
+  /** What the layers share, made once per pass: positions, RoPE tables, masks. */
+  private Pass prepare(NDManager scope, TokenBatch batch, ForwardOptions opt) {
     LoraAdapter ad = opt.adapter() == null ? null : adapter(opt.adapter());
     KvCache cache = opt.cache();
     int rows = batch.rows();
     int cols = batch.cols();
     int past = cache == null ? 0 : cache.length();
-
-    NDArray ids = NdData.longs(scope, batch.ids(), new Shape(rows, cols));
     long[] posData = positions(batch, past);
     long maxPos = 0;
     for (long p : posData) {
@@ -331,35 +356,44 @@ public final class Transformer implements AutoCloseable {
     int keys = past + cols;
     NDArray mask =
         NdData.floats(scope, attentionMask(batch, cache, past), new Shape(rows, 1, 1, cols, keys));
+    NDArray stackMask = opt.stack() == null ? null : opt.stack().mask(scope, rows);
+    int hd = config.headDim();
+    return new Pass(
+        opt,
+        ad,
+        stackMask,
+        cache,
+        cs[0].reshape(rows, 1, 1, cols, hd),
+        cs[1].reshape(rows, 1, 1, cols, hd),
+        cs[0].reshape(rows, 1, cols, hd),
+        cs[1].reshape(rows, 1, cols, hd),
+        mask);
+  }
 
+  /** Step 1: token embeddings [B, T, H], times sqrt(H) where the family scales them (Gemma). */
+  private NDArray embed(NDManager scope, TokenBatch batch) {
+    NDArray ids = NdData.longs(scope, batch.ids(), new Shape(batch.rows(), batch.cols()));
     NDArray x = Embedding.embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow();
     if (config.family().scalesEmbeddings()) {
       x = x.mul((float) Math.sqrt(config.hiddenSize()));
     }
-    NDArray cosQ = cs[0].reshape(rows, 1, 1, cols, config.headDim());
-    NDArray sinQ = cs[1].reshape(rows, 1, 1, cols, config.headDim());
-    NDArray cosK = cs[0].reshape(rows, 1, cols, config.headDim());
-    NDArray sinK = cs[1].reshape(rows, 1, cols, config.headDim());
-    NDArray stackMask = opt.stack() == null ? null : opt.stack().mask(scope, rows);
+    return x;
+  }
+
+  /** Step 2: every decoder layer in turn; returns the last layer's output, in {@code scope}. */
+  private NDArray layers(NDManager scope, Pass pass, NDArray x) {
     // Without a tape or a capture nothing needs a layer's intermediates once the layer is done:
     // each layer then runs in its own sub-scope, freed as soon as its output is moved out. The
     // pass's peak memory is one layer's, and the allocator hands the next layer the memory
     // (warm in cache) the last one freed, instead of fresh pages it must fault in and zero.
-    boolean perLayer =
-        opt.capture() == null && !org.ugda.core.train.Autograd.isRecordingOnThisThread();
+    boolean perLayer = pass.opt().capture() == null && !Autograd.isRecordingOnThisThread();
     for (int l = 0; l < blocks.length; l++) {
-      Block blk = blocks[l];
       NDManager layerScope = perLayer ? scope.newSubManager() : scope;
       try {
         if (perLayer) {
           x.attach(layerScope);
         }
-        Pass pass = new Pass(layerScope, ad, opt, stackMask);
-        NDArray h = rmsNorm(x, blk.inNorm);
-        NDArray attn = attention(pass, l, blk, h, cache, cosQ, sinQ, cosK, sinK, mask);
-        x = x.add(attn);
-        NDArray h2 = rmsNorm(x, blk.postNorm);
-        x = x.add(mlp(pass, l, blk, h2));
+        x = layer(layerScope, pass, l, x);
         if (perLayer) {
           x.attach(scope);
         }
@@ -369,52 +403,77 @@ public final class Transformer implements AutoCloseable {
         }
       }
     }
-    if (cache != null) {
-      cache.advance(rows, cols, batch.mask());
-    }
-    NDArray hidden = rmsNorm(x, norm);
+    return x;
+  }
 
-    NDArray logits = null;
-    if (opt.logits()) {
-      NDArray head = lmHead != null ? lmHead : embed;
-      if (config.head() != ModelConfig.Head.CAUSAL_LM
-          && lmHead == null
-          && !config.tieWordEmbeddings()) {
-        throw new IllegalStateException(
-            config.architecture() + " has no LM head; load a *ForCausalLM checkpoint");
-      }
-      NDArray src = opt.lastLogitsOnly() ? hidden.get(":, -1:, :") : hidden;
-      logits = Linear.linear(src, head).singletonOrThrow();
+  /**
+   * One pre-norm decoder layer: x + attention(norm(x)), then that + mlp(norm(that)). Every array
+   * made lives in {@code scope}.
+   */
+  private NDArray layer(NDManager scope, Pass pass, int l, NDArray x) {
+    Block blk = blocks[l];
+    NDArray h = rmsNorm(x, blk.inNorm);
+    x = x.add(attention(scope, pass, l, h));
+    NDArray h2 = rmsNorm(x, blk.postNorm);
+    return x.add(mlp(scope, pass, l, h2));
+  }
+
+  /**
+   * Step 3: the final norm, then what the options ask for: LM logits and/or scores at each row's
+   * last non-pad token (one head, or every member's head of a stack at once).
+   */
+  private ForwardOutput heads(NDManager scope, Pass pass, TokenBatch batch, NDArray x) {
+    ForwardOptions opt = pass.opt();
+    NDArray hidden = rmsNorm(x, norm);
+    NDArray logits = opt.logits() ? lmLogits(hidden, opt.lastLogitsOnly()) : null;
+    if (!opt.scores()) {
+      return new ForwardOutput(hidden, logits, null, null);
     }
-    NDArray scores = null;
-    NDArray pooled = null;
-    if (opt.scores() && opt.stack() != null && opt.stack().headsT() != null) {
-      int k = opt.stack().members();
+    AdapterStack stack = opt.stack();
+    if (stack != null && stack.headsT() != null) {
+      int rows = batch.rows();
+      int k = stack.members();
       NDArray last = pool(scope, hidden, batch);
-      NDArray perMember =
-          last.reshape(k, rows / k, config.hiddenSize()).matMul(opt.stack().headsT());
+      NDArray perMember = last.reshape(k, rows / k, config.hiddenSize()).matMul(stack.headsT());
       return new ForwardOutput(hidden, logits, perMember.reshape(rows, -1), last);
     }
-    if (opt.scores()) {
-      NDArray head = ad != null && ad.head() != null ? ad.head() : score;
-      if (head == null) {
-        throw new IllegalStateException(
-            "no score head: the base is "
-                + config.architecture()
-                + (ad == null
-                    ? " and no adapter was given"
-                    : " and adapter '" + ad.name() + "' has none"));
-      }
-      pooled = pool(scope, hidden, batch);
-      scores = Linear.linear(pooled, head).singletonOrThrow();
-      if (opt.capture() != null) {
-        NDArray probe = scope.zeros(scores.getShape());
-        probe.setRequiresGradient(true);
-        scores = scores.add(probe);
-        opt.capture().head(pooled, probe);
-      }
+    NDArray head = scoreHead(pass.ad());
+    NDArray pooled = pool(scope, hidden, batch);
+    NDArray scores = Linear.linear(pooled, head).singletonOrThrow();
+    if (opt.capture() != null) {
+      NDArray probe = scope.zeros(scores.getShape());
+      probe.setRequiresGradient(true);
+      scores = scores.add(probe);
+      opt.capture().head(pooled, probe);
     }
     return new ForwardOutput(hidden, logits, scores, pooled);
+  }
+
+  /** Logits [B, T, V] (or [B, 1, V] at the last column): the LM head, or the tied embeddings. */
+  private NDArray lmLogits(NDArray hidden, boolean lastOnly) {
+    NDArray head = lmHead != null ? lmHead : embed;
+    if (config.head() != ModelConfig.Head.CAUSAL_LM
+        && lmHead == null
+        && !config.tieWordEmbeddings()) {
+      throw new IllegalStateException(
+          config.architecture() + " has no LM head; load a *ForCausalLM checkpoint");
+    }
+    NDArray src = lastOnly ? hidden.get(":, -1:, :") : hidden;
+    return Linear.linear(src, head).singletonOrThrow();
+  }
+
+  /** The adapter's own score head if it has one, else the base's. */
+  private NDArray scoreHead(LoraAdapter ad) {
+    NDArray head = ad != null && ad.head() != null ? ad.head() : score;
+    if (head == null) {
+      throw new IllegalStateException(
+          "no score head: the base is "
+              + config.architecture()
+              + (ad == null
+                  ? " and no adapter was given"
+                  : " and adapter '" + ad.name() + "' has none"));
+    }
+    return head;
   }
 
   /** The hidden state at each row's last non-pad token, [B, H]: where a score is read. */
@@ -453,7 +512,7 @@ public final class Transformer implements AutoCloseable {
     int keys = past + cols;
     long[] pastMask = cache == null ? new long[0] : cache.mask();
     float[] m = new float[rows * cols * keys];
-    java.util.Arrays.fill(m, -Float.MAX_VALUE);
+    Arrays.fill(m, -Float.MAX_VALUE);
     for (int r = 0; r < rows; r++) {
       for (int i = 0; i < cols; i++) {
         int base = (r * cols + i) * keys;
@@ -475,11 +534,11 @@ public final class Transformer implements AutoCloseable {
     return config.family().normAddsOne() ? scaled.add(normed) : scaled;
   }
 
-  /** What every layer of one forward pass needs. */
-  private record Pass(NDManager scope, LoraAdapter ad, ForwardOptions opt, NDArray stackMask) {}
-
-  private NDArray linear(Pass ps, int layer, Proj p, NDArray x) {
-    NDManager scope = ps.scope();
+  /**
+   * A linear layer of a block: the base weight (and bias), plus the stack's or the adapter's
+   * low-rank update where that module is adapted.
+   */
+  private NDArray linear(NDManager scope, Pass ps, int layer, Proj p, NDArray x) {
     LoraAdapter ad = ps.ad();
     ForwardOptions opt = ps.opt();
     Lin lin = blocks[layer].proj[p.ordinal()];
@@ -516,29 +575,22 @@ public final class Transformer implements AutoCloseable {
     return y;
   }
 
-  private NDArray attention(
-      Pass ps,
-      int l,
-      Block blk,
-      NDArray h,
-      KvCache cache,
-      NDArray cosQ,
-      NDArray sinQ,
-      NDArray cosK,
-      NDArray sinK,
-      NDArray mask) {
-    NDManager scope = ps.scope();
+  /** Grouped-query self-attention of layer {@code l} over the normed input {@code h}. */
+  private NDArray attention(NDManager scope, Pass ps, int l, NDArray h) {
+    KvCache cache = ps.cache();
     long rows = h.getShape().get(0);
     long cols = h.getShape().get(1);
     int hd = config.headDim();
     int kvh = config.numKvHeads();
     int groups = config.kvGroups();
     NDArray q =
-        linear(ps, l, Proj.Q, h).reshape(rows, cols, kvh, groups, hd).transpose(0, 2, 3, 1, 4);
-    NDArray k = linear(ps, l, Proj.K, h).reshape(rows, cols, kvh, hd).transpose(0, 2, 1, 3);
-    NDArray v = linear(ps, l, Proj.V, h).reshape(rows, cols, kvh, hd).transpose(0, 2, 1, 3);
-    q = Rope.apply(q, cosQ, sinQ);
-    k = Rope.apply(k, cosK, sinK);
+        linear(scope, ps, l, Proj.Q, h)
+            .reshape(rows, cols, kvh, groups, hd)
+            .transpose(0, 2, 3, 1, 4);
+    NDArray k = linear(scope, ps, l, Proj.K, h).reshape(rows, cols, kvh, hd).transpose(0, 2, 1, 3);
+    NDArray v = linear(scope, ps, l, Proj.V, h).reshape(rows, cols, kvh, hd).transpose(0, 2, 1, 3);
+    q = Rope.apply(q, ps.cosQ(), ps.sinQ());
+    k = Rope.apply(k, ps.cosK(), ps.sinK());
     if (cache != null) {
       cache.put(l, k, v);
       k = cache.keys(l);
@@ -549,11 +601,11 @@ public final class Transformer implements AutoCloseable {
     NDArray kT = inScope(scope, k.reshape(rows, kvh, 1, keys, hd)).transpose(0, 1, 2, 4, 3);
     NDArray v5 = inScope(scope, v.reshape(rows, kvh, 1, keys, hd));
     NDArray scores = q.matMul(kT).mul((float) (1.0 / Math.sqrt(hd)));
-    scores = scores.add(mask);
+    scores = scores.add(ps.mask());
     NDArray probs = scores.softmax(-1);
     NDArray out = probs.matMul(v5);
     out = out.transpose(0, 3, 1, 2, 4).reshape(rows, cols, (long) config.numHeads() * hd);
-    return linear(ps, l, Proj.O, out);
+    return linear(scope, ps, l, Proj.O, out);
   }
 
   private static NDArray inScope(NDManager scope, NDArray a) {
@@ -561,16 +613,17 @@ public final class Transformer implements AutoCloseable {
     return a;
   }
 
-  private NDArray mlp(Pass ps, int l, Block blk, NDArray h) {
-    NDArray gate = linear(ps, l, Proj.GATE, h);
-    NDArray up = linear(ps, l, Proj.UP, h);
+  /** The gated MLP of layer {@code l}: down(act(gate(h)) * up(h)), SwiGLU or GeGLU. */
+  private NDArray mlp(NDManager scope, Pass ps, int l, NDArray h) {
+    NDArray gate = linear(scope, ps, l, Proj.GATE, h);
+    NDArray up = linear(scope, ps, l, Proj.UP, h);
     NDArray act =
         switch (config.activation()) {
           case SILU -> gate.mul(Activation.sigmoid(gate));
           case GELU -> Activation.gelu(gate);
           case GELU_TANH -> geluTanh(gate);
         };
-    return linear(ps, l, Proj.DOWN, act.mul(up));
+    return linear(scope, ps, l, Proj.DOWN, act.mul(up));
   }
 
   /** GELU, tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */

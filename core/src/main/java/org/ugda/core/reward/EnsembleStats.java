@@ -1,5 +1,7 @@
 package org.ugda.core.reward;
 
+import org.ugda.core.train.NonFiniteException;
+
 /**
  * Ensemble statistics of Eq. 8: the mean reward trains the policy, the variance across members
  * (divided by k, as the paper divides) measures uncertainty.
@@ -19,7 +21,7 @@ public final class EnsembleStats {
     double sum = 0;
     for (float r : memberRewards) {
       if (!Float.isFinite(r)) {
-        throw new org.ugda.core.train.NonFiniteException("a member's reward is " + r);
+        throw new NonFiniteException("a member's reward is " + r);
       }
       sum += r;
     }

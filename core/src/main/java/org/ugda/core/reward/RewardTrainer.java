@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.ugda.core.model.ForwardOptions;
@@ -185,7 +186,7 @@ public final class RewardTrainer {
                 .scores()
                 .toFloatArray();
         for (int i = 0; i < part.size(); i++) {
-          out[from + i] = java.util.Arrays.copyOfRange(s, i * width, (i + 1) * width);
+          out[from + i] = Arrays.copyOfRange(s, i * width, (i + 1) * width);
         }
       }
     }

@@ -3,7 +3,9 @@ package org.ugda.core.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,18 +152,17 @@ public final class Adam implements AutoCloseable {
         continue;
       }
       long[] shape = m[i].getShape().getShape();
-      if (!java.util.Arrays.equals(mt.shape(), shape)
-          || !java.util.Arrays.equals(vt.shape(), shape)) {
+      if (!Arrays.equals(mt.shape(), shape) || !Arrays.equals(vt.shape(), shape)) {
         throw new IllegalArgumentException(
             "optimizer state for '"
                 + name
                 + "' has shape "
-                + java.util.Arrays.toString(mt.shape())
+                + Arrays.toString(mt.shape())
                 + ", the parameter "
-                + java.util.Arrays.toString(shape));
+                + Arrays.toString(shape));
       }
-      m[i].set(java.nio.FloatBuffer.wrap(mt.data()));
-      v[i].set(java.nio.FloatBuffer.wrap(vt.data()));
+      m[i].set(FloatBuffer.wrap(mt.data()));
+      v[i].set(FloatBuffer.wrap(vt.data()));
     }
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("optimizer state lacks moments for " + missing);

@@ -1,6 +1,8 @@
 package org.ugda.core.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.util.concurrent.locks.ReentrantLock;
 import org.ugda.core.model.DjlRuntime;
@@ -47,7 +49,7 @@ public final class Autograd {
    */
   public static void noGradUnlessRecording() {
     if (!LOCK.isHeldByCurrentThread()) {
-      ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+      JniUtils.setGradMode(false);
     }
   }
 
@@ -71,7 +73,7 @@ public final class Autograd {
         throw new IllegalArgumentException(
             "backward needs a scalar loss, got shape " + loss.getShape());
       }
-      float v = loss.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat();
+      float v = loss.toType(DataType.FLOAT32, false).getFloat();
       if (!Float.isFinite(v)) {
         throw new NonFiniteException("loss is " + v + "; refusing to back-propagate it");
       }

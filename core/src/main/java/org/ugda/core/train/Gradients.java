@@ -3,6 +3,7 @@ package org.ugda.core.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +85,7 @@ public final class Gradients {
   public static double clip(List<NamedArray> params, double maxNorm) {
     double norm = globalNorm(params);
     if (!Double.isFinite(norm)) {
-      List<String> bad = new java.util.ArrayList<>();
+      List<String> bad = new ArrayList<>();
       for (NamedArray p : params) {
         for (float x : of(p)) {
           if (!Float.isFinite(x)) {

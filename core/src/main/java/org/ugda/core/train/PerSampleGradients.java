@@ -6,6 +6,7 @@ import java.util.List;
 import org.ugda.core.lora.LoraAdapter;
 import org.ugda.core.model.ForwardOptions;
 import org.ugda.core.model.ForwardOutput;
+import org.ugda.core.model.HfNames;
 import org.ugda.core.model.LoraCapture;
 import org.ugda.core.model.NamedArray;
 import org.ugda.core.model.TokenBatch;
@@ -102,11 +103,11 @@ public final class PerSampleGradients {
         scatter(
             out,
             dA.toFloatArray(),
-            offset[names.indexOf(LoraAdapter.loraName(site.proj(), site.layer(), "A"))]);
+            offset[names.indexOf(HfNames.loraA(site.proj().moduleKey(site.layer())))]);
         scatter(
             out,
             dB.toFloatArray(),
-            offset[names.indexOf(LoraAdapter.loraName(site.proj(), site.layer(), "B"))]);
+            offset[names.indexOf(HfNames.loraB(site.proj().moduleKey(site.layer())))]);
       }
       if (ad.head() != null && cap.scoreProbe() != null) {
         NDArray gs = cap.scoreProbe().getGradient(); // [B, labels]
@@ -117,7 +118,7 @@ public final class PerSampleGradients {
         scatter(
             out,
             dW.toFloatArray(),
-            offset[names.indexOf(LoraAdapter.headName(ad.config().headModule()))]);
+            offset[names.indexOf(HfNames.peftHead(ad.config().headModule()))]);
       }
     }
     return out;

@@ -1,6 +1,7 @@
 package org.ugda.core.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
@@ -123,7 +124,7 @@ public final class TrainingLoop {
       int from = (s * c.accumulation() + m) * c.batchSize();
       int to = Math.min(from + c.batchSize(), order.length);
       if (from < to) {
-        loss += micro.run(java.util.Arrays.copyOfRange(order, from, to));
+        loss += micro.run(Arrays.copyOfRange(order, from, to));
       }
     }
     return loss;

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +153,7 @@ public final class CheckpointVerifier {
         for (NamedArray p : params) {
           long[] shape = p.array().getShape().getShape();
           int n = (int) p.array().size();
-          float[] part = java.util.Arrays.copyOfRange(perSample[b], at, at + n);
+          float[] part = Arrays.copyOfRange(perSample[b], at, at + n);
           at += n;
           checkAgainst(g, "grad" + b + "." + p.name(), new FloatTensor(shape, part));
         }

@@ -1,5 +1,6 @@
 package org.ugda.core.verify;
 
+import java.util.Arrays;
 import org.ugda.core.tensor.FloatTensor;
 
 /**
@@ -23,7 +24,7 @@ public record Comparison(
   public static final double RTOL = 1e-3;
 
   public static Comparison of(String name, FloatTensor computed, FloatTensor expected) {
-    if (!java.util.Arrays.equals(computed.shape(), expected.shape())) {
+    if (!Arrays.equals(computed.shape(), expected.shape())) {
       return new Comparison(
           name,
           computed.shape(),
@@ -32,9 +33,9 @@ public record Comparison(
           Double.POSITIVE_INFINITY,
           false,
           "shape "
-              + java.util.Arrays.toString(computed.shape())
+              + Arrays.toString(computed.shape())
               + " vs reference "
-              + java.util.Arrays.toString(expected.shape()));
+              + Arrays.toString(expected.shape()));
     }
     float[] a = computed.data();
     float[] b = expected.data();
@@ -58,7 +59,7 @@ public record Comparison(
 
   /** Exact comparison for integer tensors (token ids, labels). */
   public static Comparison exact(String name, long[] computed, long[] expected, long[] shape) {
-    boolean same = java.util.Arrays.equals(computed, expected);
+    boolean same = Arrays.equals(computed, expected);
     long diff = 0;
     if (computed.length == expected.length) {
       for (int i = 0; i < computed.length; i++) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ugda.core.Fixtures;
 import org.ugda.core.format.CheckpointException;
+import org.ugda.core.format.SafeTensorsFile;
 import org.ugda.core.model.ForwardOptions;
 import org.ugda.core.model.TokenBatch;
 import org.ugda.core.model.Transformer;
@@ -45,9 +46,8 @@ class PeftAdaptersTest {
       read.tensors()
           .forEach((k, v) -> assertArrayEquals(v.data(), again.tensors().get(k).data(), k));
       // the file keys are PEFT's on-disk keys, the same set as the fixture written by peft
-      try (var ours = org.ugda.core.format.SafeTensorsFile.open(dir.resolve(PeftAdapters.WEIGHTS));
-          var theirs =
-              org.ugda.core.format.SafeTensorsFile.open(src.resolve(PeftAdapters.WEIGHTS))) {
+      try (var ours = SafeTensorsFile.open(dir.resolve(PeftAdapters.WEIGHTS));
+          var theirs = SafeTensorsFile.open(src.resolve(PeftAdapters.WEIGHTS))) {
         assertEquals(theirs.names(), ours.names());
       }
       LoraAdapter b = m.addAdapter("b", again.config(), again.tensors(), dir.toString());

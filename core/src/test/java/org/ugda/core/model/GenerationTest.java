@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,7 +78,7 @@ class GenerationTest {
     boolean differs = false;
     for (int r = 0; r < PROMPTS.size(); r++) {
       assertArrayEquals(a.tokens().get(r), b.tokens().get(r));
-      differs |= !java.util.Arrays.equals(a.tokens().get(r), c.tokens().get(r));
+      differs |= !Arrays.equals(a.tokens().get(r), c.tokens().get(r));
     }
     assertTrue(differs, "another seed samples other tokens");
   }

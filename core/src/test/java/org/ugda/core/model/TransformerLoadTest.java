@@ -9,6 +9,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +133,7 @@ class TransformerLoadTest {
             "model.layers." + l + ".self_attn." + p + ".bias",
             new FloatTensor(new long[] {out}, new float[(int) out]));
         float[] b = new float[(int) out];
-        java.util.Arrays.fill(b, 0.05f);
+        Arrays.fill(b, 0.05f);
         biased.put(
             "model.layers." + l + ".self_attn." + p + ".bias",
             new FloatTensor(new long[] {out}, b));

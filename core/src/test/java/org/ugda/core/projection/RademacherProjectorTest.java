@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ class RademacherProjectorTest {
     float[] b = new RademacherProjector(5000, 128, 7, 2).project(g);
     float[] c = new RademacherProjector(5000, 128, 8, 1).project(g);
     assertArrayEquals(a, b, "threads change nothing");
-    assertFalse(java.util.Arrays.equals(a, c));
+    assertFalse(Arrays.equals(a, c));
     int plus = 0;
     RademacherProjector p = new RademacherProjector(5000, 128, 7, 1);
     for (int i = 0; i < 5000; i++) {

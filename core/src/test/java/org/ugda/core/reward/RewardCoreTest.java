@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -89,7 +90,7 @@ class RewardCoreTest {
     double sd = 0;
     int n = 4000;
     int[] many = new int[n];
-    java.util.Arrays.fill(many, 3);
+    Arrays.fill(many, 3);
     float[] big = QuantileTargets.targets(members, many, 0.1, 2)[0];
     for (float v : big) {
       sd += (v - 3.4) * (v - 3.4);
@@ -178,8 +179,7 @@ class RewardCoreTest {
       assertTrue(right / 64.0 > 0.9, "held-out accuracy " + right / 64.0);
       var after = m.adapter("r").state();
       before.forEach(
-          (k, v) ->
-              assertTrue(!java.util.Arrays.equals(v.data(), after.get(k).data()), k + " moved"));
+          (k, v) -> assertTrue(!Arrays.equals(v.data(), after.get(k).data()), k + " moved"));
 
       List<RewardTrainer.Target> targets = new ArrayList<>();
       for (int i = 0; i < 32; i++) {
@@ -202,7 +202,7 @@ class RewardCoreTest {
           m, "heads", pairs(128, 1), c, 0.0, (s, t, l, a) -> acc[0] = a, null);
       assertEquals(3, acc[0].length);
       for (double a : acc[0]) {
-        assertTrue(a > 0.7, "every head learned: " + java.util.Arrays.toString(acc[0]));
+        assertTrue(a > 0.7, "every head learned: " + Arrays.toString(acc[0]));
       }
       float[][] s = RewardTrainer.score(m, "heads", List.of(new long[] {1, 12, 13, 5, 2}), 1);
       assertEquals(3, s[0].length);

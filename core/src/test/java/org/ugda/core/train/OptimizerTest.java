@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,6 +25,7 @@ import org.ugda.core.model.ForwardOptions;
 import org.ugda.core.model.NamedArray;
 import org.ugda.core.model.TokenBatch;
 import org.ugda.core.model.Transformer;
+import org.ugda.core.tensor.FloatTensor;
 
 class OptimizerTest {
 
@@ -93,8 +97,7 @@ class OptimizerTest {
       }
       var after = ad.state();
       before.forEach(
-          (k, v) ->
-              assertTrue(!java.util.Arrays.equals(v.data(), after.get(k).data()), k + " moved"));
+          (k, v) -> assertTrue(!Arrays.equals(v.data(), after.get(k).data()), k + " moved"));
     }
   }
 
@@ -106,7 +109,7 @@ class OptimizerTest {
       var a = m.addAdapter("a", lc, 2);
       a.setTrainable(true);
       Adam.State saved;
-      java.util.Map<String, org.ugda.core.tensor.FloatTensor> weights;
+      Map<String, FloatTensor> weights;
       try (Adam adam = new Adam(a.parameters(), Adam.Hyper.paper())) {
         for (int i = 0; i < 3; i++) {
           step(m, "a", adam, 1e-2);
@@ -182,14 +185,12 @@ class OptimizerTest {
         t.backward(x.sum()); // finite loss (1), infinite gradient at w = 0
       }
       assertTrue(!Float.isFinite(Gradients.of(ps.get(0))[0]));
-      int before = ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size();
+      int before = ((BaseNDManager) m).getManagedArrays().size();
       for (int i = 0; i < 100; i++) {
         Gradients.zero(ps);
       }
       assertEquals(
-          before,
-          ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size(),
-          "zeroing leaves nothing behind");
+          before, ((BaseNDManager) m).getManagedArrays().size(), "zeroing leaves nothing behind");
       assertArrayEquals(
           new float[] {0, 0},
           Gradients.of(ps.get(0)),

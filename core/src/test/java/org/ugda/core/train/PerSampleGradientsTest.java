@@ -13,6 +13,7 @@ import org.ugda.core.lora.LoraAdapter;
 import org.ugda.core.lora.LoraConfig;
 import org.ugda.core.lora.PeftAdapters;
 import org.ugda.core.model.ForwardOptions;
+import org.ugda.core.model.HfNames;
 import org.ugda.core.model.TokenBatch;
 import org.ugda.core.model.Transformer;
 
@@ -101,7 +102,7 @@ class PerSampleGradientsTest {
       LoraAdapter member = m.adapter("member");
       assertEquals(
           member.parameterNames().get(member.parameterNames().size() - 1),
-          LoraAdapter.headName("score"),
+          HfNames.peftHead("score"),
           "the head comes last in the flattened order");
     }
   }

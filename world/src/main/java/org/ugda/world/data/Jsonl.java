@@ -9,6 +9,7 @@ import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -17,6 +18,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +90,7 @@ public final class Jsonl {
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     try (BufferedReader in =
-        new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), decoder))) {
+        new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder))) {
       long n = 0;
       String s;
       while ((s = readLine(in, file, n + 1)) != null) {
@@ -153,9 +155,7 @@ public final class Jsonl {
   public static void readableByAll(Path p) {
     try {
       Files.setPosixFilePermissions(
-          p,
-          java.nio.file.attribute.PosixFilePermissions.fromString(
-              Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+          p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
     } catch (UnsupportedOperationException | IOException e) {
       // not a POSIX file system: keep the defaults
     }

@@ -1,5 +1,6 @@
 package org.ugda.world.tasks;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,7 @@ public final class Facts {
    * same in every process.
    */
   public static final Map<String, List<String>> CATEGORIES =
-      java.util.Collections.unmodifiableMap(
+      Collections.unmodifiableMap(
           new LinkedHashMap<>(
               map2(
                   "fruits",

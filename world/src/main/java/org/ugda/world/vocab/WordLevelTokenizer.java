@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.ugda.world.data.Jsonl;
 
 /**
  * Writes a word-level {@code tokenizer.json} in the Hugging Face tokenizers format: whitespace
@@ -82,7 +83,7 @@ public final class WordLevelTokenizer {
     try {
       Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".tokenizer", ".tmp");
       Files.writeString(tmp, json(vocab), StandardCharsets.UTF_8);
-      org.ugda.world.data.Jsonl.readableByAll(tmp);
+      Jsonl.readableByAll(tmp);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
