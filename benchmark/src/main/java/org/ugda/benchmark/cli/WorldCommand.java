@@ -1,6 +1,9 @@
 package org.ugda.benchmark.cli;
 
 import ai.djl.Device;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,19 +25,19 @@ import org.ugda.world.data.WorldData;
 public final class WorldCommand {
   private WorldCommand() {}
 
-  static final String USAGE =
-      """
-      usage:
-        ugda world generate --out DIR [--seed N] [--flip F] [--preset small|tiny]
-            write the world: SFT demonstrations, preference pairs (train: longer answers tend to
-            win; test: unbiased), PPO prompts, held-out eval prompts, helpful/harmless validation
-            sets, tokenizer.json; --flip swaps a share of training pairs (the paper's 0.2)
-        ugda world train-sft --data DIR --out DIR [--seed N] [--preset small|tiny]
-            train the world's Llama-family model from scratch, then SFT, and write an HF
-            checkpoint; then measure its gold reward against random tokens and the best answers
-        ugda world eval --data DIR --model DIR [--samples N]
-            gold reward of a checkpoint on the held-out prompts
-      """;
+  /**
+   * The help text, from {@code world-usage.txt} beside this class: {@code ./ugda world --help}
+   * prints the same file without building anything.
+   */
+  static final String USAGE = usage();
+
+  private static String usage() {
+    try (InputStream in = WorldCommand.class.getResourceAsStream("world-usage.txt")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("world-usage.txt is missing from the benchmark jar", e);
+    }
+  }
 
   public static void main(String[] args) {
     try {
