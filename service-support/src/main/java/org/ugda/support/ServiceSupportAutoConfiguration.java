@@ -3,16 +3,21 @@ package org.ugda.support;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
+import org.springframework.web.filter.ForwardedHeaderFilter;
 import org.ugda.support.limits.RequestLimitsProperties;
 import org.ugda.support.limits.RequestSizeFilter;
 import org.ugda.support.problem.ProblemAdvice;
+import org.ugda.support.web.Locations;
+import tools.jackson.databind.DeserializationFeature;
 
 /**
- * The web conventions every UGDA service shares: the problem+json advice and the request-size
- * limit. Present in a service by depending on {@code service-support}; nothing to declare.
+ * The web conventions every UGDA service shares: the problem+json advice, the request-size limit,
+ * strict integers in request bodies and forwarded headers from the gateway. Present in a service by
+ * depending on {@code service-support}; nothing to declare.
  */
 @AutoConfiguration(
     beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
@@ -23,6 +28,28 @@ public class ServiceSupportAutoConfiguration {
   @Bean
   ProblemAdvice problemAdvice() {
     return new ProblemAdvice();
+  }
+
+  /**
+   * A number with a fraction where the contract takes an integer (a label of 2.5, a rank of 8.7) is
+   * a 400, not silently cut to its integer part (Jackson's default).
+   */
+  @Bean
+  JsonMapperBuilderCustomizer strictIntegers() {
+    return builder -> builder.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+  }
+
+  /**
+   * Honours {@code X-Forwarded-Prefix} (and host, port, scheme) from the gateway, so that a {@code
+   * Location} built with {@link Locations} works through the gateway's address. The services are
+   * reachable only through the gateway in the deployed layouts, so the headers come from it.
+   */
+  @Bean
+  FilterRegistrationBean<ForwardedHeaderFilter> forwardedHeaderFilter() {
+    FilterRegistrationBean<ForwardedHeaderFilter> registration =
+        new FilterRegistrationBean<>(new ForwardedHeaderFilter());
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    return registration;
   }
 
   @Bean

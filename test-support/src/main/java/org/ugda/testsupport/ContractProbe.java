@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.ugda.support.limits.RequestLimitsProperties;
+import org.ugda.support.web.Locations;
 
 /**
  * Test-only endpoints that {@link ServiceEndpointsContract} imports into every service's
@@ -52,6 +54,11 @@ public class ContractProbe {
     @PostMapping("/sample")
     Sample sample(@RequestBody Sample sample) {
       return sample;
+    }
+
+    @PostMapping("/created")
+    ResponseEntity<Void> created() {
+      return ResponseEntity.created(Locations.of("/v1/things/1")).build();
     }
 
     @PostMapping("/refuse")

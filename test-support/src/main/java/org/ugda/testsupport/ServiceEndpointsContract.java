@@ -107,6 +107,31 @@ public abstract class ServiceEndpointsContract {
   }
 
   @Test
+  void shouldRefuseAFractionWhereTheContractTakesAnInteger() throws Exception {
+    Map<String, Object> problem =
+        problem(
+            send(post(ContractProbe.PATH + "/sample", "{\"name\":\"a\",\"count\":2.5}")),
+            400,
+            "Invalid request");
+
+    assertThat((String) problem.get("detail")).contains("count");
+  }
+
+  @Test
+  void shouldBuildLocationsThatWorkThroughTheGateway() throws Exception {
+    HttpRequest direct = post(ContractProbe.PATH + "/created", "");
+    HttpRequest forwarded =
+        HttpRequest.newBuilder(URI.create(base + ContractProbe.PATH + "/created"))
+            .header("X-Forwarded-Prefix", "/api/service")
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
+
+    assertThat(send(direct).headers().firstValue("Location")).hasValue(base + "/v1/things/1");
+    assertThat(send(forwarded).headers().firstValue("Location"))
+        .hasValue(base + "/api/service/v1/things/1");
+  }
+
+  @Test
   void shouldAnswerAnUnknownPathWith404Problem() throws Exception {
     HttpResponse<String> response =
         send(HttpRequest.newBuilder(URI.create(base + "/v1/no-such-endpoint")).GET().build());
