@@ -16,7 +16,9 @@ import org.ugda.support.problem.TooLargeException;
 
 class RequestSizeFilterTest {
   private final RequestSizeFilter filter =
-      new RequestSizeFilter(new RequestLimitsProperties(DataSize.ofKilobytes(4)));
+      new RequestSizeFilter(
+          new RequestLimitsProperties(
+              DataSize.ofKilobytes(4), RequestLimitsProperties.Forwarded.APPLY));
 
   @Test
   void shouldRefuseADeclaredLengthOverTheLimitBeforeReadingAByte() throws Exception {
