@@ -7,7 +7,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.ugda.api.relabel.AgreementReport;
-import org.ugda.relabel.RelabelProblem;
+import org.ugda.support.problem.NotFoundException;
 
 /**
  * {@code GET /v1/relabel/agreement?expertA=human&expertB=openai[&jobId=...]}: the paper's table 1
@@ -40,7 +40,7 @@ class AgreementController {
                 .query(Integer.class)
                 .single()
             == 0) {
-      throw RelabelProblem.notFound("job", jobId);
+      throw new NotFoundException("no job with id " + jobId);
     }
     return AgreementStatistics.report(
         a.toString(), b.toString(), jobId, scores(a, jobId), scores(b, jobId));

@@ -12,9 +12,11 @@ import org.ugda.api.relabel.Expert;
 import org.ugda.api.relabel.JobState;
 import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
-import org.ugda.relabel.RelabelProblem;
 import org.ugda.relabel.judge.ContentHash;
 import org.ugda.relabel.judge.LlmJudge;
+import org.ugda.support.problem.ConflictException;
+import org.ugda.support.problem.NotFoundException;
+import org.ugda.support.problem.TooLargeException;
 
 /** Creates jobs (idempotently), shows them and resumes them. */
 @Service
@@ -91,18 +93,18 @@ public class JobService {
   }
 
   public RelabelJob get(UUID id) {
-    return jobs.view(id).orElseThrow(() -> RelabelProblem.notFound("job", id));
+    return jobs.view(id).orElseThrow(() -> new NotFoundException("no job with id " + id));
   }
 
   /** Carries on an interrupted or failed job. */
   public RelabelJob resume(UUID id) {
-    JobStore.Job job = jobs.job(id).orElseThrow(() -> RelabelProblem.notFound("job", id));
+    JobStore.Job job =
+        jobs.job(id).orElseThrow(() -> new NotFoundException("no job with id " + id));
     requireAvailable(job.expert());
     if (job.model() != null
         && (!job.model().equals(judge.model())
             || !job.rubricVersion().equals(judge.rubric().version()))) {
-      throw RelabelProblem.conflict(
-          "Judge changed",
+      throw new ConflictException(
           "job "
               + id
               + " was created for model "
@@ -117,8 +119,7 @@ public class JobService {
     }
     Optional<JobState> refused = jobs.resume(id, runner.instance());
     if (refused.isPresent()) {
-      throw RelabelProblem.conflict(
-          "Job not resumable",
+      throw new ConflictException(
           "job "
               + id
               + " is "
@@ -137,8 +138,7 @@ public class JobService {
         .map(
             found -> {
               if (!found.requestHash().equals(requestHash)) {
-                throw RelabelProblem.conflict(
-                    "Idempotency-Key reused",
+                throw new ConflictException(
                     "Idempotency-Key '"
                         + idempotencyKey
                         + "' was used for a different request (job "
@@ -151,13 +151,13 @@ public class JobService {
 
   private void requireAvailable(Expert expert) {
     if ((expert == Expert.OPENAI || expert == Expert.OPENAI_THEN_HUMAN) && !judge.available()) {
-      throw RelabelProblem.conflict("Expert unavailable", judge.unavailableReason().orElseThrow());
+      throw new ConflictException(judge.unavailableReason().orElseThrow());
     }
   }
 
   private void checkLimits(CreateRelabelJob request) {
     if (request.items().size() > properties.maxItems()) {
-      throw RelabelProblem.tooLarge(
+      throw new TooLargeException(
           request.items().size()
               + " items is more than the "
               + properties.maxItems()
@@ -167,7 +167,7 @@ public class JobService {
       RelabelItem item = request.items().get(i);
       int longest = Math.max(item.prompt().length(), item.response().length());
       if (longest > properties.maxTextChars()) {
-        throw RelabelProblem.tooLarge(
+        throw new TooLargeException(
             "items["
                 + i
                 + "] has a prompt or response of "

@@ -10,10 +10,11 @@ import org.ugda.api.relabel.Expert;
 import org.ugda.api.relabel.HumanTask;
 import org.ugda.api.relabel.Label;
 import org.ugda.api.relabel.LabelSubmission;
-import org.ugda.relabel.RelabelProblem;
 import org.ugda.relabel.job.ItemStore;
 import org.ugda.relabel.job.JobStore;
 import org.ugda.relabel.label.LabelStore;
+import org.ugda.support.problem.ConflictException;
+import org.ugda.support.problem.NotFoundException;
 
 /**
  * The human queue in {@code relabel.task}: a labeller claims the next open task for a lease (a task
@@ -112,19 +113,18 @@ public class HumanQueue {
         transactions.execute(
             status -> {
               TaskRow task =
-                  lock(taskId).orElseThrow(() -> RelabelProblem.notFound("task", taskId));
+                  lock(taskId)
+                      .orElseThrow(() -> new NotFoundException("no task with id " + taskId));
               Optional<Label> earlier = labels.findByClaim(submission.claimId());
               if (earlier.isPresent()) {
                 return repeat(earlier.get(), submission);
               }
               if ("DONE".equals(task.state())) {
-                throw RelabelProblem.conflict(
-                    "Task already labelled",
+                throw new ConflictException(
                     "task " + taskId + " was labelled under another claim; claim a new task");
               }
               if (!submission.claimId().equals(task.claimId())) {
-                throw RelabelProblem.conflict(
-                    "Claim not current",
+                throw new ConflictException(
                     "claim "
                         + submission.claimId()
                         + " does not hold task "
@@ -133,8 +133,7 @@ public class HumanQueue {
                         + " it never held it); claim a new task");
               }
               if (!submission.labeller().equals(task.claimedBy())) {
-                throw RelabelProblem.conflict(
-                    "Claim held by someone else",
+                throw new ConflictException(
                     "claim "
                         + submission.claimId()
                         + " belongs to labeller '"
@@ -173,8 +172,7 @@ public class HumanQueue {
     if (earlier.score() != submission.score()
         || !Objects.equals(earlier.comment(), submission.comment())
         || !earlier.labeller().equals(submission.labeller())) {
-      throw RelabelProblem.conflict(
-          "Claim already submitted",
+      throw new ConflictException(
           "claim "
               + submission.claimId()
               + " was already submitted with score "

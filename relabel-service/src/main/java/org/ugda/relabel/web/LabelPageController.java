@@ -12,9 +12,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.ugda.api.relabel.HumanTask;
 import org.ugda.api.relabel.LabelSubmission;
-import org.ugda.relabel.RelabelProblem;
 import org.ugda.relabel.job.ItemStore;
 import org.ugda.relabel.queue.HumanQueue;
+import org.ugda.support.problem.ConflictException;
 
 /**
  * The labelling page, {@code /label} (behind the gateway {@code /relabel/label}). {@code GET
@@ -77,11 +77,8 @@ class LabelPageController {
               score,
               comment == null || comment.isBlank() ? null : comment.strip()));
       notice = "Saved score " + score + ".";
-    } catch (RelabelProblem problem) {
-      if (problem.status() != HttpStatus.CONFLICT) {
-        throw problem;
-      }
-      notice = "Not saved: " + problem.getMessage();
+    } catch (ConflictException conflict) {
+      notice = "Not saved: " + conflict.getMessage();
     }
     String location =
         LabelPage.next(labeller, jobId)

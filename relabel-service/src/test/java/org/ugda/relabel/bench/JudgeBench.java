@@ -18,12 +18,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.ugda.relabel.db.RelabelDatabaseConfiguration;
 import org.ugda.relabel.judge.JudgeProperties;
 import org.ugda.relabel.judge.LlmJudge;
 import org.ugda.relabel.judge.Rubric;
 import org.ugda.relabel.judge.Verdict;
 import org.ugda.relabel.support.OpenAiStub;
+import org.ugda.support.database.ServiceDatabase;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -57,7 +57,7 @@ public final class JudgeBench {
     ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
     try (OpenAiStub stub = OpenAiStub.start();
         HikariDataSource dataSource = dataSource(TestDatabase.fresh())) {
-      RelabelDatabaseConfiguration.migrate(dataSource);
+      ServiceDatabase.migrate(dataSource, "relabel");
       stub.delay(latency);
       JudgeProperties properties = properties(stub.baseUrl());
       try (LlmJudge judge =

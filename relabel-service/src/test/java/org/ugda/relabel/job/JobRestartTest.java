@@ -126,7 +126,7 @@ class JobRestartTest {
             "--ugda.relabel.jobs.heartbeat=1s",
             "--ugda.relabel.jobs.stale-after=5s",
             "--ugda.relabel.jobs.shutdown-grace=5s",
-            "--ugda.relabel.database.max-pool-size=4",
+            "--ugda.database.max-pool-size=4",
             "--spring.main.banner-mode=off");
   }
 

@@ -65,7 +65,7 @@ import tools.jackson.databind.json.JsonMapper;
       "ugda.relabel.jobs.max-text-chars=2000",
       "ugda.relabel.jobs.shutdown-grace=2s",
       "ugda.relabel.queue.lease=3s",
-      "ugda.relabel.database.max-pool-size=12"
+      "ugda.database.max-pool-size=12"
     })
 public abstract class RelabelServiceHttpTest {
 
