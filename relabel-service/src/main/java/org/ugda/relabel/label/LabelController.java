@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.ugda.api.job.Jobs;
 import org.ugda.api.relabel.Label;
 import org.ugda.api.relabel.LabelCorrection;
 import org.ugda.support.problem.ConflictException;
@@ -26,8 +27,8 @@ class LabelController {
     this.labels = labels;
   }
 
-  @GetMapping("/jobs/{jobId}/labels")
-  List<Label> labels(@PathVariable UUID jobId) {
+  @GetMapping("/jobs" + Jobs.JOB + "/labels")
+  List<Label> labels(@PathVariable(Jobs.JOB_ID) UUID jobId) {
     if (!labels.jobExists(jobId)) {
       throw new NotFoundException("no job with id " + jobId);
     }

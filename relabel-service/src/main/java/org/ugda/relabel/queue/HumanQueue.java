@@ -6,6 +6,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.ugda.api.job.JobState;
 import org.ugda.api.relabel.Expert;
 import org.ugda.api.relabel.HumanTask;
 import org.ugda.api.relabel.Label;
@@ -20,7 +21,8 @@ import org.ugda.support.problem.NotFoundException;
  * The human queue in {@code relabel.task}: a labeller claims the next open task for a lease (a task
  * whose lease has passed counts as open), oldest job first and in the job's item order, and submits
  * a score under that claim. The first submit stores the label; the same submit again returns it and
- * stores nothing.
+ * stores nothing. Cancelling a job withdraws its open and claimed tasks: they are never handed out
+ * again, and a submit for one is a 409 that says the job was cancelled.
  */
 @Service
 public class HumanQueue {
@@ -72,6 +74,18 @@ public class HumanQueue {
     if (held.isPresent()) {
       return held;
     }
+    Optional<HumanTask> claimed = claimNext(labeller, jobId);
+    if (claimed.isEmpty() && jobId != null && jobs.state(jobId) == JobState.CANCELLED) {
+      throw new ConflictException(
+          "job "
+              + jobId
+              + " was cancelled: its tasks were withdrawn from the queue; claim without a job"
+              + " for tasks of other jobs");
+    }
+    return claimed;
+  }
+
+  private Optional<HumanTask> claimNext(String labeller, UUID jobId) {
     return jdbc.sql(
             """
                 UPDATE relabel.task t
@@ -112,12 +126,24 @@ public class HumanQueue {
     Submission result =
         transactions.execute(
             status -> {
-              TaskRow task =
-                  lock(taskId)
+              // the job first, as every writer does, so that a cancel comes wholly before or after
+              UUID jobId =
+                  jobOf(taskId)
                       .orElseThrow(() -> new NotFoundException("no task with id " + taskId));
+              items.lockJobAgainstCancel(jobId);
+              TaskRow task = lock(taskId).orElseThrow();
               Optional<Label> earlier = labels.findByClaim(submission.claimId());
               if (earlier.isPresent()) {
                 return repeat(earlier.get(), submission);
+              }
+              if ("WITHDRAWN".equals(task.state())) {
+                throw new ConflictException(
+                    "task "
+                        + taskId
+                        + " was withdrawn from the queue: job "
+                        + jobId
+                        + " was cancelled, so nothing is labelled for it any more (labels given"
+                        + " before the cancel stay)");
               }
               if ("DONE".equals(task.state())) {
                 throw new ConflictException(
@@ -184,6 +210,13 @@ public class HumanQueue {
               + "/corrections to change it");
     }
     return new Submission(earlier, false);
+  }
+
+  private Optional<UUID> jobOf(UUID taskId) {
+    return jdbc.sql("SELECT job_id FROM relabel.task WHERE id = ?")
+        .param(taskId)
+        .query(UUID.class)
+        .optional();
   }
 
   private Optional<TaskRow> lock(UUID taskId) {

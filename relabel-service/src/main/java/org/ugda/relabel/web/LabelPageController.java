@@ -49,7 +49,15 @@ class LabelPageController {
     if (labeller.length() > 100) {
       throw new IllegalArgumentException("labeller must be at most 100 characters");
     }
-    Optional<HumanTask> task = queue.claim(labeller, jobId);
+    Optional<HumanTask> task;
+    try {
+      task = queue.claim(labeller, jobId);
+    } catch (ConflictException cancelled) {
+      // the job was cancelled: say so on the page, with its progress, instead of a JSON body
+      return html(
+          HttpStatus.CONFLICT,
+          LabelPage.empty(labeller, jobId, items.progress(jobId), cancelled.getMessage()));
+    }
     return html(
         HttpStatus.OK,
         task.map(t -> LabelPage.task(t, notice))

@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.ResponseEntity;
+import org.ugda.api.job.JobState;
 import org.ugda.api.relabel.AgreementReport;
 import org.ugda.api.relabel.ClaimRequest;
 import org.ugda.api.relabel.CreateRelabelJob;
 import org.ugda.api.relabel.HumanTask;
-import org.ugda.api.relabel.JobState;
 import org.ugda.api.relabel.Label;
 import org.ugda.api.relabel.LabelSubmission;
 import org.ugda.api.relabel.RelabelClient;
@@ -90,7 +90,7 @@ class SimulatedExpertAgreementHttpTest extends RelabelServiceHttpTest {
     ResponseEntity<HumanTask> empty = client.claim(new ClaimRequest("gold-labeller", people.id()));
 
     assertThat(empty.getStatusCode().value()).isEqualTo(204);
-    assertThat(client.job(people.id()).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(client.job(people.id()).state()).isEqualTo(JobState.SUCCEEDED);
     AgreementReport report = client.agreement("human:gold-labeller", "simulated", people.id());
     int[][] confusion = new int[5][5];
     int same = 0;

@@ -10,9 +10,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.ResponseEntity;
+import org.ugda.api.job.JobState;
 import org.ugda.api.relabel.ClaimRequest;
 import org.ugda.api.relabel.HumanTask;
-import org.ugda.api.relabel.JobState;
 import org.ugda.api.relabel.Label;
 import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
@@ -111,7 +111,7 @@ class HumanQueueHttpTest extends RelabelServiceHttpTest {
                 .query(Integer.class)
                 .single())
         .isEqualTo(1);
-    assertThat(client().job(task.jobId()).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(client().job(task.jobId()).state()).isEqualTo(JobState.SUCCEEDED);
   }
 
   @Test
@@ -197,7 +197,7 @@ class HumanQueueHttpTest extends RelabelServiceHttpTest {
                 .query(Integer.class)
                 .single())
         .isEqualTo(2);
-    assertThat(client().job(job.id()).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(client().job(job.id()).state()).isEqualTo(JobState.SUCCEEDED);
   }
 
   @Test

@@ -25,7 +25,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.ugda.api.relabel.JobState;
+import org.ugda.api.job.JobState;
 import org.ugda.api.relabel.Label;
 import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
@@ -199,7 +199,7 @@ class LabelPageBrowserTest extends RelabelServiceHttpTest {
                 .single())
         .isEqualTo(2);
     assertThat(labels.get("first").createdAt()).isAfter(malloryLeaseEnds);
-    assertThat(client().job(job.id()).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(client().job(job.id()).state()).isEqualTo(JobState.SUCCEEDED);
     assertThat(SCREENSHOT).isNotEmptyFile();
   }
 
