@@ -198,6 +198,8 @@ class LlmJobHttpTest extends RelabelServiceHttpTest {
 
     Reply first = post("/v1/relabel/jobs", body, Map.of(Jobs.IDEMPOTENCY_KEY, key));
     Reply retry = post("/v1/relabel/jobs", body, Map.of(Jobs.IDEMPOTENCY_KEY, key));
+    // the job puts its items in the human queue in the background: the snapshot comes after that
+    awaitSettled(JSON.readValue(first.body(), RelabelJob.class).id());
     Map<String, String> stored = storedState();
     Reply reused =
         post(
