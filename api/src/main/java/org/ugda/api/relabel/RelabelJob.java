@@ -47,4 +47,9 @@ public record RelabelJob(
     Objects.requireNonNull(progress, "progress");
     errors = List.copyOf(errors == null ? List.of() : errors);
   }
+
+  /** The expert as an enum. */
+  public Expert expertKind() {
+    return Expert.parse(expert);
+  }
 }

@@ -69,7 +69,7 @@ class ItemProcessor {
           item,
           score.getAsInt(),
           new LabelStore.Origin(
-              Expert.SIMULATED.wireName(),
+              Expert.SIMULATED,
               simulatedSettings.labeller(),
               null,
               job.rubricVersion(),
@@ -92,7 +92,7 @@ class ItemProcessor {
             item,
             scored.score(),
             new LabelStore.Origin(
-                Expert.OPENAI.wireName(),
+                Expert.OPENAI,
                 job.model(),
                 scored.reason(),
                 job.rubricVersion(),

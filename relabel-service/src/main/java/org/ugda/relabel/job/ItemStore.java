@@ -105,7 +105,7 @@ public class ItemStore {
         item,
         () -> {
           labels.insertOriginal(item.id(), score, origin);
-          setState(item.id(), "LABELLED");
+          setState(item.id(), ItemState.LABELLED);
         });
   }
 
@@ -126,7 +126,7 @@ public class ItemStore {
               .param(item.jobId())
               .param(reason)
               .update();
-          setState(item.id(), "AWAITING_HUMAN");
+          setState(item.id(), ItemState.AWAITING_HUMAN);
         });
   }
 
@@ -138,7 +138,7 @@ public class ItemStore {
     return unlessCancelled(
         item,
         () -> {
-          setState(item.id(), "FAILED");
+          setState(item.id(), ItemState.FAILED);
           error(item.jobId(), item.id(), message);
         });
   }
@@ -195,7 +195,10 @@ public class ItemStore {
         .single();
   }
 
-  private void setState(UUID itemId, String state) {
-    jdbc.sql("UPDATE relabel.item SET state = ? WHERE id = ?").param(state).param(itemId).update();
+  private void setState(UUID itemId, ItemState state) {
+    jdbc.sql("UPDATE relabel.item SET state = ? WHERE id = ?")
+        .param(state.name())
+        .param(itemId)
+        .update();
   }
 }

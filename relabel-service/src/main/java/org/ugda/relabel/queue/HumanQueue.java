@@ -38,7 +38,7 @@ public class HumanQueue {
   private record TaskRow(
       UUID itemId,
       UUID jobId,
-      String state,
+      TaskState state,
       UUID claimId,
       String claimedBy,
       String rubricVersion) {}
@@ -136,7 +136,7 @@ public class HumanQueue {
               if (earlier.isPresent()) {
                 return repeat(earlier.get(), submission);
               }
-              if ("WITHDRAWN".equals(task.state())) {
+              if (task.state() == TaskState.WITHDRAWN) {
                 throw new ConflictException(
                     "task "
                         + taskId
@@ -145,7 +145,7 @@ public class HumanQueue {
                         + " was cancelled, so nothing is labelled for it any more (labels given"
                         + " before the cancel stay)");
               }
-              if ("DONE".equals(task.state())) {
+              if (task.state() == TaskState.DONE) {
                 throw new ConflictException(
                     "task " + taskId + " was labelled under another claim; claim a new task");
               }
@@ -172,7 +172,7 @@ public class HumanQueue {
                   task.itemId(),
                   submission.score(),
                   new LabelStore.Origin(
-                      Expert.HUMAN.wireName(),
+                      Expert.HUMAN,
                       submission.labeller(),
                       submission.comment(),
                       task.rubricVersion(),
@@ -231,7 +231,7 @@ public class HumanQueue {
                 new TaskRow(
                     rs.getObject("item_id", UUID.class),
                     rs.getObject("job_id", UUID.class),
-                    rs.getString("state"),
+                    TaskState.valueOf(rs.getString("state")),
                     rs.getObject("claim_id", UUID.class),
                     rs.getString("claimed_by"),
                     rs.getString("rubric_version")))

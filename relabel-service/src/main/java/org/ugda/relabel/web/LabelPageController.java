@@ -10,6 +10,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.ugda.api.relabel.ClaimRequest;
 import org.ugda.api.relabel.HumanTask;
 import org.ugda.api.relabel.LabelSubmission;
 import org.ugda.relabel.job.ItemStore;
@@ -46,12 +47,10 @@ class LabelPageController {
     if (labeller == null || labeller.isBlank()) {
       return html(HttpStatus.OK, LabelPage.signIn());
     }
-    if (labeller.length() > 100) {
-      throw new IllegalArgumentException("labeller must be at most 100 characters");
-    }
+    ClaimRequest request = new ClaimRequest(labeller, jobId);
     Optional<HumanTask> task;
     try {
-      task = queue.claim(labeller, jobId);
+      task = queue.claim(request.labeller(), request.jobId());
     } catch (ConflictException cancelled) {
       // the job was cancelled: say so on the page, with its progress, instead of a JSON body
       return html(
