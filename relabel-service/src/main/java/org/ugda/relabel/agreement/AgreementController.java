@@ -2,6 +2,7 @@ package org.ugda.relabel.agreement;
 
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -65,6 +66,6 @@ class AgreementController {
         .query((rs, row) -> Map.entry(rs.getString("content_hash"), rs.getInt("score")))
         .list()
         .stream()
-        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 }

@@ -1,5 +1,6 @@
 package org.ugda.relabel.web;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
@@ -10,6 +11,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.util.UriUtils;
 import org.ugda.api.relabel.ClaimRequest;
 import org.ugda.api.relabel.HumanTask;
 import org.ugda.api.relabel.LabelSubmission;
@@ -28,8 +30,7 @@ import org.ugda.support.problem.ConflictException;
 @Controller
 class LabelPageController {
 
-  private static final MediaType HTML =
-      new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8);
+  private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
 
   private final HumanQueue queue;
   private final ItemStore items;
@@ -90,7 +91,7 @@ class LabelPageController {
     String location =
         LabelPage.next(labeller, jobId)
             + "&notice="
-            + org.springframework.web.util.UriUtils.encodeQueryParam(notice, "UTF-8");
+            + UriUtils.encodeQueryParam(notice, StandardCharsets.UTF_8);
     return ResponseEntity.status(HttpStatus.SEE_OTHER)
         .header(HttpHeaders.LOCATION, location)
         .build();

@@ -3,6 +3,7 @@ package org.ugda.relabel.agreement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,7 @@ class SimulatedExpertAgreementHttpTest extends RelabelServiceHttpTest {
     assertThat(report.cohensKappa()).isEqualTo(AgreementStatistics.cohensKappa(confusion));
     for (ScoreAgreement row : report.perScore()) {
       int s = row.score() - 1;
-      int scoredByA = java.util.Arrays.stream(confusion[s]).sum();
+      int scoredByA = Arrays.stream(confusion[s]).sum();
       assertThat(row.scoredByA()).isEqualTo(scoredByA);
       assertThat(row.sameByB()).isEqualTo(confusion[s][s]);
     }

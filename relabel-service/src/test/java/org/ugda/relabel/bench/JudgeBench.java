@@ -1,6 +1,7 @@
 package org.ugda.relabel.bench;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -50,8 +51,7 @@ public final class JudgeBench {
   private JudgeBench() {}
 
   public static void main(String[] args) throws Exception {
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-        .setLevel(Level.WARN);
+    ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
     int items = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int latency = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);

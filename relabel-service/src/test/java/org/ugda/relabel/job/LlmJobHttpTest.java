@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ugda.api.job.JobState;
 import org.ugda.api.job.Jobs;
+import org.ugda.api.relabel.CreateRelabelJob;
 import org.ugda.api.relabel.Label;
 import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
@@ -194,7 +195,7 @@ class LlmJobHttpTest extends RelabelServiceHttpTest {
         List.of(
             new RelabelItem("a", "\n\nHuman: idem " + run + "\n\nAssistant:", "x"),
             new RelabelItem("b", "\n\nHuman: idem " + run + "\n\nAssistant:", "y"));
-    String body = json(new org.ugda.api.relabel.CreateRelabelJob("human", items));
+    String body = json(new CreateRelabelJob("human", items));
 
     Reply first = post("/v1/relabel/jobs", body, Map.of(Jobs.IDEMPOTENCY_KEY, key));
     Reply retry = post("/v1/relabel/jobs", body, Map.of(Jobs.IDEMPOTENCY_KEY, key));
@@ -204,7 +205,7 @@ class LlmJobHttpTest extends RelabelServiceHttpTest {
     Reply reused =
         post(
             "/v1/relabel/jobs",
-            json(new org.ugda.api.relabel.CreateRelabelJob("human", items.subList(0, 1))),
+            json(new CreateRelabelJob("human", items.subList(0, 1))),
             Map.of(Jobs.IDEMPOTENCY_KEY, key));
 
     RelabelJob created = JSON.readValue(first.body(), RelabelJob.class);

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -94,7 +97,7 @@ class LabelPageBrowserTest extends RelabelServiceHttpTest {
     }
     if (profile != null) {
       try (var files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
     }
   }
@@ -133,7 +136,7 @@ class LabelPageBrowserTest extends RelabelServiceHttpTest {
                 "SELECT lease_until FROM relabel.task WHERE job_id = ? AND claimed_by = "
                     + "'mallory'")
             .param(job.id())
-            .query(java.sql.Timestamp.class)
+            .query(Timestamp.class)
             .single()
             .toInstant();
     browser.get("about:blank");
@@ -216,7 +219,7 @@ class LabelPageBrowserTest extends RelabelServiceHttpTest {
                 !(driver.getCurrentUrl() + driver.getPageSource().hashCode()).equals(before)
                     && "complete"
                         .equals(
-                            ((org.openqa.selenium.JavascriptExecutor) driver)
+                            ((JavascriptExecutor) driver)
                                 .executeScript("return document.readyState")));
   }
 
