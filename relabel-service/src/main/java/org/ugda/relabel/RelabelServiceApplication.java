@@ -10,8 +10,13 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * <p>Features, one package each: {@code judge} (the LLM judge over any OpenAI-compatible API, with
  * its Postgres cache), {@code job} (asynchronous relabel jobs), {@code queue} (the human queue),
  * {@code label} (immutable labels and corrections), {@code simulated} (the benchmark world's
- * expert), {@code agreement} (table 1 statistics), {@code web} (the labelling page and problem+json
- * errors) and {@code db} (the {@code relabel} schema).
+ * expert), {@code agreement} (table 1 statistics) and {@code web} (the labelling page).
+ *
+ * <p>What every service shares comes from {@code service-support}, auto-configured: problem+json
+ * errors (domain code throws {@link IllegalArgumentException} and the exceptions of {@code
+ * org.ugda.support.problem}), the {@code relabel} schema's PostgreSQL ({@code ugda.database.schema:
+ * relabel}: pool, Flyway migration of {@code db/migration/relabel}, JdbcClient, transactions,
+ * health), the idempotency-key rule and the request-size limit.
  *
  * <p>This service reads {@code relabel-service.yml}, not {@code application.yml}: the standalone
  * launcher starts every service in one JVM, where each module's {@code application.yml} would sit

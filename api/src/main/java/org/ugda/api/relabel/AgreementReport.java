@@ -33,6 +33,9 @@ public record AgreementReport(
   public AgreementReport {
     Objects.requireNonNull(expertA, "expertA");
     Objects.requireNonNull(expertB, "expertB");
+    if (sharedItems < 0) {
+      throw new IllegalArgumentException("sharedItems must be >= 0");
+    }
     Objects.requireNonNull(distributionA, "distributionA");
     Objects.requireNonNull(distributionB, "distributionB");
     perScore = List.copyOf(perScore);

@@ -36,6 +36,9 @@ public record HumanTask(
     Objects.requireNonNull(taskId, "taskId");
     Objects.requireNonNull(claimId, "claimId");
     Objects.requireNonNull(jobId, "jobId");
+    if (ordinal < 0) {
+      throw new IllegalArgumentException("ordinal must be a position in the job (>= 0)");
+    }
     Objects.requireNonNull(prompt, "prompt");
     Objects.requireNonNull(response, "response");
     Objects.requireNonNull(labeller, "labeller");

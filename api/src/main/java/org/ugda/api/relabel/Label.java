@@ -12,7 +12,8 @@ import java.util.UUID;
  * @param jobId the item's job
  * @param ordinal the item's position in its job
  * @param externalId the item's external id, if any
- * @param expert who gave it: {@code openai}, {@code human} or {@code simulated}
+ * @param expert who gave it: {@code openai}, {@code human} or {@code simulated} (an {@link
+ *     Expert}'s wire name; {@link #expertKind()} is the enum)
  * @param labeller the model, the person, or the simulated expert's settings
  * @param score 1..5
  * @param comment the LLM's reason or the person's comment, if any
@@ -37,10 +38,18 @@ public record Label(
   public Label {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(itemId, "itemId");
-    Objects.requireNonNull(expert, "expert");
+    if (Expert.parse(expert) == Expert.OPENAI_THEN_HUMAN) {
+      throw new IllegalArgumentException(
+          "a label's expert is openai, human or simulated, never openai+human");
+    }
     Objects.requireNonNull(labeller, "labeller");
     Scores.require(score);
     Objects.requireNonNull(rubricVersion, "rubricVersion");
     Objects.requireNonNull(createdAt, "createdAt");
+  }
+
+  /** The expert as an enum. */
+  public Expert expertKind() {
+    return Expert.parse(expert);
   }
 }

@@ -4,13 +4,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import org.ugda.api.job.JobState;
 
 /**
- * A relabel job as {@code GET /v1/relabel/jobs/{id}} shows it.
+ * A relabel job as {@code GET /v1/relabel/jobs/{jobId}} shows it.
  *
  * @param id the job's id
  * @param expert the expert's wire name (see {@link Expert})
- * @param state where it stands
+ * @param state where it stands, in the vocabulary every service shares: {@code RUNNING} while its
+ *     items are given to the expert, {@code AWAITING_HUMANS} while only the human queue has items
+ *     left, {@code SUCCEEDED} once every item is labelled, {@code FAILED} with items unlabelled
+ *     (resumable), {@code INTERRUPTED} by a restart (resumable), {@code CANCELLED} on request
+ *     (labels given before stay; never resumed). A relabel job is never {@code QUEUED}: it runs as
+ *     soon as it is accepted
  * @param rubricVersion the version of the rubric every label of this job is given under
  * @param model the LLM model for {@code openai} experts, else null
  * @param progress item counts by state
@@ -40,5 +46,10 @@ public record RelabelJob(
     Objects.requireNonNull(rubricVersion, "rubricVersion");
     Objects.requireNonNull(progress, "progress");
     errors = List.copyOf(errors == null ? List.of() : errors);
+  }
+
+  /** The expert as an enum. */
+  public Expert expertKind() {
+    return Expert.parse(expert);
   }
 }

@@ -14,6 +14,9 @@ import java.util.Objects;
 public record RelabelJobError(Integer ordinal, String externalId, String message, Instant at) {
 
   public RelabelJobError {
+    if (ordinal != null && ordinal < 0) {
+      throw new IllegalArgumentException("ordinal must be a position in the request (>= 0)");
+    }
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(at, "at");
   }

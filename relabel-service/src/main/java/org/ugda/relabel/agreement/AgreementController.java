@@ -2,12 +2,13 @@ package org.ugda.relabel.agreement;
 
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.ugda.api.relabel.AgreementReport;
-import org.ugda.relabel.RelabelProblem;
+import org.ugda.support.problem.NotFoundException;
 
 /**
  * {@code GET /v1/relabel/agreement?expertA=human&expertB=openai[&jobId=...]}: the paper's table 1
@@ -40,7 +41,7 @@ class AgreementController {
                 .query(Integer.class)
                 .single()
             == 0) {
-      throw RelabelProblem.notFound("job", jobId);
+      throw new NotFoundException("no job with id " + jobId);
     }
     return AgreementStatistics.report(
         a.toString(), b.toString(), jobId, scores(a, jobId), scores(b, jobId));
@@ -65,6 +66,6 @@ class AgreementController {
         .query((rs, row) -> Map.entry(rs.getString("content_hash"), rs.getInt("score")))
         .list()
         .stream()
-        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 }

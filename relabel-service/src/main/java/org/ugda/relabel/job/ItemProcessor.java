@@ -14,7 +14,8 @@ import org.ugda.world.expert.SimulatedExpert;
 
 /**
  * Gives one item to the job's expert and stores what came of it: a label, a task in the human
- * queue, or a failure. An item is never given a score the expert did not give.
+ * queue, or a failure. An item is never given a score the expert did not give, and nothing is
+ * stored for an item of a job cancelled meanwhile ({@link ItemStore}).
  */
 @Component
 class ItemProcessor {
@@ -68,7 +69,7 @@ class ItemProcessor {
           item,
           score.getAsInt(),
           new LabelStore.Origin(
-              Expert.SIMULATED.wireName(),
+              Expert.SIMULATED,
               simulatedSettings.labeller(),
               null,
               job.rubricVersion(),
@@ -91,7 +92,7 @@ class ItemProcessor {
             item,
             scored.score(),
             new LabelStore.Origin(
-                Expert.OPENAI.wireName(),
+                Expert.OPENAI,
                 job.model(),
                 scored.reason(),
                 job.rubricVersion(),
@@ -111,8 +112,9 @@ class ItemProcessor {
         return message;
       }
       if (job.expert() == Expert.OPENAI_THEN_HUMAN) {
-        items.toHumans(item, "the LLM judge could not label it: " + message);
-        items.error(job.id(), item.id(), "sent to the human queue: " + message);
+        if (items.toHumans(item, "the LLM judge could not label it: " + message)) {
+          items.error(job.id(), item.id(), "sent to the human queue: " + message);
+        }
       } else {
         items.failed(item, message);
       }

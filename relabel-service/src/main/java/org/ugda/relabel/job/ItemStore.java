@@ -7,6 +7,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.ugda.api.job.JobState;
 import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelProgress;
 import org.ugda.relabel.judge.ContentHash;
@@ -16,7 +17,9 @@ import org.ugda.relabel.label.LabelStore;
  * Items of jobs in {@code relabel.item} and what became of each: a label, a task in the human
  * queue, or a failure. Each outcome is one transaction that writes the result and moves the item's
  * state together, and each is idempotent (one original label per item, one task per item), so a
- * retried or resumed item never yields a second row.
+ * retried or resumed item never yields a second row. Each first locks the item's job against a
+ * cancel and writes nothing for a cancelled job (an answer that arrives after the cancel is kept in
+ * the judge cache, but labels nothing).
  */
 @Repository
 public class ItemStore {
@@ -79,19 +82,41 @@ public class ItemStore {
         .list();
   }
 
-  /** Stores the item's label and marks it labelled. */
-  void labelled(Item item, int score, LabelStore.Origin origin) {
-    transactions.executeWithoutResult(
-        status -> {
+  /**
+   * Locks job {@code jobId}'s row against a concurrent cancel ({@code FOR SHARE}) for the rest of
+   * the transaction and returns its state, null for an unknown job. Every transaction that writes
+   * an item's outcome or a label calls it before touching any item or task row (see {@link
+   * JobStore#cancel}).
+   */
+  public JobState lockJobAgainstCancel(UUID jobId) {
+    return jdbc.sql("SELECT state FROM relabel.job WHERE id = ? FOR SHARE")
+        .param(jobId)
+        .query((rs, row) -> JobState.valueOf(rs.getString("state")))
+        .optional()
+        .orElse(null);
+  }
+
+  /**
+   * Stores the item's label and marks it labelled; false (nothing written) if the job was
+   * cancelled.
+   */
+  boolean labelled(Item item, int score, LabelStore.Origin origin) {
+    return unlessCancelled(
+        item,
+        () -> {
           labels.insertOriginal(item.id(), score, origin);
-          setState(item.id(), "LABELLED");
+          setState(item.id(), ItemState.LABELLED);
         });
   }
 
-  /** Puts the item in the human queue (once) with the reason a person is asked. */
-  void toHumans(Item item, String reason) {
-    transactions.executeWithoutResult(
-        status -> {
+  /**
+   * Puts the item in the human queue (once) with the reason a person is asked; false (nothing
+   * written) if the job was cancelled.
+   */
+  boolean toHumans(Item item, String reason) {
+    return unlessCancelled(
+        item,
+        () -> {
           jdbc.sql(
                   """
                     INSERT INTO relabel.task (id, item_id, job_id, reason, state) VALUES (?, ?, ?, ?, 'OPEN')
@@ -101,17 +126,33 @@ public class ItemStore {
               .param(item.jobId())
               .param(reason)
               .update();
-          setState(item.id(), "AWAITING_HUMAN");
+          setState(item.id(), ItemState.AWAITING_HUMAN);
         });
   }
 
-  /** Marks the item failed and records why as a job error. */
-  void failed(Item item, String message) {
-    transactions.executeWithoutResult(
-        status -> {
-          setState(item.id(), "FAILED");
+  /**
+   * Marks the item failed and records why as a job error; false (nothing written) if the job was
+   * cancelled.
+   */
+  boolean failed(Item item, String message) {
+    return unlessCancelled(
+        item,
+        () -> {
+          setState(item.id(), ItemState.FAILED);
           error(item.jobId(), item.id(), message);
         });
+  }
+
+  private boolean unlessCancelled(Item item, Runnable write) {
+    return Boolean.TRUE.equals(
+        transactions.execute(
+            status -> {
+              if (lockJobAgainstCancel(item.jobId()) == JobState.CANCELLED) {
+                return false;
+              }
+              write.run();
+              return true;
+            }));
   }
 
   /** Records an error of the job (for an item, or job-wide when {@code itemId} is null). */
@@ -138,7 +179,8 @@ public class ItemStore {
                        count(*) FILTER (WHERE state = 'LABELLED') AS labelled,
                        count(*) FILTER (WHERE state = 'AWAITING_HUMAN') AS awaiting,
                        count(*) FILTER (WHERE state = 'PENDING') AS pending,
-                       count(*) FILTER (WHERE state = 'FAILED') AS failed
+                       count(*) FILTER (WHERE state = 'FAILED') AS failed,
+                       count(*) FILTER (WHERE state = 'CANCELLED') AS cancelled
                 FROM relabel.item WHERE job_id = ?""")
         .param(jobId)
         .query(
@@ -148,11 +190,15 @@ public class ItemStore {
                     rs.getInt("labelled"),
                     rs.getInt("awaiting"),
                     rs.getInt("pending"),
-                    rs.getInt("failed")))
+                    rs.getInt("failed"),
+                    rs.getInt("cancelled")))
         .single();
   }
 
-  private void setState(UUID itemId, String state) {
-    jdbc.sql("UPDATE relabel.item SET state = ? WHERE id = ?").param(state).param(itemId).update();
+  private void setState(UUID itemId, ItemState state) {
+    jdbc.sql("UPDATE relabel.item SET state = ? WHERE id = ?")
+        .param(state.name())
+        .param(itemId)
+        .update();
   }
 }

@@ -10,17 +10,17 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.ugda.api.job.Jobs;
 import org.ugda.api.relabel.CreateRelabelJob;
-import org.ugda.api.relabel.RelabelClient;
 import org.ugda.api.relabel.RelabelJob;
 
-/** {@code /v1/relabel/jobs}: asynchronous relabel jobs. */
+/** {@code /v1/relabel/jobs}: asynchronous relabel jobs, on the paths every service's jobs use. */
 @RestController
-@RequestMapping("/v1/relabel/jobs")
+@RequestMapping(JobController.JOBS)
 class JobController {
 
-  /** Set on a response that returns the job an earlier request with the same key created. */
-  static final String REPLAYED = "Idempotent-Replayed";
+  /** The collection of relabel jobs. */
+  static final String JOBS = "/v1/relabel/jobs";
 
   private final JobService jobs;
 
@@ -31,23 +31,29 @@ class JobController {
   /** 202 with the job; a retry with the same {@code Idempotency-Key} returns the same job. */
   @PostMapping
   ResponseEntity<RelabelJob> create(
-      @RequestHeader(name = RelabelClient.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+      @RequestHeader(name = Jobs.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
       @RequestBody CreateRelabelJob request) {
     JobService.Creation creation = jobs.create(idempotencyKey, request);
     return ResponseEntity.accepted()
-        .location(URI.create("/v1/relabel/jobs/" + creation.job().id()))
-        .header(REPLAYED, Boolean.toString(creation.replayed()))
+        .location(URI.create(JOBS + "/" + creation.job().id()))
+        .header(Jobs.REPLAYED, Boolean.toString(creation.replayed()))
         .body(creation.job());
   }
 
-  @GetMapping("/{jobId}")
-  RelabelJob job(@PathVariable UUID jobId) {
+  @GetMapping(Jobs.JOB)
+  RelabelJob job(@PathVariable(Jobs.JOB_ID) UUID jobId) {
     return jobs.get(jobId);
   }
 
   /** 202: carries on an INTERRUPTED or FAILED job; 409 otherwise. */
-  @PostMapping("/{jobId}/resume")
-  ResponseEntity<RelabelJob> resume(@PathVariable UUID jobId) {
+  @PostMapping(Jobs.RESUME)
+  ResponseEntity<RelabelJob> resume(@PathVariable(Jobs.JOB_ID) UUID jobId) {
     return ResponseEntity.accepted().body(jobs.resume(jobId));
+  }
+
+  /** 200 with the CANCELLED job: stops a RUNNING or AWAITING_HUMANS job; 409 once it has ended. */
+  @PostMapping(Jobs.CANCEL)
+  RelabelJob cancel(@PathVariable(Jobs.JOB_ID) UUID jobId) {
+    return jobs.cancel(jobId);
   }
 }

@@ -30,7 +30,8 @@ import org.springframework.stereotype.Component;
  * instance marks its running jobs {@code INTERRUPTED} at once; if it dies instead, any instance
  * finds the stale heartbeat (at start and every half {@code stale-after}) and does the same. An
  * interrupted job is resumed with {@code POST .../resume}: labelled items stay labelled, pending
- * ones are labelled, and the judge cache makes sure none is paid for twice.
+ * ones are labelled, and the judge cache makes sure none is paid for twice. Nothing is resumed
+ * automatically, and a cancelled job is never resumed.
  */
 @Component
 public class JobRunner implements SmartLifecycle {
@@ -45,7 +46,13 @@ public class JobRunner implements SmartLifecycle {
   private final JobProperties properties;
   private final String instance = instanceName();
   private final Map<UUID, Run> runs = new ConcurrentHashMap<>();
-  private final Set<UUID> lost = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Jobs whose items this instance must stop taking: declared interrupted by another instance, or
+   * cancelled.
+   */
+  private final Set<UUID> stopped = ConcurrentHashMap.newKeySet();
+
   private ExecutorService coordinators;
   private ExecutorService workers;
   private ScheduledExecutorService housekeeping;
@@ -70,7 +77,7 @@ public class JobRunner implements SmartLifecycle {
       throw new IllegalStateException("the job runner is stopped");
     }
     long launched = System.nanoTime();
-    lost.remove(jobId);
+    stopped.remove(jobId);
     // registered before it starts, and removed only by itself, so a fast job leaves no stale entry
     Run[] self = new Run[1];
     FutureTask<Void> task =
@@ -80,6 +87,7 @@ public class JobRunner implements SmartLifecycle {
                 run(jobId);
               } finally {
                 runs.remove(jobId, self[0]);
+                stopped.remove(jobId);
               }
             },
             null);
@@ -97,7 +105,7 @@ public class JobRunner implements SmartLifecycle {
         futures.add(
             workers.submit(
                 () -> {
-                  if (fatal.get() == null && !lost.contains(jobId) && !stopping) {
+                  if (fatal.get() == null && !stopped.contains(jobId) && !stopping) {
                     String stop = processor.process(job, item);
                     if (stop != null && fatal.compareAndSet(null, stop)) {
                       items.error(jobId, null, stop);
@@ -127,6 +135,17 @@ public class JobRunner implements SmartLifecycle {
                 + jobId
                 + "/resume retries");
       }
+    }
+  }
+
+  /**
+   * A job of this instance was cancelled: its items not yet started are not taken. Items being
+   * labelled finish their request (so an answer being paid for reaches the judge cache), and store
+   * nothing for the cancelled job. Another instance running the job stops at its next heartbeat.
+   */
+  void stop(UUID jobId) {
+    if (runs.containsKey(jobId)) {
+      stopped.add(jobId);
     }
   }
 
@@ -186,9 +205,10 @@ public class JobRunner implements SmartLifecycle {
       Set<UUID> alive = jobs.heartbeat(instance);
       runs.forEach(
           (jobId, run) -> {
-            if (run.launchedNanos() < began && !alive.contains(jobId) && lost.add(jobId)) {
+            if (run.launchedNanos() < began && !alive.contains(jobId) && stopped.add(jobId)) {
               log.warn(
-                  "relabel job {} is no longer this instance's (declared interrupted); stopping it",
+                  "relabel job {} is no longer this instance's running job (declared interrupted,"
+                      + " or cancelled on another instance); stopping it",
                   jobId);
             }
           });

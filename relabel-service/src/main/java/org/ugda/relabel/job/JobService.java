@@ -7,16 +7,19 @@ import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.ugda.api.job.JobState;
 import org.ugda.api.relabel.CreateRelabelJob;
 import org.ugda.api.relabel.Expert;
-import org.ugda.api.relabel.JobState;
 import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
-import org.ugda.relabel.RelabelProblem;
 import org.ugda.relabel.judge.ContentHash;
 import org.ugda.relabel.judge.LlmJudge;
+import org.ugda.support.idempotency.IdempotencyKeys;
+import org.ugda.support.problem.ConflictException;
+import org.ugda.support.problem.NotFoundException;
+import org.ugda.support.problem.TooLargeException;
 
-/** Creates jobs (idempotently), shows them and resumes them. */
+/** Creates jobs (idempotently), shows them, resumes and cancels them. */
 @Service
 public class JobService {
 
@@ -56,15 +59,12 @@ public class JobService {
    */
   public Creation create(String idempotencyKey, CreateRelabelJob request) {
     checkLimits(request);
-    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
-      throw new IllegalArgumentException(
-          "Idempotency-Key must be 1 to 200 characters (a UUID is a good key)");
-    }
+    Optional<String> key = IdempotencyKeys.check(idempotencyKey);
     Expert expert = request.expertKind();
     requireAvailable(expert);
     String requestHash = requestHash(request);
     for (int attempt = 0; attempt < 2; attempt++) {
-      Optional<Creation> earlier = earlier(idempotencyKey, requestHash);
+      Optional<Creation> earlier = earlier(key, requestHash);
       if (earlier.isPresent()) {
         return earlier.get();
       }
@@ -77,7 +77,7 @@ public class JobService {
       try {
         transactions.executeWithoutResult(
             status -> {
-              jobs.insert(job, idempotencyKey, requestHash, runner.instance());
+              jobs.insert(job, key.orElse(null), requestHash, runner.instance());
               items.insert(job.id(), request.items());
             });
       } catch (DuplicateKeyException raced) {
@@ -91,18 +91,18 @@ public class JobService {
   }
 
   public RelabelJob get(UUID id) {
-    return jobs.view(id).orElseThrow(() -> RelabelProblem.notFound("job", id));
+    return jobs.view(id).orElseThrow(() -> new NotFoundException("no job with id " + id));
   }
 
   /** Carries on an interrupted or failed job. */
   public RelabelJob resume(UUID id) {
-    JobStore.Job job = jobs.job(id).orElseThrow(() -> RelabelProblem.notFound("job", id));
+    JobStore.Job job =
+        jobs.job(id).orElseThrow(() -> new NotFoundException("no job with id " + id));
     requireAvailable(job.expert());
     if (job.model() != null
         && (!job.model().equals(judge.model())
             || !job.rubricVersion().equals(judge.rubric().version()))) {
-      throw RelabelProblem.conflict(
-          "Judge changed",
+      throw new ConflictException(
           "job "
               + id
               + " was created for model "
@@ -117,47 +117,61 @@ public class JobService {
     }
     Optional<JobState> refused = jobs.resume(id, runner.instance());
     if (refused.isPresent()) {
-      throw RelabelProblem.conflict(
-          "Job not resumable",
+      throw new ConflictException(
           "job "
               + id
               + " is "
               + refused.get()
-              + "; only INTERRUPTED or FAILED jobs can be resumed");
+              + "; only INTERRUPTED or FAILED jobs can be resumed"
+              + (refused.get() == JobState.CANCELLED
+                  ? " (a cancelled job stays cancelled: create a new job for the items it left"
+                      + " unlabelled)"
+                  : ""));
     }
     runner.launch(id);
     return get(id);
   }
 
-  private Optional<Creation> earlier(String idempotencyKey, String requestHash) {
-    if (idempotencyKey == null) {
-      return Optional.empty();
+  /**
+   * Cancels a running job or one waiting for humans: items not yet labelled are not worked on any
+   * more, its open human tasks are withdrawn, labels already given stay. 409 once it has ended.
+   */
+  public RelabelJob cancel(UUID id) {
+    jobs.job(id).orElseThrow(() -> new NotFoundException("no job with id " + id));
+    Optional<JobState> refused = jobs.cancel(id);
+    if (refused.isPresent()) {
+      throw new ConflictException(
+          "job "
+              + id
+              + " has already ended ("
+              + refused.get()
+              + "); only a RUNNING or AWAITING_HUMANS job can be cancelled");
     }
-    return jobs.byIdempotencyKey(idempotencyKey)
-        .map(
-            found -> {
-              if (!found.requestHash().equals(requestHash)) {
-                throw RelabelProblem.conflict(
-                    "Idempotency-Key reused",
-                    "Idempotency-Key '"
-                        + idempotencyKey
-                        + "' was used for a different request (job "
-                        + found.id()
-                        + "); use a new key for a new job");
-              }
-              return new Creation(get(found.id()), true);
-            });
+    runner.stop(id);
+    return get(id);
+  }
+
+  /** The job an earlier request with this key created (409 if that request was another). */
+  private Optional<Creation> earlier(Optional<String> key, String requestHash) {
+    return key.flatMap(
+        given ->
+            jobs.byIdempotencyKey(given)
+                .map(
+                    found ->
+                        IdempotencyKeys.replay(
+                            given, found.requestHash(), requestHash, found.id(), found.id()))
+                .map(id -> new Creation(get(id), true)));
   }
 
   private void requireAvailable(Expert expert) {
     if ((expert == Expert.OPENAI || expert == Expert.OPENAI_THEN_HUMAN) && !judge.available()) {
-      throw RelabelProblem.conflict("Expert unavailable", judge.unavailableReason().orElseThrow());
+      throw new ConflictException(judge.unavailableReason().orElseThrow());
     }
   }
 
   private void checkLimits(CreateRelabelJob request) {
     if (request.items().size() > properties.maxItems()) {
-      throw RelabelProblem.tooLarge(
+      throw new TooLargeException(
           request.items().size()
               + " items is more than the "
               + properties.maxItems()
@@ -167,7 +181,7 @@ public class JobService {
       RelabelItem item = request.items().get(i);
       int longest = Math.max(item.prompt().length(), item.response().length());
       if (longest > properties.maxTextChars()) {
-        throw RelabelProblem.tooLarge(
+        throw new TooLargeException(
             "items["
                 + i
                 + "] has a prompt or response of "
@@ -179,6 +193,12 @@ public class JobService {
     }
   }
 
+  /**
+   * The request's fingerprint for {@link IdempotencyKeys}: the expert and, per item, its external
+   * id and content hash, length-prefixed; the same hex as the {@code request_hash} stored before
+   * the shared rule existed (see {@link ContentHash#lengthPrefixed}), so keys of older jobs still
+   * match.
+   */
   private static String requestHash(CreateRelabelJob request) {
     List<String> parts = new ArrayList<>();
     parts.add(request.expert());
@@ -186,6 +206,6 @@ public class JobService {
       parts.add(item.externalId() == null ? "\u0000" : item.externalId());
       parts.add(ContentHash.of(item.prompt(), item.response()));
     }
-    return ContentHash.sha256Of(parts);
+    return IdempotencyKeys.fingerprint(ContentHash.lengthPrefixed(parts));
   }
 }

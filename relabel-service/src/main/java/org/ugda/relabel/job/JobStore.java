@@ -9,8 +9,8 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.ugda.api.job.JobState;
 import org.ugda.api.relabel.Expert;
-import org.ugda.api.relabel.JobState;
 import org.ugda.api.relabel.RelabelJob;
 import org.ugda.api.relabel.RelabelJobError;
 import org.ugda.api.relabel.RelabelProgress;
@@ -19,6 +19,13 @@ import org.ugda.api.relabel.RelabelProgress;
  * Jobs in {@code relabel.job}: creation, the view clients see, and state changes. A job's state is
  * changed only with its row locked, and its final state is computed from its items' states under
  * that lock, so a human label that lands while the automatic experts finish cannot be missed.
+ *
+ * <p>Cancelling: {@link #cancel} locks the job's row ({@code FOR NO KEY UPDATE}) and marks it, its
+ * unlabelled items and its open tasks in one transaction; every write of an item's outcome or a
+ * human label takes the same row {@code FOR SHARE} first ({@link ItemStore#lockJobAgainstCancel})
+ * and writes nothing for a cancelled job. So a label either lands before the cancel (and stays) or
+ * not at all, and since every writer locks the job's row before any item or task row, none of them
+ * can deadlock with a cancel.
  */
 @Repository
 public class JobStore {
@@ -84,7 +91,7 @@ public class JobStore {
         .optional();
   }
 
-  /** The job as {@code GET /v1/relabel/jobs/{id}} shows it. */
+  /** The job as {@code GET /v1/relabel/jobs/{jobId}} shows it. */
   public Optional<RelabelJob> view(UUID id) {
     Optional<RelabelJob> bare =
         jdbc.sql(
@@ -92,7 +99,7 @@ public class JobStore {
                 SELECT j.*, (SELECT count(*) FROM relabel.job_error e WHERE e.job_id = j.id) AS error_count
                 FROM relabel.job j WHERE j.id = ?""")
             .param(id)
-            .query((rs, row) -> view(rs, new RelabelProgress(0, 0, 0, 0, 0), List.of()))
+            .query((rs, row) -> view(rs, new RelabelProgress(0, 0, 0, 0, 0, 0), List.of()))
             .optional();
     return bare.map(
         job ->
@@ -118,7 +125,7 @@ public class JobStore {
     return transactions.execute(
         status -> {
           JobState state = locked(id).state();
-          if (state != JobState.INTERRUPTED && state != JobState.FAILED) {
+          if (!state.resumable()) {
             return Optional.of(state);
           }
           jdbc.sql(
@@ -134,9 +141,57 @@ public class JobStore {
   }
 
   /**
+   * Cancels a {@code RUNNING} or {@code AWAITING_HUMANS} job: the job becomes {@code CANCELLED},
+   * its pending items and those in the human queue {@code CANCELLED}, its open and claimed tasks
+   * {@code WITHDRAWN}; labels stay. Returns the job's state when it has already ended (nothing
+   * changed), empty when cancelled. The row lock waits for the item outcomes and human labels being
+   * written now (see the class comment), so whatever they wrote is seen here.
+   */
+  Optional<JobState> cancel(UUID id) {
+    return transactions.execute(
+        status -> {
+          JobState state =
+              jdbc.sql("SELECT state FROM relabel.job WHERE id = ? FOR NO KEY UPDATE")
+                  .param(id)
+                  .query((rs, row) -> JobState.valueOf(rs.getString("state")))
+                  .single();
+          if (!state.cancellable()) {
+            return Optional.of(state);
+          }
+          setState(
+              id,
+              JobState.CANCELLED,
+              "cancelled on request: the labels given before stay; the other items are not"
+                  + " labelled and the job's open human tasks were withdrawn");
+          jdbc.sql(
+                  """
+                    UPDATE relabel.item SET state = 'CANCELLED'
+                    WHERE job_id = ? AND state IN ('PENDING', 'AWAITING_HUMAN')""")
+              .param(id)
+              .update();
+          jdbc.sql(
+                  """
+                    UPDATE relabel.task SET state = 'WITHDRAWN'
+                    WHERE job_id = ? AND state IN ('OPEN', 'CLAIMED')""")
+              .param(id)
+              .update();
+          return Optional.empty();
+        });
+  }
+
+  /** The job's state, or null for an unknown job. */
+  public JobState state(UUID id) {
+    return jdbc.sql("SELECT state FROM relabel.job WHERE id = ?")
+        .param(id)
+        .query((rs, row) -> JobState.valueOf(rs.getString("state")))
+        .optional()
+        .orElse(null);
+  }
+
+  /**
    * Ends a run: {@code FAILED} if something stopped it or items failed, {@code AWAITING_HUMANS} if
-   * items wait in the human queue, else {@code COMPLETED}. Does nothing if the job is no longer
-   * this runner's (it was declared interrupted meanwhile).
+   * items wait in the human queue, else {@code SUCCEEDED}. Does nothing if the job is no longer
+   * this runner's running job (it was declared interrupted, or cancelled, meanwhile).
    */
   void finish(UUID id, String runner, String fatal) {
     transactions.executeWithoutResult(
@@ -160,14 +215,15 @@ public class JobStore {
                         + id
                         + "/resume retries them";
           } else {
-            state = progress.awaitingHuman() > 0 ? JobState.AWAITING_HUMANS : JobState.COMPLETED;
+            state = progress.awaitingHuman() > 0 ? JobState.AWAITING_HUMANS : JobState.SUCCEEDED;
           }
           setState(id, state, message);
         });
   }
 
   /**
-   * After a human label: a job that waited only for humans is complete once every item is labelled.
+   * After a human label: a job that waited only for humans has succeeded once every item is
+   * labelled.
    */
   public void completeIfAllLabelled(UUID id) {
     transactions.executeWithoutResult(
@@ -175,7 +231,7 @@ public class JobStore {
           if (locked(id).state() == JobState.AWAITING_HUMANS) {
             RelabelProgress progress = items.progress(id);
             if (progress.labelled() == progress.total()) {
-              setState(id, JobState.COMPLETED, null);
+              setState(id, JobState.SUCCEEDED, null);
             }
           }
         });

@@ -3,6 +3,7 @@ package org.ugda.relabel.judge;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -34,7 +35,19 @@ public final class ContentHash {
     }
   }
 
+  /**
+   * The parts as one string, each prefixed with its UTF-8 length and a colon: the exact bytes
+   * {@link #sha256Of} digests, so SHA-256 of this string's UTF-8 equals {@code sha256Of(parts)}.
+   */
+  public static String lengthPrefixed(Iterable<String> parts) {
+    StringBuilder out = new StringBuilder();
+    for (String part : parts) {
+      out.append(part.getBytes(StandardCharsets.UTF_8).length).append(':').append(part);
+    }
+    return out.toString();
+  }
+
   static String sha256(String... parts) {
-    return sha256Of(java.util.Arrays.asList(parts));
+    return sha256Of(Arrays.asList(parts));
   }
 }

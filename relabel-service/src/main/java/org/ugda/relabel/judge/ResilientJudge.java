@@ -1,6 +1,7 @@
 package org.ugda.relabel.judge;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -124,7 +125,7 @@ final class ResilientJudge {
         return completion;
       } catch (CallFailure failure) {
         metrics.request(
-            failure.kind().name().toLowerCase(java.util.Locale.ROOT),
+            failure.kind().name().toLowerCase(Locale.ROOT),
             Duration.ofNanos(System.nanoTime() - start));
         throw failure;
       }

@@ -10,9 +10,11 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.ugda.api.job.Jobs;
 import org.ugda.api.relabel.Label;
 import org.ugda.api.relabel.LabelCorrection;
-import org.ugda.relabel.RelabelProblem;
+import org.ugda.support.problem.ConflictException;
+import org.ugda.support.problem.NotFoundException;
 
 /** Labels of a job, and corrections (new labels that supersede old ones). */
 @RestController
@@ -25,10 +27,10 @@ class LabelController {
     this.labels = labels;
   }
 
-  @GetMapping("/jobs/{jobId}/labels")
-  List<Label> labels(@PathVariable UUID jobId) {
+  @GetMapping("/jobs" + Jobs.JOB + "/labels")
+  List<Label> labels(@PathVariable(Jobs.JOB_ID) UUID jobId) {
     if (!labels.jobExists(jobId)) {
-      throw RelabelProblem.notFound("job", jobId);
+      throw new NotFoundException("no job with id " + jobId);
     }
     return labels.current(jobId);
   }
@@ -37,7 +39,9 @@ class LabelController {
   ResponseEntity<Label> correct(
       @PathVariable UUID labelId, @RequestBody LabelCorrection correction) {
     Label superseded =
-        labels.find(labelId).orElseThrow(() -> RelabelProblem.notFound("label", labelId));
+        labels
+            .find(labelId)
+            .orElseThrow(() -> new NotFoundException("no label with id " + labelId));
     Label corrected =
         labels
             .insertCorrection(
@@ -48,8 +52,7 @@ class LabelController {
                 superseded.rubricVersion())
             .orElseThrow(
                 () ->
-                    RelabelProblem.conflict(
-                        "Label already corrected",
+                    new ConflictException(
                         "label "
                             + labelId
                             + " is already superseded by label "

@@ -3,10 +3,12 @@ package org.ugda.relabel.label;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.ugda.api.relabel.Expert;
 import org.ugda.api.relabel.Label;
 
 /**
@@ -19,15 +21,29 @@ import org.ugda.api.relabel.Label;
 @Repository
 public class LabelStore {
 
-  /** What an original label records besides the item and the score. */
+  /**
+   * What an original label records besides the item and the score.
+   *
+   * @param expert who gave it: {@code OPENAI}, {@code HUMAN} or {@code SIMULATED} (a label is never
+   *     by {@code OPENAI_THEN_HUMAN}: that job's labels are the LLM's or a person's)
+   */
   public record Origin(
-      String expert,
+      Expert expert,
       String labeller,
       String comment,
       String rubricVersion,
       UUID taskId,
       UUID claimId,
-      String cacheKey) {}
+      String cacheKey) {
+
+    public Origin {
+      Objects.requireNonNull(expert, "expert");
+      if (expert == Expert.OPENAI_THEN_HUMAN) {
+        throw new IllegalArgumentException(
+            "a label is given by openai, human or simulated, never by openai+human");
+      }
+    }
+  }
 
   private static final String SELECT =
       """
@@ -55,7 +71,7 @@ public class LabelStore {
                 ON CONFLICT (item_id) WHERE supersedes_id IS NULL DO NOTHING""")
             .param("id", UUID.randomUUID())
             .param("item", itemId)
-            .param("expert", origin.expert())
+            .param("expert", origin.expert().wireName())
             .param("labeller", origin.labeller())
             .param("score", score)
             .param("comment", origin.comment())

@@ -6,20 +6,23 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.ugda.api.job.JobState;
 import org.ugda.api.relabel.Expert;
 import org.ugda.api.relabel.HumanTask;
 import org.ugda.api.relabel.Label;
 import org.ugda.api.relabel.LabelSubmission;
-import org.ugda.relabel.RelabelProblem;
 import org.ugda.relabel.job.ItemStore;
 import org.ugda.relabel.job.JobStore;
 import org.ugda.relabel.label.LabelStore;
+import org.ugda.support.problem.ConflictException;
+import org.ugda.support.problem.NotFoundException;
 
 /**
  * The human queue in {@code relabel.task}: a labeller claims the next open task for a lease (a task
  * whose lease has passed counts as open), oldest job first and in the job's item order, and submits
  * a score under that claim. The first submit stores the label; the same submit again returns it and
- * stores nothing.
+ * stores nothing. Cancelling a job withdraws its open and claimed tasks: they are never handed out
+ * again, and a submit for one is a 409 that says the job was cancelled.
  */
 @Service
 public class HumanQueue {
@@ -35,7 +38,7 @@ public class HumanQueue {
   private record TaskRow(
       UUID itemId,
       UUID jobId,
-      String state,
+      TaskState state,
       UUID claimId,
       String claimedBy,
       String rubricVersion) {}
@@ -71,6 +74,18 @@ public class HumanQueue {
     if (held.isPresent()) {
       return held;
     }
+    Optional<HumanTask> claimed = claimNext(labeller, jobId);
+    if (claimed.isEmpty() && jobId != null && jobs.state(jobId) == JobState.CANCELLED) {
+      throw new ConflictException(
+          "job "
+              + jobId
+              + " was cancelled: its tasks were withdrawn from the queue; claim without a job"
+              + " for tasks of other jobs");
+    }
+    return claimed;
+  }
+
+  private Optional<HumanTask> claimNext(String labeller, UUID jobId) {
     return jdbc.sql(
             """
                 UPDATE relabel.task t
@@ -111,20 +126,31 @@ public class HumanQueue {
     Submission result =
         transactions.execute(
             status -> {
-              TaskRow task =
-                  lock(taskId).orElseThrow(() -> RelabelProblem.notFound("task", taskId));
+              // the job first, as every writer does, so that a cancel comes wholly before or after
+              UUID jobId =
+                  jobOf(taskId)
+                      .orElseThrow(() -> new NotFoundException("no task with id " + taskId));
+              items.lockJobAgainstCancel(jobId);
+              TaskRow task = lock(taskId).orElseThrow();
               Optional<Label> earlier = labels.findByClaim(submission.claimId());
               if (earlier.isPresent()) {
                 return repeat(earlier.get(), submission);
               }
-              if ("DONE".equals(task.state())) {
-                throw RelabelProblem.conflict(
-                    "Task already labelled",
+              if (task.state() == TaskState.WITHDRAWN) {
+                throw new ConflictException(
+                    "task "
+                        + taskId
+                        + " was withdrawn from the queue: job "
+                        + jobId
+                        + " was cancelled, so nothing is labelled for it any more (labels given"
+                        + " before the cancel stay)");
+              }
+              if (task.state() == TaskState.DONE) {
+                throw new ConflictException(
                     "task " + taskId + " was labelled under another claim; claim a new task");
               }
               if (!submission.claimId().equals(task.claimId())) {
-                throw RelabelProblem.conflict(
-                    "Claim not current",
+                throw new ConflictException(
                     "claim "
                         + submission.claimId()
                         + " does not hold task "
@@ -133,8 +159,7 @@ public class HumanQueue {
                         + " it never held it); claim a new task");
               }
               if (!submission.labeller().equals(task.claimedBy())) {
-                throw RelabelProblem.conflict(
-                    "Claim held by someone else",
+                throw new ConflictException(
                     "claim "
                         + submission.claimId()
                         + " belongs to labeller '"
@@ -147,7 +172,7 @@ public class HumanQueue {
                   task.itemId(),
                   submission.score(),
                   new LabelStore.Origin(
-                      Expert.HUMAN.wireName(),
+                      Expert.HUMAN,
                       submission.labeller(),
                       submission.comment(),
                       task.rubricVersion(),
@@ -173,8 +198,7 @@ public class HumanQueue {
     if (earlier.score() != submission.score()
         || !Objects.equals(earlier.comment(), submission.comment())
         || !earlier.labeller().equals(submission.labeller())) {
-      throw RelabelProblem.conflict(
-          "Claim already submitted",
+      throw new ConflictException(
           "claim "
               + submission.claimId()
               + " was already submitted with score "
@@ -186,6 +210,13 @@ public class HumanQueue {
               + "/corrections to change it");
     }
     return new Submission(earlier, false);
+  }
+
+  private Optional<UUID> jobOf(UUID taskId) {
+    return jdbc.sql("SELECT job_id FROM relabel.task WHERE id = ?")
+        .param(taskId)
+        .query(UUID.class)
+        .optional();
   }
 
   private Optional<TaskRow> lock(UUID taskId) {
@@ -200,7 +231,7 @@ public class HumanQueue {
                 new TaskRow(
                     rs.getObject("item_id", UUID.class),
                     rs.getObject("job_id", UUID.class),
-                    rs.getString("state"),
+                    TaskState.valueOf(rs.getString("state")),
                     rs.getObject("claim_id", UUID.class),
                     rs.getString("claimed_by"),
                     rs.getString("rubric_version")))

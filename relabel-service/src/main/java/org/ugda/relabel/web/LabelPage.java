@@ -141,6 +141,9 @@ final class LabelPage {
         + progress.pending()
         + " with the automatic expert"
         + (progress.failed() == 0 ? "" : " &middot; " + progress.failed() + " failed")
+        + (progress.cancelled() == 0
+            ? ""
+            : " &middot; " + progress.cancelled() + " left unlabelled by a cancel")
         + "</p>\n";
   }
 

@@ -1,5 +1,6 @@
 package org.ugda.relabel.web;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
@@ -10,11 +11,13 @@ import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.util.UriUtils;
+import org.ugda.api.relabel.ClaimRequest;
 import org.ugda.api.relabel.HumanTask;
 import org.ugda.api.relabel.LabelSubmission;
-import org.ugda.relabel.RelabelProblem;
 import org.ugda.relabel.job.ItemStore;
 import org.ugda.relabel.queue.HumanQueue;
+import org.ugda.support.problem.ConflictException;
 
 /**
  * The labelling page, {@code /label} (behind the gateway {@code /relabel/label}). {@code GET
@@ -27,8 +30,7 @@ import org.ugda.relabel.queue.HumanQueue;
 @Controller
 class LabelPageController {
 
-  private static final MediaType HTML =
-      new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8);
+  private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
 
   private final HumanQueue queue;
   private final ItemStore items;
@@ -46,10 +48,16 @@ class LabelPageController {
     if (labeller == null || labeller.isBlank()) {
       return html(HttpStatus.OK, LabelPage.signIn());
     }
-    if (labeller.length() > 100) {
-      throw new IllegalArgumentException("labeller must be at most 100 characters");
+    ClaimRequest request = new ClaimRequest(labeller, jobId);
+    Optional<HumanTask> task;
+    try {
+      task = queue.claim(request.labeller(), request.jobId());
+    } catch (ConflictException cancelled) {
+      // the job was cancelled: say so on the page, with its progress, instead of a JSON body
+      return html(
+          HttpStatus.CONFLICT,
+          LabelPage.empty(labeller, jobId, items.progress(jobId), cancelled.getMessage()));
     }
-    Optional<HumanTask> task = queue.claim(labeller, jobId);
     return html(
         HttpStatus.OK,
         task.map(t -> LabelPage.task(t, notice))
@@ -77,16 +85,13 @@ class LabelPageController {
               score,
               comment == null || comment.isBlank() ? null : comment.strip()));
       notice = "Saved score " + score + ".";
-    } catch (RelabelProblem problem) {
-      if (problem.status() != HttpStatus.CONFLICT) {
-        throw problem;
-      }
-      notice = "Not saved: " + problem.getMessage();
+    } catch (ConflictException conflict) {
+      notice = "Not saved: " + conflict.getMessage();
     }
     String location =
         LabelPage.next(labeller, jobId)
             + "&notice="
-            + org.springframework.web.util.UriUtils.encodeQueryParam(notice, "UTF-8");
+            + UriUtils.encodeQueryParam(notice, StandardCharsets.UTF_8);
     return ResponseEntity.status(HttpStatus.SEE_OTHER)
         .header(HttpHeaders.LOCATION, location)
         .build();

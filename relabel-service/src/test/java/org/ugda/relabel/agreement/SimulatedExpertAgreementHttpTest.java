@@ -3,17 +3,18 @@ package org.ugda.relabel.agreement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.ResponseEntity;
+import org.ugda.api.job.JobState;
 import org.ugda.api.relabel.AgreementReport;
 import org.ugda.api.relabel.ClaimRequest;
 import org.ugda.api.relabel.CreateRelabelJob;
 import org.ugda.api.relabel.HumanTask;
-import org.ugda.api.relabel.JobState;
 import org.ugda.api.relabel.Label;
 import org.ugda.api.relabel.LabelSubmission;
 import org.ugda.api.relabel.RelabelClient;
@@ -90,7 +91,7 @@ class SimulatedExpertAgreementHttpTest extends RelabelServiceHttpTest {
     ResponseEntity<HumanTask> empty = client.claim(new ClaimRequest("gold-labeller", people.id()));
 
     assertThat(empty.getStatusCode().value()).isEqualTo(204);
-    assertThat(client.job(people.id()).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(client.job(people.id()).state()).isEqualTo(JobState.SUCCEEDED);
     AgreementReport report = client.agreement("human:gold-labeller", "simulated", people.id());
     int[][] confusion = new int[5][5];
     int same = 0;
@@ -104,7 +105,7 @@ class SimulatedExpertAgreementHttpTest extends RelabelServiceHttpTest {
     assertThat(report.cohensKappa()).isEqualTo(AgreementStatistics.cohensKappa(confusion));
     for (ScoreAgreement row : report.perScore()) {
       int s = row.score() - 1;
-      int scoredByA = java.util.Arrays.stream(confusion[s]).sum();
+      int scoredByA = Arrays.stream(confusion[s]).sum();
       assertThat(row.scoredByA()).isEqualTo(scoredByA);
       assertThat(row.sameByB()).isEqualTo(confusion[s][s]);
     }

@@ -1,6 +1,7 @@
 package org.ugda.relabel.bench;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -18,12 +19,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.ugda.relabel.db.RelabelDatabaseConfiguration;
 import org.ugda.relabel.judge.JudgeProperties;
 import org.ugda.relabel.judge.LlmJudge;
 import org.ugda.relabel.judge.Rubric;
 import org.ugda.relabel.judge.Verdict;
 import org.ugda.relabel.support.OpenAiStub;
+import org.ugda.support.database.ServiceDatabase;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -50,14 +51,13 @@ public final class JudgeBench {
   private JudgeBench() {}
 
   public static void main(String[] args) throws Exception {
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-        .setLevel(Level.WARN);
+    ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
     int items = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int latency = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
     try (OpenAiStub stub = OpenAiStub.start();
         HikariDataSource dataSource = dataSource(TestDatabase.fresh())) {
-      RelabelDatabaseConfiguration.migrate(dataSource);
+      ServiceDatabase.migrate(dataSource, "relabel");
       stub.delay(latency);
       JudgeProperties properties = properties(stub.baseUrl());
       try (LlmJudge judge =

@@ -1,6 +1,7 @@
 package org.ugda.relabel.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,18 +10,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.ugda.api.job.JobState;
 import org.ugda.api.relabel.CreateRelabelJob;
-import org.ugda.api.relabel.JobState;
+import org.ugda.api.relabel.Label;
 import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
 import org.ugda.relabel.RelabelServiceApplication;
@@ -31,7 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Restarts on a database of its own: a job cut off by a shutdown is reported INTERRUPTED and,
  * resumed by a new instance, finishes with every item labelled once and none asked twice; a job
- * whose instance died (stale heartbeat) is found and reported too.
+ * whose instance died (stale heartbeat) is found and reported too; a cancelled job stays cancelled
+ * (a restart neither resumes nor interrupts it); and an upgrade from the first schema shows a job
+ * that had COMPLETED as SUCCEEDED.
  */
 class JobRestartTest {
 
@@ -93,7 +99,7 @@ class JobRestartTest {
       post(second, "/v1/relabel/jobs/" + crashed + "/resume", "");
       RelabelJob deadResumed = await(second, crashed, seen -> seen.state() != JobState.RUNNING);
 
-      assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+      assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
       assertThat(done.progress().labelled()).isEqualTo(24);
       assertThat(deadResumed.state()).isEqualTo(JobState.AWAITING_HUMANS);
       assertThat(deadResumed.progress().awaitingHuman()).isEqualTo(2);
@@ -111,6 +117,168 @@ class JobRestartTest {
     }
   }
 
+  @Test
+  void shouldLeaveACancelledJobCancelledAfterARestart(@TempDir Path dir) throws Exception {
+    Path key = Files.writeString(dir.resolve("key"), "sk-restart-test-key-000000");
+    STUB.delay(150);
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    List<RelabelItem> items = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      items.add(
+          new RelabelItem(
+              null,
+              "\n\nHuman: cancelled " + run + "\n\nAssistant:",
+              "reply " + run + "-" + i + "# #stub:ok:" + (1 + i % 5)));
+    }
+    RelabelJob llm;
+    RelabelJob humans;
+    try (ConfigurableApplicationContext first = start(key)) {
+      UUID llmId =
+          post(
+                  first,
+                  "/v1/relabel/jobs",
+                  JSON.writeValueAsString(new CreateRelabelJob("openai", items)))
+              .id();
+      await(first, llmId, seen -> seen.progress().labelled() >= 2);
+      llm = send(request(first, "/v1/relabel/jobs/" + llmId + "/cancel", ""), 200);
+      UUID humansId =
+          post(
+                  first,
+                  "/v1/relabel/jobs",
+                  JSON.writeValueAsString(new CreateRelabelJob("human", items.subList(0, 2))))
+              .id();
+      await(first, humansId, seen -> seen.state() == JobState.AWAITING_HUMANS);
+      humans = send(request(first, "/v1/relabel/jobs/" + humansId + "/cancel", ""), 200);
+      STUB.awaitIdle();
+    }
+    int asked = STUB.received("reply " + run + "-");
+    int labelled = count("SELECT count(*) FROM relabel.label");
+    assertThat(llm.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(labelled).isEqualTo(llm.progress().labelled()).isBetween(2, 23);
+
+    try (ConfigurableApplicationContext second = start(key)) {
+      // the new instance labels a job of its own to the end, and leaves the cancelled ones alone
+      RelabelJob other =
+          post(
+              second,
+              "/v1/relabel/jobs",
+              JSON.writeValueAsString(
+                  new CreateRelabelJob(
+                      "openai",
+                      List.of(
+                          new RelabelItem(
+                              null, "\n\nHuman: other " + run + "\n\nAssistant:", "x")))));
+      await(second, other.id(), seen -> seen.state() == JobState.SUCCEEDED);
+
+      for (RelabelJob before : List.of(llm, humans)) {
+        RelabelJob after = get(second, "/v1/relabel/jobs/" + before.id());
+        assertThat(after.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(after.progress()).isEqualTo(before.progress());
+        assertThat(after.message()).isEqualTo(before.message());
+        HttpResponse<String> resume =
+            exchange(request(second, "/v1/relabel/jobs/" + before.id() + "/resume", ""));
+        assertThat(resume.statusCode()).isEqualTo(409);
+        assertThat(resume.body()).contains("is CANCELLED");
+      }
+      HttpResponse<String> claim =
+          exchange(
+              request(
+                  second,
+                  "/v1/relabel/tasks/claim",
+                  "{\"labeller\":\"zoe\",\"jobId\":\"" + humans.id() + "\"}"));
+      assertThat(claim.statusCode()).isEqualTo(409);
+      assertThat(claim.body()).contains("was cancelled");
+    }
+    assertThat(STUB.received("reply " + run + "-")).isEqualTo(asked);
+    assertThat(count("SELECT count(*) FROM relabel.label")).isEqualTo(labelled + 1);
+    assertThat(count("SELECT count(*) FROM relabel.task WHERE state IN ('OPEN', 'CLAIMED')"))
+        .isZero();
+  }
+
+  @Test
+  void shouldShowAJobCompletedBeforeTheUpgradeAsSucceeded(@TempDir Path dir) throws Exception {
+    Path key = Files.writeString(dir.resolve("key"), "sk-restart-test-key-000000");
+    // the schema as the previous release left it, with a job it had called COMPLETED
+    Flyway.configure()
+        .dataSource(database.url(), database.username(), database.password())
+        .schemas("relabel")
+        .defaultSchema("relabel")
+        .locations("classpath:db/migration/relabel")
+        .target("1")
+        .load()
+        .migrate();
+    UUID completed = UUID.randomUUID();
+    UUID item = UUID.randomUUID();
+    UUID task = UUID.randomUUID();
+    database.execute(
+        "INSERT INTO relabel.job (id, request_hash, expert, state, rubric_version, runner) VALUES ('"
+            + completed
+            + "', 'h', 'human', 'COMPLETED', 'ugda-rubric-v1', 'old-host/00000000')");
+    database.execute(
+        "INSERT INTO relabel.item (id, job_id, ordinal, prompt, response, content_hash, state)"
+            + " VALUES ('"
+            + item
+            + "', '"
+            + completed
+            + "', 0, 'p', 'r', 'c', 'LABELLED')");
+    database.execute(
+        "INSERT INTO relabel.task (id, item_id, job_id, reason, state, done_at) VALUES ('"
+            + task
+            + "', '"
+            + item
+            + "', '"
+            + completed
+            + "', 'expert human', 'DONE', now())");
+    database.execute(
+        "INSERT INTO relabel.label (id, item_id, expert, labeller, score, rubric_version, task_id)"
+            + " VALUES ('"
+            + UUID.randomUUID()
+            + "', '"
+            + item
+            + "', 'human', 'zoe', 4, 'ugda-rubric-v1', '"
+            + task
+            + "')");
+
+    try (ConfigurableApplicationContext upgraded = start(key)) {
+      RelabelJob job = get(upgraded, "/v1/relabel/jobs/" + completed);
+      HttpResponse<String> labels =
+          exchange(
+              HttpRequest.newBuilder(uri(upgraded, "/v1/relabel/jobs/" + completed + "/labels"))
+                  .GET()
+                  .build());
+      HttpResponse<String> resume =
+          exchange(request(upgraded, "/v1/relabel/jobs/" + completed + "/resume", ""));
+      HttpResponse<String> cancel =
+          exchange(request(upgraded, "/v1/relabel/jobs/" + completed + "/cancel", ""));
+
+      assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(job.progress().labelled()).isEqualTo(1);
+      assertThat(job.progress().total()).isEqualTo(1);
+      assertThat(JSON.readValue(labels.body(), Label[].class))
+          .singleElement()
+          .extracting(Label::labeller, Label::score)
+          .containsExactly("zoe", 4);
+      assertThat(resume.statusCode()).isEqualTo(409);
+      assertThat(resume.body()).contains("is SUCCEEDED");
+      assertThat(cancel.statusCode()).isEqualTo(409);
+      assertThat(cancel.body()).contains("has already ended (SUCCEEDED)");
+    }
+    assertThat(jdbcString("SELECT state FROM relabel.job WHERE id = '" + completed + "'"))
+        .isEqualTo("SUCCEEDED");
+    assertThat(
+            jdbcString(
+                "SELECT version FROM relabel.flyway_schema_history WHERE success"
+                    + " ORDER BY installed_rank DESC LIMIT 1"))
+        .isEqualTo("2");
+    // the old name is gone from the schema, the new ones are allowed
+    assertThatThrownBy(
+            () ->
+                database.execute(
+                    "UPDATE relabel.job SET state = 'COMPLETED' WHERE id = '" + completed + "'"))
+        .rootCause()
+        .hasMessageContaining("violates check constraint \"job_state_check\"");
+  }
+
   private ConfigurableApplicationContext start(Path key) {
     return RelabelServiceApplication.application()
         .run(
@@ -126,7 +294,7 @@ class JobRestartTest {
             "--ugda.relabel.jobs.heartbeat=1s",
             "--ugda.relabel.jobs.stale-after=5s",
             "--ugda.relabel.jobs.shutdown-grace=5s",
-            "--ugda.relabel.database.max-pool-size=4",
+            "--ugda.database.max-pool-size=4",
             "--spring.main.banner-mode=off");
   }
 
@@ -177,19 +345,27 @@ class JobRestartTest {
 
   private static RelabelJob post(ConfigurableApplicationContext context, String path, String body)
       throws Exception {
-    return send(
-        HttpRequest.newBuilder(uri(context, path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        202);
+    return send(request(context, path, body), 202);
   }
 
   private static RelabelJob send(HttpRequest request, int status)
       throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = exchange(request);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     return JSON.readValue(response.body(), RelabelJob.class);
+  }
+
+  private static HttpRequest request(
+      ConfigurableApplicationContext context, String path, String body) {
+    return HttpRequest.newBuilder(uri(context, path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+  }
+
+  private static HttpResponse<String> exchange(HttpRequest request)
+      throws IOException, InterruptedException {
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   private static URI uri(ConfigurableApplicationContext context, String path) {
@@ -207,7 +383,7 @@ class JobRestartTest {
         var result = statement.executeQuery(sql)) {
       result.next();
       return result.getString(1);
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException(sql, e);
     }
   }

@@ -10,9 +10,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.ugda.api.relabel.JobState;
+import org.ugda.api.job.JobState;
+import org.ugda.api.job.Jobs;
+import org.ugda.api.relabel.CreateRelabelJob;
 import org.ugda.api.relabel.Label;
-import org.ugda.api.relabel.RelabelClient;
 import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
 import org.ugda.relabel.support.OpenAiStub;
@@ -176,7 +177,7 @@ class LlmJobHttpTest extends RelabelServiceHttpTest {
 
     for (CompletableFuture<RelabelJob> job : jobs) {
       RelabelJob settled = awaitSettled(job.join().id());
-      assertThat(settled.state()).isEqualTo(JobState.COMPLETED);
+      assertThat(settled.state()).isEqualTo(JobState.SUCCEEDED);
       assertThat(client().labels(settled.id())).hasSize(6);
     }
     for (int i = 0; i < 6; i++) {
@@ -194,16 +195,18 @@ class LlmJobHttpTest extends RelabelServiceHttpTest {
         List.of(
             new RelabelItem("a", "\n\nHuman: idem " + run + "\n\nAssistant:", "x"),
             new RelabelItem("b", "\n\nHuman: idem " + run + "\n\nAssistant:", "y"));
-    String body = json(new org.ugda.api.relabel.CreateRelabelJob("human", items));
+    String body = json(new CreateRelabelJob("human", items));
 
-    Reply first = post("/v1/relabel/jobs", body, Map.of(RelabelClient.IDEMPOTENCY_KEY, key));
-    Reply retry = post("/v1/relabel/jobs", body, Map.of(RelabelClient.IDEMPOTENCY_KEY, key));
+    Reply first = post("/v1/relabel/jobs", body, Map.of(Jobs.IDEMPOTENCY_KEY, key));
+    Reply retry = post("/v1/relabel/jobs", body, Map.of(Jobs.IDEMPOTENCY_KEY, key));
+    // the job puts its items in the human queue in the background: the snapshot comes after that
+    awaitSettled(JSON.readValue(first.body(), RelabelJob.class).id());
     Map<String, String> stored = storedState();
     Reply reused =
         post(
             "/v1/relabel/jobs",
-            json(new org.ugda.api.relabel.CreateRelabelJob("human", items.subList(0, 1))),
-            Map.of(RelabelClient.IDEMPOTENCY_KEY, key));
+            json(new CreateRelabelJob("human", items.subList(0, 1))),
+            Map.of(Jobs.IDEMPOTENCY_KEY, key));
 
     RelabelJob created = JSON.readValue(first.body(), RelabelJob.class);
     assertThat(first.status()).isEqualTo(202);
@@ -226,7 +229,7 @@ class LlmJobHttpTest extends RelabelServiceHttpTest {
         .isEqualTo(2);
     assertThat(reused.status()).isEqualTo(409);
     assertThat(reused.header("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(reused.body()).contains("was used for a different request");
+    assertThat(reused.body()).contains("was used for another request");
     assertThat(storedState()).isEqualTo(stored);
   }
 

@@ -3,6 +3,8 @@ package org.ugda.relabel.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,10 +12,13 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.ResponseEntity;
+import org.ugda.api.job.JobState;
 import org.ugda.api.relabel.ClaimRequest;
+import org.ugda.api.relabel.CreateRelabelJob;
 import org.ugda.api.relabel.HumanTask;
-import org.ugda.api.relabel.JobState;
 import org.ugda.api.relabel.Label;
+import org.ugda.api.relabel.LabelCorrection;
+import org.ugda.api.relabel.LabelSubmission;
 import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
 import org.ugda.relabel.support.RelabelServiceHttpTest;
@@ -111,7 +116,7 @@ class HumanQueueHttpTest extends RelabelServiceHttpTest {
                 .query(Integer.class)
                 .single())
         .isEqualTo(1);
-    assertThat(client().job(task.jobId()).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(client().job(task.jobId()).state()).isEqualTo(JobState.SUCCEEDED);
   }
 
   @Test
@@ -146,10 +151,8 @@ class HumanQueueHttpTest extends RelabelServiceHttpTest {
     List<RelabelItem> tooLong =
         List.of(new RelabelItem(null, "\n\nHuman: q\n\nAssistant:", "x".repeat(2001)));
 
-    Reply batch =
-        post("/v1/relabel/jobs", json(new org.ugda.api.relabel.CreateRelabelJob("human", tooMany)));
-    Reply text =
-        post("/v1/relabel/jobs", json(new org.ugda.api.relabel.CreateRelabelJob("human", tooLong)));
+    Reply batch = post("/v1/relabel/jobs", json(new CreateRelabelJob("human", tooMany)));
+    Reply text = post("/v1/relabel/jobs", json(new CreateRelabelJob("human", tooLong)));
 
     assertThat(batch.status()).isEqualTo(413);
     assertThat(batch.header("Content-Type")).isEqualTo("application/problem+json");
@@ -171,9 +174,7 @@ class HumanQueueHttpTest extends RelabelServiceHttpTest {
     HumanTask abandoned = claim("dave", job.id()).getBody();
 
     ResponseEntity<HumanTask> whileLeased = claim("erin", job.id());
-    sleep(
-        java.time.Duration.between(java.time.Instant.now(), abandoned.leaseExpiresAt()).toMillis()
-            + 300);
+    sleep(Duration.between(Instant.now(), abandoned.leaseExpiresAt()).toMillis() + 300);
     HumanTask reclaimed = claim("erin", job.id()).getBody();
     Reply late =
         post(
@@ -181,9 +182,7 @@ class HumanQueueHttpTest extends RelabelServiceHttpTest {
             "{\"claimId\":\"" + abandoned.claimId() + "\",\"labeller\":\"dave\",\"score\":1}");
     Label label =
         client()
-            .submit(
-                reclaimed.taskId(),
-                new org.ugda.api.relabel.LabelSubmission(reclaimed.claimId(), "erin", 5, null));
+            .submit(reclaimed.taskId(), new LabelSubmission(reclaimed.claimId(), "erin", 5, null));
 
     assertThat(whileLeased.getStatusCode().value()).isEqualTo(204);
     assertThat(reclaimed.taskId()).isEqualTo(abandoned.taskId());
@@ -197,7 +196,7 @@ class HumanQueueHttpTest extends RelabelServiceHttpTest {
                 .query(Integer.class)
                 .single())
         .isEqualTo(2);
-    assertThat(client().job(job.id()).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(client().job(job.id()).state()).isEqualTo(JobState.SUCCEEDED);
   }
 
   @Test
@@ -214,17 +213,13 @@ class HumanQueueHttpTest extends RelabelServiceHttpTest {
   void shouldKeepLabelsImmutableAndLinkCorrectionsToWhatTheySupersede() {
     HumanTask task = claimedTaskOfNewJob("gina");
     Label original =
-        client()
-            .submit(
-                task.taskId(),
-                new org.ugda.api.relabel.LabelSubmission(task.claimId(), "gina", 2, null));
+        client().submit(task.taskId(), new LabelSubmission(task.claimId(), "gina", 2, null));
 
     Label correction =
         client()
             .correct(
                 original.id(),
-                new org.ugda.api.relabel.LabelCorrection(
-                    "hank", 3, "the refusal offered a safe alternative"));
+                new LabelCorrection("hank", 3, "the refusal offered a safe alternative"));
     Reply again =
         post(
             "/v1/relabel/labels/" + original.id() + "/corrections",

@@ -25,8 +25,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientAdapter;
 import org.springframework.web.service.invoker.HttpServiceProxyFactory;
+import org.ugda.api.job.JobState;
+import org.ugda.api.job.Jobs;
 import org.ugda.api.relabel.CreateRelabelJob;
-import org.ugda.api.relabel.JobState;
 import org.ugda.api.relabel.RelabelClient;
 import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
@@ -65,7 +66,7 @@ import tools.jackson.databind.json.JsonMapper;
       "ugda.relabel.jobs.max-text-chars=2000",
       "ugda.relabel.jobs.shutdown-grace=2s",
       "ugda.relabel.queue.lease=3s",
-      "ugda.relabel.database.max-pool-size=12"
+      "ugda.database.max-pool-size=12"
     })
 public abstract class RelabelServiceHttpTest {
 
@@ -143,9 +144,7 @@ public abstract class RelabelServiceHttpTest {
         post(
             "/v1/relabel/jobs",
             json(new CreateRelabelJob(expert, items)),
-            idempotencyKey == null
-                ? Map.of()
-                : Map.of(RelabelClient.IDEMPOTENCY_KEY, idempotencyKey));
+            idempotencyKey == null ? Map.of() : Map.of(Jobs.IDEMPOTENCY_KEY, idempotencyKey));
     assertThat(reply.status()).as(reply.body()).isEqualTo(202);
     return JSON.readValue(reply.body(), RelabelJob.class);
   }

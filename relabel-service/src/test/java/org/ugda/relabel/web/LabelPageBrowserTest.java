@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -25,7 +28,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.ugda.api.relabel.JobState;
+import org.ugda.api.job.JobState;
 import org.ugda.api.relabel.Label;
 import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
@@ -94,7 +97,7 @@ class LabelPageBrowserTest extends RelabelServiceHttpTest {
     }
     if (profile != null) {
       try (var files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
     }
   }
@@ -133,7 +136,7 @@ class LabelPageBrowserTest extends RelabelServiceHttpTest {
                 "SELECT lease_until FROM relabel.task WHERE job_id = ? AND claimed_by = "
                     + "'mallory'")
             .param(job.id())
-            .query(java.sql.Timestamp.class)
+            .query(Timestamp.class)
             .single()
             .toInstant();
     browser.get("about:blank");
@@ -199,7 +202,7 @@ class LabelPageBrowserTest extends RelabelServiceHttpTest {
                 .single())
         .isEqualTo(2);
     assertThat(labels.get("first").createdAt()).isAfter(malloryLeaseEnds);
-    assertThat(client().job(job.id()).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(client().job(job.id()).state()).isEqualTo(JobState.SUCCEEDED);
     assertThat(SCREENSHOT).isNotEmptyFile();
   }
 
@@ -216,7 +219,7 @@ class LabelPageBrowserTest extends RelabelServiceHttpTest {
                 !(driver.getCurrentUrl() + driver.getPageSource().hashCode()).equals(before)
                     && "complete"
                         .equals(
-                            ((org.openqa.selenium.JavascriptExecutor) driver)
+                            ((JavascriptExecutor) driver)
                                 .executeScript("return document.readyState")));
   }
 

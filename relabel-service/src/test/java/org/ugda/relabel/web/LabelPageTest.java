@@ -39,7 +39,7 @@ class LabelPageTest {
             "because <b>",
             "eve\"><script>",
             Instant.parse("2025-01-01T12:00:00Z"),
-            new RelabelProgress(1, 0, 1, 0, 0));
+            new RelabelProgress(1, 0, 1, 0, 0, 0));
 
     String html = LabelPage.task(task, "<i>notice</i>");
 
@@ -62,7 +62,7 @@ class LabelPageTest {
             "expert human",
             "alice",
             Instant.now(),
-            new RelabelProgress(4, 1, 3, 0, 0));
+            new RelabelProgress(4, 1, 3, 0, 0, 0));
 
     String html = LabelPage.task(task, null);
 
