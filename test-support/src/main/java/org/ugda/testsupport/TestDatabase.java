@@ -66,12 +66,15 @@ public record TestDatabase(String url, String username, String password) {
 
   /**
    * Points a Spring context at this database: sets {@code spring.datasource.url}, {@code
-   * spring.datasource.username} and {@code spring.datasource.password}.
+   * spring.datasource.username}, {@code spring.datasource.password}, and a short pool timeout.
    */
   public void register(DynamicPropertyRegistry registry) {
     registry.add("spring.datasource.url", this::url);
     registry.add("spring.datasource.username", this::username);
     registry.add("spring.datasource.password", this::password);
+    // the JVM's shutdown hooks stop the server while Spring's cached contexts still close; their
+    // last writes then fail in seconds instead of holding the JVM for a 30 s pool timeout
+    registry.add("ugda.database.connection-timeout", () -> "3s");
   }
 
   /** Opens a plain JDBC connection (the caller closes it). */
