@@ -1,6 +1,5 @@
 package org.ugda.reward.bench;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,72 +62,71 @@ public final class RewardBench {
         Runtime.getRuntime().availableProcessors(),
         DjlRuntime.engine().getVersion());
     writeBase(root.resolve("base"));
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
-      String url = pg.getJdbcUrl("postgres", "postgres");
-      // Both servers run side by side and take the load in alternating rounds, so that a slow
-      // spell of this shared machine falls on both and not on one.
-      try (ConfigurableApplicationContext withBatching = start(url, root, true);
-          ConfigurableApplicationContext without = start(url, root, false)) {
-        Http on = new Http(port(withBatching));
-        Http off = new Http(port(without));
-        String ensemble =
-            on.post("/v1/ensembles", "{\"name\":\"bench\",\"baseModel\":\"base\",\"members\":3}")
-                .get("id")
-                .asString();
-        String heads =
-            on.post(
-                    "/v1/ensembles",
-                    "{\"name\":\"bench-heads\",\"baseModel\":\"base\",\"mode\":\"heads\",\"members\":3}")
-                .get("id")
-                .asString();
-        if (!Boolean.getBoolean("bench.skipCost")) {
-          memberCost(withBatching, ensemble, heads);
-        }
-        if (rounds == 0) {
-          return;
-        }
-        Phase onTotal = new Phase();
-        Phase offTotal = new Phase();
-        for (int round = 0; round < rounds; round++) {
-          onTotal.add(load(on, ensemble, clients, seconds));
-          offTotal.add(load(off, ensemble, clients, seconds));
-        }
-        System.out.printf(
-            Locale.ROOT,
-            "## %d concurrent clients, one item per request, %d rounds of %d s each, "
-                + "alternating%n",
-            clients,
-            rounds,
-            seconds);
-        var items = meters(withBatching).find("ugda.reward.batch.items").summary();
-        System.out.printf(
-            Locale.ROOT,
-            "batching on: %.1f items per forward pass on average (%d passes, %.1f ms each); "
-                + "off: %d passes, %.1f ms each%n",
-            items.mean(),
-            items.count(),
-            forwardMillis(withBatching),
-            meters(without).find("ugda.reward.forward").timer().count(),
-            forwardMillis(without));
-        System.out.println("CPU per request, batching on:  " + onTotal.cpuPerRequest());
-        System.out.println("CPU per request, batching off: " + offTotal.cpuPerRequest());
-        System.out.println("batching on:  " + onTotal);
-        System.out.println("batching off: " + offTotal);
-        System.out.printf(
-            Locale.ROOT,
-            "RATIO throughput batching on / off = %.2fx (target >= 4x)%n",
-            onTotal.rps() / offTotal.rps());
-        // what batching costs a lone client: its request waits up to max-delay for company
-        Phase onAlone = new Phase();
-        Phase offAlone = new Phase();
-        for (int round = 0; round < rounds; round++) {
-          onAlone.add(load(on, ensemble, 1, seconds));
-          offAlone.add(load(off, ensemble, 1, seconds));
-        }
-        System.out.println("## one client alone, same rounds");
-        System.out.println("batching on:  " + onAlone);
-        System.out.println("batching off: " + offAlone);
+    // No spring.datasource.url: both contexts share the JVM's embedded PostgreSQL
+    // (service-support), which stops when the last of them closes.
+    // Both servers run side by side and take the load in alternating rounds, so that a slow
+    // spell of this shared machine falls on both and not on one.
+    try (ConfigurableApplicationContext withBatching = start(root, true);
+        ConfigurableApplicationContext without = start(root, false)) {
+      Http on = new Http(port(withBatching));
+      Http off = new Http(port(without));
+      String ensemble =
+          on.post("/v1/ensembles", "{\"name\":\"bench\",\"baseModel\":\"base\",\"members\":3}")
+              .get("id")
+              .asString();
+      String heads =
+          on.post(
+                  "/v1/ensembles",
+                  "{\"name\":\"bench-heads\",\"baseModel\":\"base\",\"mode\":\"heads\",\"members\":3}")
+              .get("id")
+              .asString();
+      if (!Boolean.getBoolean("bench.skipCost")) {
+        memberCost(withBatching, ensemble, heads);
       }
+      if (rounds == 0) {
+        return;
+      }
+      Phase onTotal = new Phase();
+      Phase offTotal = new Phase();
+      for (int round = 0; round < rounds; round++) {
+        onTotal.add(load(on, ensemble, clients, seconds));
+        offTotal.add(load(off, ensemble, clients, seconds));
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "## %d concurrent clients, one item per request, %d rounds of %d s each, "
+              + "alternating%n",
+          clients,
+          rounds,
+          seconds);
+      var items = meters(withBatching).find("ugda.reward.batch.items").summary();
+      System.out.printf(
+          Locale.ROOT,
+          "batching on: %.1f items per forward pass on average (%d passes, %.1f ms each); "
+              + "off: %d passes, %.1f ms each%n",
+          items.mean(),
+          items.count(),
+          forwardMillis(withBatching),
+          meters(without).find("ugda.reward.forward").timer().count(),
+          forwardMillis(without));
+      System.out.println("CPU per request, batching on:  " + onTotal.cpuPerRequest());
+      System.out.println("CPU per request, batching off: " + offTotal.cpuPerRequest());
+      System.out.println("batching on:  " + onTotal);
+      System.out.println("batching off: " + offTotal);
+      System.out.printf(
+          Locale.ROOT,
+          "RATIO throughput batching on / off = %.2fx (target >= 4x)%n",
+          onTotal.rps() / offTotal.rps());
+      // what batching costs a lone client: its request waits up to max-delay for company
+      Phase onAlone = new Phase();
+      Phase offAlone = new Phase();
+      for (int round = 0; round < rounds; round++) {
+        onAlone.add(load(on, ensemble, 1, seconds));
+        offAlone.add(load(off, ensemble, 1, seconds));
+      }
+      System.out.println("## one client alone, same rounds");
+      System.out.println("batching on:  " + onAlone);
+      System.out.println("batching off: " + offAlone);
     }
   }
 
@@ -176,12 +174,10 @@ public final class RewardBench {
     WordLevelTokenizer.write(dir.resolve("tokenizer.json"), Vocabulary.ids());
   }
 
-  static ConfigurableApplicationContext start(String url, Path root, boolean batching) {
+  static ConfigurableApplicationContext start(Path root, boolean batching) {
     return RewardServiceApplication.application()
         .run(
             "--server.port=0",
-            "--spring.datasource.url=" + url,
-            "--spring.datasource.username=postgres",
             "--ugda.reward.storage-root=" + root,
             "--ugda.device=cpu",
             "--ugda.reward.batching.enabled=" + batching,

@@ -22,7 +22,8 @@ import org.ugda.core.model.Transformer;
 import org.ugda.reward.runtime.LoadedBase;
 import org.ugda.reward.runtime.ModelRegistry;
 import org.ugda.reward.storage.StorageRoot;
-import org.ugda.reward.web.ApiException;
+import org.ugda.support.problem.ConflictException;
+import org.ugda.support.problem.NotFoundException;
 
 /**
  * Ensembles and their immutable versions: creation (version 1 = freshly initialised members),
@@ -55,13 +56,13 @@ public class EnsembleService {
 
   public Ensemble create(CreateEnsemble req) {
     if (req == null) {
-      throw ApiException.badRequest(
+      throw new IllegalArgumentException(
           "a body {name, baseModel, mode, members, lora, seed} is required");
     }
     String name = validName(req.name());
     String mode = req.mode() == null ? "lora" : req.mode();
     if (!mode.equals("lora") && !mode.equals("heads")) {
-      throw ApiException.badRequest(
+      throw new IllegalArgumentException(
           "mode must be 'lora' (a LoRA adapter and head per member) or 'heads' "
               + "(one shared trunk, one head per member), got '"
               + mode
@@ -69,7 +70,7 @@ public class EnsembleService {
     }
     int k = req.members() == null ? 3 : req.members();
     if (k < 1 || k > MAX_MEMBERS) {
-      throw ApiException.badRequest("members must be 1.." + MAX_MEMBERS + ", got " + k);
+      throw new IllegalArgumentException("members must be 1.." + MAX_MEMBERS + ", got " + k);
     }
     LoraConfig cfg = loraConfig(req.lora());
     long seed = req.seed() == null ? 0 : req.seed();
@@ -115,10 +116,11 @@ public class EnsembleService {
 
   public Ensemble importAdapters(ImportEnsemble req) {
     if (req == null || req.adapters() == null || req.adapters().isEmpty()) {
-      throw ApiException.badRequest("adapters must list one PEFT adapter directory per member");
+      throw new IllegalArgumentException(
+          "adapters must list one PEFT adapter directory per member");
     }
     if (req.adapters().size() > MAX_MEMBERS) {
-      throw ApiException.badRequest(
+      throw new IllegalArgumentException(
           "at most " + MAX_MEMBERS + " members, got " + req.adapters().size());
     }
     String name = validName(req.name());
@@ -132,7 +134,7 @@ public class EnsembleService {
         Path dir = storage.resolveInput(req.adapters().get(i), "adapters[" + i + "]");
         PeftAdapters.Loaded l = PeftAdapters.read(dir, base.model().config());
         if (l.config().headModule() == null) {
-          throw ApiException.badRequest(
+          throw new IllegalArgumentException(
               "adapters["
                   + i
                   + "] ("
@@ -143,7 +145,7 @@ public class EnsembleService {
         if (first != null
             && (first.rank() != l.config().rank()
                 || !first.targetModules().equals(l.config().targetModules()))) {
-          throw ApiException.badRequest(
+          throw new IllegalArgumentException(
               "adapters["
                   + i
                   + "] differs from adapters[0] in rank or target modules; "
@@ -209,7 +211,7 @@ public class EnsembleService {
     } catch (RuntimeException ex) {
       StorageRoot.deleteQuietly(target);
       if (ensembles.findByName(e.name()).isPresent()) {
-        throw ApiException.conflict("an ensemble named '" + e.name() + "' already exists");
+        throw new ConflictException("an ensemble named '" + e.name() + "' already exists");
       }
       throw ex;
     }
@@ -308,13 +310,13 @@ public class EnsembleService {
           false,
           "score");
     } catch (IllegalArgumentException ex) {
-      throw ApiException.badRequest("lora: " + ex.getMessage());
+      throw new IllegalArgumentException("lora: " + ex.getMessage());
     }
   }
 
   private static String validName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw ApiException.badRequest(
+      throw new IllegalArgumentException(
           "name must be 1-100 characters of letters, digits, '.', '_' or '-', "
               + "starting with a letter or digit; got "
               + (name == null ? "none" : "'" + name + "'"));
@@ -324,7 +326,7 @@ public class EnsembleService {
 
   private void requireFreeName(String name) {
     if (ensembles.findByName(name).isPresent()) {
-      throw ApiException.conflict(
+      throw new ConflictException(
           "an ensemble named '" + name + "' already exists; choose another name");
     }
   }
@@ -338,7 +340,7 @@ public class EnsembleService {
   public EnsembleEntity entity(UUID id) {
     EnsembleEntity e = entityCache.get(id);
     if (e == null) {
-      e = ensembles.findById(id).orElseThrow(() -> ApiException.notFound("no ensemble " + id));
+      e = ensembles.findById(id).orElseThrow(() -> new NotFoundException("no ensemble " + id));
       entityCache.put(id, e);
     }
     return e;
@@ -356,7 +358,7 @@ public class EnsembleService {
           versions
               .findFirstByEnsembleIdOrderByNumberDesc(ensembleId)
               .orElseThrow(
-                  () -> ApiException.notFound("ensemble " + ensembleId + " has no version"));
+                  () -> new NotFoundException("ensemble " + ensembleId + " has no version"));
       latestCache.put(ensembleId, new Latest(v, System.nanoTime()));
       return v;
     }
@@ -368,7 +370,7 @@ public class EnsembleService {
               .findByEnsembleIdAndNumber(ensembleId, number)
               .orElseThrow(
                   () ->
-                      ApiException.notFound(
+                      new NotFoundException(
                           "ensemble " + ensembleId + " has no version " + number));
       versionCache.put(key, v);
     }
@@ -433,7 +435,7 @@ public class EnsembleService {
   public Path versionPath(VersionEntity v) {
     Path p = storage.root().resolve(v.storagePath());
     if (!Files.isDirectory(p)) {
-      throw ApiException.conflict("version " + v.number() + " has no files at " + p);
+      throw new ConflictException("version " + v.number() + " has no files at " + p);
     }
     return p;
   }

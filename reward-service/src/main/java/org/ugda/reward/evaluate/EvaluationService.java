@@ -43,7 +43,7 @@ public class EvaluationService {
 
   public AccuracyReport evaluate(UUID ensembleId, EvaluateRequest req) {
     if (req == null) {
-      throw org.ugda.reward.web.ApiException.badRequest("a body {dataset, version} is required");
+      throw new IllegalArgumentException("a body {dataset, version} is required");
     }
     EnsembleEntity e = ensembles.entity(ensembleId);
     VersionEntity v = ensembles.version(ensembleId, req.version());

@@ -8,7 +8,10 @@ public interface JobRunner {
 
   String kind();
 
-  /** Parses and checks a request before any row is written; throws ApiException (400/404). */
+  /**
+   * Parses and checks a request before any row is written; throws IllegalArgumentException (400),
+   * NotFoundException (404).
+   */
   Object validate(UUID ensembleId, String requestJson);
 
   /** Runs the job; returns its result (the version made and what was measured). */

@@ -24,7 +24,8 @@ import org.ugda.api.reward.JobState;
 import org.ugda.reward.ensemble.EnsembleService;
 import org.ugda.reward.ensemble.Json;
 import org.ugda.reward.ensemble.VersionEntity;
-import org.ugda.reward.web.ApiException;
+import org.ugda.support.problem.ConflictException;
+import org.ugda.support.problem.NotFoundException;
 
 /**
  * Asynchronous train and refine jobs. A job is checked before its row is written (bad input leaves
@@ -93,7 +94,7 @@ public class JobService implements DisposableBean {
     Object parsed = runner.validate(ensembleId, json);
     if (idempotencyKey != null) {
       if (idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
-        throw ApiException.badRequest("Idempotency-Key must be 1-200 characters");
+        throw new IllegalArgumentException("Idempotency-Key must be 1-200 characters");
       }
       var existing = repo.findByIdempotencyKey(idempotencyKey);
       if (existing.isPresent()) {
@@ -103,7 +104,7 @@ public class JobService implements DisposableBean {
             && j.request().equals(json)) {
           return view(j);
         }
-        throw ApiException.conflict(
+        throw new ConflictException(
             "Idempotency-Key '"
                 + idempotencyKey
                 + "' was used for another request (job "
@@ -232,7 +233,7 @@ public class JobService implements DisposableBean {
   }
 
   private JobEntity entity(UUID id) {
-    return repo.findById(id).orElseThrow(() -> ApiException.notFound("no job " + id));
+    return repo.findById(id).orElseThrow(() -> new NotFoundException("no job " + id));
   }
 
   /**
@@ -259,7 +260,7 @@ public class JobService implements DisposableBean {
                 });
     if (!done) {
       JobEntity j = entity(id);
-      throw ApiException.conflict(
+      throw new ConflictException(
           "job " + id + " is " + j.state() + "; only QUEUED or RUNNING jobs can be cancelled");
     }
     return get(id);
@@ -268,7 +269,7 @@ public class JobService implements DisposableBean {
   public Job resume(UUID id) {
     JobEntity j = entity(id);
     if (j.state() != JobState.INTERRUPTED && j.state() != JobState.FAILED) {
-      throw ApiException.conflict(
+      throw new ConflictException(
           "job " + id + " is " + j.state() + "; only INTERRUPTED or FAILED jobs can be resumed");
     }
     VersionEntity done = ensembles.versionOfJob(id);

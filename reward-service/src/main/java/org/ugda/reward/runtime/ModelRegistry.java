@@ -24,7 +24,7 @@ import org.ugda.reward.config.RewardProperties;
 import org.ugda.reward.ensemble.EnsembleEntity;
 import org.ugda.reward.ensemble.VersionEntity;
 import org.ugda.reward.storage.StorageRoot;
-import org.ugda.reward.web.ApiException;
+import org.ugda.support.problem.ConflictException;
 
 /**
  * Base checkpoints and ensemble versions in memory. A base is loaded once and shared by every
@@ -70,7 +70,7 @@ public class ModelRegistry implements DisposableBean {
     LoadedBase b = bases.get(dir);
     if (b == null) {
       if (!Files.isRegularFile(dir.resolve("config.json"))) {
-        throw ApiException.badRequest(
+        throw new IllegalArgumentException(
             "baseModel '"
                 + baseModel
                 + "' is not a Hugging Face checkpoint directory "
@@ -136,7 +136,7 @@ public class ModelRegistry implements DisposableBean {
     Path dir = storage.root().resolve(v.storagePath());
     List<String> problems = storage.verify(dir);
     if (!problems.isEmpty()) {
-      throw ApiException.conflict(
+      throw new ConflictException(
           "version "
               + v.number()
               + " of ensemble '"

@@ -23,7 +23,8 @@ import org.ugda.reward.ensemble.EnsembleService;
 import org.ugda.reward.ensemble.VersionEntity;
 import org.ugda.reward.runtime.ModelRegistry;
 import org.ugda.reward.runtime.RewardCodec;
-import org.ugda.reward.web.ApiException;
+import org.ugda.support.problem.TooLargeException;
+import org.ugda.support.problem.UnavailableException;
 
 /**
  * Scores (prompt, response) items with an ensemble version: every member's reward, the mean and the
@@ -117,10 +118,10 @@ public class ScoringService implements DisposableBean {
     long t0 = System.nanoTime();
     requests.increment();
     if (req == null || req.items() == null || req.items().isEmpty()) {
-      throw ApiException.badRequest("items must hold at least one {prompt, response}");
+      throw new IllegalArgumentException("items must hold at least one {prompt, response}");
     }
     if (req.items().size() > limits.maxItems()) {
-      throw ApiException.tooLarge(
+      throw new TooLargeException(
           "a request may score at most "
               + limits.maxItems()
               + " items (ugda.reward.limits.max-items), "
@@ -140,12 +141,12 @@ public class ScoringService implements DisposableBean {
         continue;
       }
       if (it == null || it.prompt() == null || it.response() == null) {
-        throw ApiException.badRequest(
+        throw new IllegalArgumentException(
             "items[" + i + "] needs both prompt and response (or tokenIds alone)");
       }
       if (it.prompt().length() > limits.maxTextChars()
           || it.response().length() > limits.maxTextChars()) {
-        throw ApiException.tooLarge(
+        throw new TooLargeException(
             "items["
                 + i
                 + "] has a text longer than "
@@ -161,7 +162,7 @@ public class ScoringService implements DisposableBean {
       rewards = batcher.submit(new Key(e, v), enc).get();
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
-      throw ApiException.unavailable("interrupted while waiting for the model");
+      throw new UnavailableException("interrupted while waiting for the model");
     } catch (ExecutionException ex) {
       if (ex.getCause() instanceof RuntimeException re) {
         throw re;
@@ -196,15 +197,15 @@ public class ScoringService implements DisposableBean {
    */
   private Encoded tokens(ScoreItem it, int i, int vocab) {
     if (it.prompt() != null || it.response() != null) {
-      throw ApiException.badRequest(
+      throw new IllegalArgumentException(
           "items[" + i + "] has tokenIds and text; send one or the other");
     }
     List<Long> ids = it.tokenIds();
     if (ids.isEmpty()) {
-      throw ApiException.badRequest("items[" + i + "].tokenIds is empty");
+      throw new IllegalArgumentException("items[" + i + "].tokenIds is empty");
     }
     if (ids.size() > limits.maxTextChars()) {
-      throw ApiException.tooLarge(
+      throw new TooLargeException(
           "items["
               + i
               + "] has "
@@ -218,7 +219,7 @@ public class ScoringService implements DisposableBean {
     for (int j = 0; j < out.length; j++) {
       Long id = ids.get(dropped + j);
       if (id == null || id < 0 || id >= vocab) {
-        throw ApiException.badRequest(
+        throw new IllegalArgumentException(
             "items["
                 + i
                 + "].tokenIds["

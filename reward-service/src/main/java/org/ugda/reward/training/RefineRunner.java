@@ -24,7 +24,8 @@ import org.ugda.reward.job.JobRunner;
 import org.ugda.reward.runtime.LoadedVersion;
 import org.ugda.reward.runtime.ModelRegistry;
 import org.ugda.reward.runtime.RewardCodec;
-import org.ugda.reward.web.ApiException;
+import org.ugda.support.problem.TooLargeException;
+import org.ugda.support.problem.UnavailableException;
 
 /**
  * Refine job (Eq. 13-14). Each expert label j in 1..5 becomes, for member i, the (20 j)-th
@@ -62,26 +63,26 @@ class RefineRunner implements JobRunner {
   public Object validate(UUID ensembleId, String json) {
     RefineRequest req = Json.read(json, RefineRequest.class);
     if (req == null) {
-      throw ApiException.badRequest(
+      throw new IllegalArgumentException(
           "a body {labels, logRewards | logSamples | runId, sigma, seed, training} is required");
     }
     EnsembleEntity e = ensembles.entity(ensembleId);
     ensembles.version(ensembleId, req.fromVersion());
     registry.base(e.baseModel()).requireCodec();
     if (req.labels() == null || req.labels().isEmpty()) {
-      throw ApiException.badRequest("labels must hold at least one {prompt, response, label}");
+      throw new IllegalArgumentException("labels must hold at least one {prompt, response, label}");
     }
     if (req.labels().size() > MAX_LABELS) {
-      throw ApiException.tooLarge(
+      throw new TooLargeException(
           "at most " + MAX_LABELS + " labels per refine job, got " + req.labels().size());
     }
     for (int i = 0; i < req.labels().size(); i++) {
       LabelledSample s = req.labels().get(i);
       if (s == null || s.prompt() == null || s.response() == null) {
-        throw ApiException.badRequest("labels[" + i + "] needs prompt and response");
+        throw new IllegalArgumentException("labels[" + i + "] needs prompt and response");
       }
       if (s.label() < 1 || s.label() > 5) {
-        throw ApiException.badRequest(
+        throw new IllegalArgumentException(
             "labels[" + i + "].label is " + s.label() + "; expert labels are integers 1..5");
       }
     }
@@ -90,7 +91,7 @@ class RefineRunner implements JobRunner {
             + (req.logSamples() != null ? 1 : 0)
             + (req.runId() != null ? 1 : 0);
     if (sources != 1) {
-      throw ApiException.badRequest(
+      throw new IllegalArgumentException(
           "give the interaction log's reward distribution by exactly one of logRewards "
               + "(per member), logSamples (scored here) or runId (fetched from policy-service); got "
               + sources);
@@ -99,15 +100,15 @@ class RefineRunner implements JobRunner {
       checkLogRewards(req.logRewards(), e.members());
     }
     if (req.logSamples() != null && req.logSamples().isEmpty()) {
-      throw ApiException.badRequest("logSamples must not be empty");
+      throw new IllegalArgumentException("logSamples must not be empty");
     }
     if (req.runId() != null && policyUrl == null) {
-      throw ApiException.badRequest(
+      throw new IllegalArgumentException(
           "runId needs ugda.services.policy-url (the policy-service to fetch the run's "
               + "rewards from); or send logRewards or logSamples instead");
     }
     if (req.sigma() != null && !(req.sigma() >= 0 && req.sigma() <= 10)) {
-      throw ApiException.badRequest("sigma must be in [0, 10], got " + req.sigma());
+      throw new IllegalArgumentException("sigma must be in [0, 10], got " + req.sigma());
     }
     Settings.of(req.training(), props.training(), e.seed());
     return req;
@@ -115,16 +116,16 @@ class RefineRunner implements JobRunner {
 
   private static void checkLogRewards(List<List<Double>> log, int members) {
     if (log.size() != members) {
-      throw ApiException.badRequest(
+      throw new IllegalArgumentException(
           "logRewards needs one list per member: " + members + " lists, got " + log.size());
     }
     for (int i = 0; i < log.size(); i++) {
       if (log.get(i) == null || log.get(i).isEmpty()) {
-        throw ApiException.badRequest("logRewards[" + i + "] is empty");
+        throw new IllegalArgumentException("logRewards[" + i + "] is empty");
       }
       for (Double d : log.get(i)) {
         if (d == null || !Double.isFinite(d)) {
-          throw ApiException.badRequest(
+          throw new IllegalArgumentException(
               "logRewards[" + i + "] holds a non-finite or missing value");
         }
       }
@@ -263,7 +264,7 @@ class RefineRunner implements JobRunner {
               .body(Map.class);
       Object members = body == null ? null : body.get("members");
       if (!(members instanceof List<?> l)) {
-        throw ApiException.unavailable(
+        throw new UnavailableException(
             "policy-service answered without a \"members\" list for run " + runId);
       }
       List<List<Double>> out = new ArrayList<>();
@@ -276,7 +277,7 @@ class RefineRunner implements JobRunner {
       }
       return out;
     } catch (RestClientException ex) {
-      throw ApiException.unavailable(
+      throw new UnavailableException(
           "cannot fetch run "
               + runId
               + " from policy-service at "

@@ -4,7 +4,6 @@ import org.ugda.api.reward.TrainingSettings;
 import org.ugda.core.train.Adam;
 import org.ugda.core.train.TrainConfig;
 import org.ugda.reward.config.RewardProperties;
-import org.ugda.reward.web.ApiException;
 
 /**
  * A request's optimizer settings over the service defaults, checked with messages that say what to
@@ -27,20 +26,21 @@ final class Settings {
     double clip = t.clipNorm() == null ? d.clipNorm() : t.clipNorm();
     long seed = t.seed() == null ? defaultSeed : t.seed();
     if (epochs < 1 || epochs > 100) {
-      throw ApiException.badRequest("training.epochs must be 1..100, got " + epochs);
+      throw new IllegalArgumentException("training.epochs must be 1..100, got " + epochs);
     }
     if (batch < 1 || batch > 512 || acc < 1 || acc > 1024) {
-      throw ApiException.badRequest("training.batchSize must be 1..512 and accumulation 1..1024");
+      throw new IllegalArgumentException(
+          "training.batchSize must be 1..512 and accumulation 1..1024");
     }
     if (!(lr > 0 && lr <= 1) || !(floor >= 0 && floor <= lr)) {
-      throw ApiException.badRequest(
+      throw new IllegalArgumentException(
           "training.learningRate must be in (0, 1] and floorLearningRate in [0, learningRate]");
     }
     try {
       return new TrainConfig(
           epochs, batch, acc, lr, floor, warm, wd, clip, Adam.Hyper.paper(), seed);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("training: " + e.getMessage());
+      throw new IllegalArgumentException("training: " + e.getMessage());
     }
   }
 }

@@ -19,7 +19,6 @@ import org.ugda.reward.ensemble.VersionEntity;
 import org.ugda.reward.job.JobRunner;
 import org.ugda.reward.runtime.ModelRegistry;
 import org.ugda.reward.runtime.RewardCodec;
-import org.ugda.reward.web.ApiException;
 import org.ugda.world.data.PreferencePair;
 
 /**
@@ -55,7 +54,7 @@ class TrainRunner implements JobRunner {
   public Object validate(UUID ensembleId, String json) {
     TrainRequest req = Json.read(json, TrainRequest.class);
     if (req == null) {
-      throw ApiException.badRequest(
+      throw new IllegalArgumentException(
           "a body {dataset, fromVersion, training, centering} is required");
     }
     EnsembleEntity e = ensembles.entity(ensembleId);
@@ -64,7 +63,7 @@ class TrainRunner implements JobRunner {
     datasets.pairs(req.dataset(), Integer.MAX_VALUE);
     Settings.of(req.training(), props.training(), e.seed());
     if (req.centering() != null && !(req.centering() >= 0 && req.centering() <= 10)) {
-      throw ApiException.badRequest("centering must be in [0, 10], got " + req.centering());
+      throw new IllegalArgumentException("centering must be in [0, 10], got " + req.centering());
     }
     return req;
   }
