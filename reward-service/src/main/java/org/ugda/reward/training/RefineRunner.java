@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
+import org.ugda.api.reward.JobKind;
 import org.ugda.api.reward.LabelledSample;
 import org.ugda.api.reward.RefineRequest;
 import org.ugda.api.reward.ScoreItem;
@@ -18,7 +19,6 @@ import org.ugda.core.train.TrainingLoop;
 import org.ugda.reward.config.RewardProperties;
 import org.ugda.reward.ensemble.EnsembleEntity;
 import org.ugda.reward.ensemble.EnsembleService;
-import org.ugda.reward.ensemble.Json;
 import org.ugda.reward.ensemble.VersionEntity;
 import org.ugda.reward.job.JobRunner;
 import org.ugda.reward.runtime.LoadedVersion;
@@ -35,7 +35,7 @@ import org.ugda.support.problem.UnavailableException;
  * member's MSE to its targets before and after, and how far its weights moved.
  */
 @Component
-class RefineRunner implements JobRunner {
+class RefineRunner implements JobRunner<RefineRequest> {
   static final int MAX_LABELS = 100_000;
 
   private final EnsembleService ensembles;
@@ -55,13 +55,17 @@ class RefineRunner implements JobRunner {
   }
 
   @Override
-  public String kind() {
-    return "refine";
+  public JobKind kind() {
+    return JobKind.REFINE;
   }
 
   @Override
-  public Object validate(UUID ensembleId, String json) {
-    RefineRequest req = Json.read(json, RefineRequest.class);
+  public Class<RefineRequest> requestType() {
+    return RefineRequest.class;
+  }
+
+  @Override
+  public RefineRequest validate(UUID ensembleId, RefineRequest req) {
     if (req == null) {
       throw new IllegalArgumentException(
           "a body {labels, logRewards | logSamples | runId, sigma, seed, training} is required");
@@ -133,8 +137,7 @@ class RefineRunner implements JobRunner {
   }
 
   @Override
-  public Map<String, Object> run(UUID jobId, UUID ensembleId, Object request, JobContext ctx) {
-    RefineRequest req = (RefineRequest) request;
+  public Map<String, Object> run(UUID jobId, UUID ensembleId, RefineRequest req, JobContext ctx) {
     EnsembleEntity e = ensembles.entity(ensembleId);
     VersionEntity from = ensembles.version(ensembleId, req.fromVersion());
     TrainConfig cfg = Settings.of(req.training(), props.training(), e.seed());

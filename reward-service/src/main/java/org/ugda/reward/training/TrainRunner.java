@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
+import org.ugda.api.reward.JobKind;
 import org.ugda.api.reward.TrainRequest;
 import org.ugda.core.reward.RewardTrainer;
 import org.ugda.core.train.TrainConfig;
@@ -14,7 +15,6 @@ import org.ugda.reward.config.RewardProperties;
 import org.ugda.reward.dataset.DatasetService;
 import org.ugda.reward.ensemble.EnsembleEntity;
 import org.ugda.reward.ensemble.EnsembleService;
-import org.ugda.reward.ensemble.Json;
 import org.ugda.reward.ensemble.VersionEntity;
 import org.ugda.reward.job.JobRunner;
 import org.ugda.reward.runtime.ModelRegistry;
@@ -28,7 +28,7 @@ import org.ugda.world.data.PreferencePair;
  * new version; the source version keeps serving.
  */
 @Component
-class TrainRunner implements JobRunner {
+class TrainRunner implements JobRunner<TrainRequest> {
   private final EnsembleService ensembles;
   private final DatasetService datasets;
   private final ModelRegistry registry;
@@ -46,13 +46,17 @@ class TrainRunner implements JobRunner {
   }
 
   @Override
-  public String kind() {
-    return "train";
+  public JobKind kind() {
+    return JobKind.TRAIN;
   }
 
   @Override
-  public Object validate(UUID ensembleId, String json) {
-    TrainRequest req = Json.read(json, TrainRequest.class);
+  public Class<TrainRequest> requestType() {
+    return TrainRequest.class;
+  }
+
+  @Override
+  public TrainRequest validate(UUID ensembleId, TrainRequest req) {
     if (req == null) {
       throw new IllegalArgumentException(
           "a body {dataset, fromVersion, training, centering} is required");
@@ -69,8 +73,7 @@ class TrainRunner implements JobRunner {
   }
 
   @Override
-  public Map<String, Object> run(UUID jobId, UUID ensembleId, Object request, JobContext ctx) {
-    TrainRequest req = (TrainRequest) request;
+  public Map<String, Object> run(UUID jobId, UUID ensembleId, TrainRequest req, JobContext ctx) {
     EnsembleEntity e = ensembles.entity(ensembleId);
     VersionEntity from = ensembles.version(ensembleId, req.fromVersion());
     List<PreferencePair> pairs = datasets.pairs(req.dataset(), Integer.MAX_VALUE);
