@@ -93,18 +93,11 @@ public class DatasetService {
     return new Dataset(e.id(), e.name(), e.format(), e.pairs(), e.sha256(), e.createdAt());
   }
 
-  /** The pairs a reference names; exactly one of id, path and pairs must be given. */
+  /**
+   * The pairs a reference names (it holds exactly one of id, path and pairs, each pair complete),
+   * at most {@code maxPairs}.
+   */
   public List<PreferencePair> pairs(DatasetRef ref, int maxPairs) {
-    if (ref == null) {
-      throw new IllegalArgumentException(
-          "dataset is required: {id} of an upload, {path} under the storage root, or {pairs}");
-    }
-    int given =
-        (ref.id() != null ? 1 : 0) + (ref.path() != null ? 1 : 0) + (ref.pairs() != null ? 1 : 0);
-    if (given != 1) {
-      throw new IllegalArgumentException(
-          "dataset needs exactly one of id, path and pairs; got " + given);
-    }
     List<PreferencePair> out;
     if (ref.pairs() != null) {
       if (ref.pairs().size() > limits.maxInlinePairs()) {
@@ -115,12 +108,7 @@ public class DatasetService {
                 + "(ugda.reward.limits.max-inline-pairs); upload larger datasets to /v1/datasets");
       }
       out = new ArrayList<>();
-      for (int i = 0; i < ref.pairs().size(); i++) {
-        var p = ref.pairs().get(i);
-        if (p == null || p.prompt() == null || p.chosen() == null || p.rejected() == null) {
-          throw new IllegalArgumentException(
-              "dataset.pairs[" + i + "] needs prompt, chosen and rejected");
-        }
+      for (var p : ref.pairs()) {
         String prompt =
             p.prompt().contains(Dialogue.HUMAN) ? p.prompt() : Dialogue.prompt(p.prompt());
         out.add(new PreferencePair(prompt, p.chosen(), p.rejected(), p.subset()));

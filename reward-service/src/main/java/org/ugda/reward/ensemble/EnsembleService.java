@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.ugda.api.reward.CreateEnsemble;
 import org.ugda.api.reward.Ensemble;
+import org.ugda.api.reward.EnsembleMode;
 import org.ugda.api.reward.EnsembleVersion;
 import org.ugda.api.reward.ImportEnsemble;
 import org.ugda.api.reward.LoraSpec;
@@ -32,8 +32,6 @@ import org.ugda.support.problem.NotFoundException;
  */
 @Service
 public class EnsembleService {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
-  public static final int MAX_MEMBERS = 16;
 
   private final EnsembleRepository ensembles;
   private final VersionRepository versions;
@@ -55,23 +53,9 @@ public class EnsembleService {
   }
 
   public Ensemble create(CreateEnsemble req) {
-    if (req == null) {
-      throw new IllegalArgumentException(
-          "a body {name, baseModel, mode, members, lora, seed} is required");
-    }
-    String name = validName(req.name());
-    String mode = req.mode() == null ? "lora" : req.mode();
-    if (!mode.equals("lora") && !mode.equals("heads")) {
-      throw new IllegalArgumentException(
-          "mode must be 'lora' (a LoRA adapter and head per member) or 'heads' "
-              + "(one shared trunk, one head per member), got '"
-              + mode
-              + "'");
-    }
+    String name = req.name();
+    EnsembleMode mode = req.mode() == null ? EnsembleMode.LORA : req.mode();
     int k = req.members() == null ? 3 : req.members();
-    if (k < 1 || k > MAX_MEMBERS) {
-      throw new IllegalArgumentException("members must be 1.." + MAX_MEMBERS + ", got " + k);
-    }
     LoraConfig cfg = loraConfig(req.lora());
     long seed = req.seed() == null ? 0 : req.seed();
     requireFreeName(name);
@@ -80,7 +64,7 @@ public class EnsembleService {
     Path tmp = storage.newTempDir();
     try {
       Transformer m = base.model();
-      if (mode.equals("heads")) {
+      if (mode == EnsembleMode.HEADS) {
         writeFresh(
             m,
             cfg.withHeadOutputs(k),
@@ -115,15 +99,7 @@ public class EnsembleService {
   }
 
   public Ensemble importAdapters(ImportEnsemble req) {
-    if (req == null || req.adapters() == null || req.adapters().isEmpty()) {
-      throw new IllegalArgumentException(
-          "adapters must list one PEFT adapter directory per member");
-    }
-    if (req.adapters().size() > MAX_MEMBERS) {
-      throw new IllegalArgumentException(
-          "at most " + MAX_MEMBERS + " members, got " + req.adapters().size());
-    }
-    String name = validName(req.name());
+    String name = req.name();
     requireFreeName(name);
     LoadedBase base = registry.base(req.baseModel());
     UUID id = UUID.randomUUID();
@@ -179,7 +155,7 @@ public class EnsembleService {
             id,
             name,
             req.baseModel(),
-            "lora",
+            EnsembleMode.LORA,
             req.adapters().size(),
             first.rank(),
             first.alpha(),
@@ -312,16 +288,6 @@ public class EnsembleService {
     } catch (IllegalArgumentException ex) {
       throw new IllegalArgumentException("lora: " + ex.getMessage());
     }
-  }
-
-  private static String validName(String name) {
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "name must be 1-100 characters of letters, digits, '.', '_' or '-', "
-              + "starting with a letter or digit; got "
-              + (name == null ? "none" : "'" + name + "'"));
-    }
-    return name;
   }
 
   private void requireFreeName(String name) {

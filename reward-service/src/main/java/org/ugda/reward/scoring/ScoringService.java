@@ -117,9 +117,6 @@ public class ScoringService implements DisposableBean {
   public ScoreResponse score(UUID ensembleId, ScoreRequest req) {
     long t0 = System.nanoTime();
     requests.increment();
-    if (req == null || req.items() == null || req.items().isEmpty()) {
-      throw new IllegalArgumentException("items must hold at least one {prompt, response}");
-    }
     if (req.items().size() > limits.maxItems()) {
       throw new TooLargeException(
           "a request may score at most "
@@ -136,13 +133,9 @@ public class ScoringService implements DisposableBean {
     int vocab = base.model().config().vocabSize();
     for (int i = 0; i < req.items().size(); i++) {
       ScoreItem it = req.items().get(i);
-      if (it != null && it.tokenIds() != null) {
+      if (it.tokenIds() != null) {
         enc.add(tokens(it, i, vocab));
         continue;
-      }
-      if (it == null || it.prompt() == null || it.response() == null) {
-        throw new IllegalArgumentException(
-            "items[" + i + "] needs both prompt and response (or tokenIds alone)");
       }
       if (it.prompt().length() > limits.maxTextChars()
           || it.response().length() > limits.maxTextChars()) {
@@ -193,17 +186,11 @@ public class ScoringService implements DisposableBean {
   }
 
   /**
-   * Token ids sent by the client: checked against the vocabulary, cut from the left past the limit.
+   * Token ids sent by the client (the request checked they are non-negative): checked against the
+   * vocabulary, cut from the left past the limit.
    */
   private Encoded tokens(ScoreItem it, int i, int vocab) {
-    if (it.prompt() != null || it.response() != null) {
-      throw new IllegalArgumentException(
-          "items[" + i + "] has tokenIds and text; send one or the other");
-    }
     List<Long> ids = it.tokenIds();
-    if (ids.isEmpty()) {
-      throw new IllegalArgumentException("items[" + i + "].tokenIds is empty");
-    }
     if (ids.size() > limits.maxTextChars()) {
       throw new TooLargeException(
           "items["
@@ -218,7 +205,7 @@ public class ScoringService implements DisposableBean {
     long[] out = new long[ids.size() - dropped];
     for (int j = 0; j < out.length; j++) {
       Long id = ids.get(dropped + j);
-      if (id == null || id < 0 || id >= vocab) {
+      if (id >= vocab) {
         throw new IllegalArgumentException(
             "items["
                 + i

@@ -24,7 +24,6 @@ import org.ugda.reward.job.JobRunner;
 import org.ugda.reward.runtime.LoadedVersion;
 import org.ugda.reward.runtime.ModelRegistry;
 import org.ugda.reward.runtime.RewardCodec;
-import org.ugda.support.problem.TooLargeException;
 import org.ugda.support.problem.UnavailableException;
 
 /**
@@ -36,8 +35,6 @@ import org.ugda.support.problem.UnavailableException;
  */
 @Component
 class RefineRunner implements JobRunner<RefineRequest> {
-  static final int MAX_LABELS = 100_000;
-
   private final EnsembleService ensembles;
   private final ModelRegistry registry;
   private final RewardProperties props;
@@ -66,73 +63,25 @@ class RefineRunner implements JobRunner<RefineRequest> {
 
   @Override
   public RefineRequest validate(UUID ensembleId, RefineRequest req) {
-    if (req == null) {
-      throw new IllegalArgumentException(
-          "a body {labels, logRewards | logSamples | runId, sigma, seed, training} is required");
-    }
     EnsembleEntity e = ensembles.entity(ensembleId);
     ensembles.version(ensembleId, req.fromVersion());
     registry.base(e.baseModel()).requireCodec();
-    if (req.labels() == null || req.labels().isEmpty()) {
-      throw new IllegalArgumentException("labels must hold at least one {prompt, response, label}");
-    }
-    if (req.labels().size() > MAX_LABELS) {
-      throw new TooLargeException(
-          "at most " + MAX_LABELS + " labels per refine job, got " + req.labels().size());
-    }
-    for (int i = 0; i < req.labels().size(); i++) {
-      LabelledSample s = req.labels().get(i);
-      if (s == null || s.prompt() == null || s.response() == null) {
-        throw new IllegalArgumentException("labels[" + i + "] needs prompt and response");
-      }
-      if (s.label() < 1 || s.label() > 5) {
-        throw new IllegalArgumentException(
-            "labels[" + i + "].label is " + s.label() + "; expert labels are integers 1..5");
-      }
-    }
-    int sources =
-        (req.logRewards() != null ? 1 : 0)
-            + (req.logSamples() != null ? 1 : 0)
-            + (req.runId() != null ? 1 : 0);
-    if (sources != 1) {
-      throw new IllegalArgumentException(
-          "give the interaction log's reward distribution by exactly one of logRewards "
-              + "(per member), logSamples (scored here) or runId (fetched from policy-service); got "
-              + sources);
-    }
     if (req.logRewards() != null) {
-      checkLogRewards(req.logRewards(), e.members());
-    }
-    if (req.logSamples() != null && req.logSamples().isEmpty()) {
-      throw new IllegalArgumentException("logSamples must not be empty");
+      requireOneListPerMember(req.logRewards(), e.members());
     }
     if (req.runId() != null && policyUrl == null) {
       throw new IllegalArgumentException(
           "runId needs ugda.services.policy-url (the policy-service to fetch the run's "
               + "rewards from); or send logRewards or logSamples instead");
     }
-    if (req.sigma() != null && !(req.sigma() >= 0 && req.sigma() <= 10)) {
-      throw new IllegalArgumentException("sigma must be in [0, 10], got " + req.sigma());
-    }
     Settings.of(req.training(), props.training(), e.seed());
     return req;
   }
 
-  private static void checkLogRewards(List<List<Double>> log, int members) {
+  private static void requireOneListPerMember(List<List<Double>> log, int members) {
     if (log.size() != members) {
       throw new IllegalArgumentException(
           "logRewards needs one list per member: " + members + " lists, got " + log.size());
-    }
-    for (int i = 0; i < log.size(); i++) {
-      if (log.get(i) == null || log.get(i).isEmpty()) {
-        throw new IllegalArgumentException("logRewards[" + i + "] is empty");
-      }
-      for (Double d : log.get(i)) {
-        if (d == null || !Double.isFinite(d)) {
-          throw new IllegalArgumentException(
-              "logRewards[" + i + "] holds a non-finite or missing value");
-        }
-      }
     }
   }
 
@@ -243,7 +192,7 @@ class RefineRunner implements JobRunner<RefineRequest> {
       return out;
     } else {
       rows = fetchRun(req.runId(), ensembleId, version);
-      checkLogRewards(rows, k);
+      requireRunRewards(rows, k, req.runId());
     }
     float[][] out = new float[k][];
     for (int i = 0; i < k; i++) {
@@ -253,6 +202,28 @@ class RefineRunner implements JobRunner<RefineRequest> {
       }
     }
     return out;
+  }
+
+  /** What policy-service sent for a run: one non-empty list of finite rewards per member. */
+  private static void requireRunRewards(List<List<Double>> rows, int members, String runId) {
+    if (rows.size() != members) {
+      throw new IllegalArgumentException(
+          "run "
+              + runId
+              + " logged rewards of "
+              + rows.size()
+              + " members; this ensemble has "
+              + members);
+    }
+    for (int i = 0; i < rows.size(); i++) {
+      List<Double> member = rows.get(i);
+      if (member == null
+          || member.isEmpty()
+          || member.stream().anyMatch(d -> d == null || !Double.isFinite(d))) {
+        throw new IllegalArgumentException(
+            "run " + runId + ": member " + i + "'s logged rewards are empty or not all finite");
+      }
+    }
   }
 
   /** The rewards policy-service logged for a run: {"members": [[r_1 ...], ...]}. */

@@ -6,15 +6,15 @@ import org.ugda.core.train.TrainConfig;
 import org.ugda.reward.config.RewardProperties;
 
 /**
- * A request's optimizer settings over the service defaults, checked with messages that say what to
- * fix.
+ * A request's optimizer settings over the service defaults. The request checked each field it
+ * gives; what {@link TrainConfig} refuses of the combination (a given floor above the default peak)
+ * is a 400 that names it.
  */
 final class Settings {
   private Settings() {}
 
   static TrainConfig of(TrainingSettings s, RewardProperties.Training d, long defaultSeed) {
-    TrainingSettings t =
-        s == null ? new TrainingSettings(null, null, null, null, null, null, null, null, null) : s;
+    TrainingSettings t = s == null ? TrainingSettings.DEFAULTS : s;
     int epochs = t.epochs() == null ? d.epochs() : t.epochs();
     int batch = t.batchSize() == null ? d.batchSize() : t.batchSize();
     int acc = t.accumulation() == null ? d.accumulation() : t.accumulation();
@@ -25,16 +25,14 @@ final class Settings {
     double wd = t.weightDecay() == null ? d.weightDecay() : t.weightDecay();
     double clip = t.clipNorm() == null ? d.clipNorm() : t.clipNorm();
     long seed = t.seed() == null ? defaultSeed : t.seed();
-    if (epochs < 1 || epochs > 100) {
-      throw new IllegalArgumentException("training.epochs must be 1..100, got " + epochs);
-    }
-    if (batch < 1 || batch > 512 || acc < 1 || acc > 1024) {
+    if (floor > lr) {
       throw new IllegalArgumentException(
-          "training.batchSize must be 1..512 and accumulation 1..1024");
-    }
-    if (!(lr > 0 && lr <= 1) || !(floor >= 0 && floor <= lr)) {
-      throw new IllegalArgumentException(
-          "training.learningRate must be in (0, 1] and floorLearningRate in [0, learningRate]");
+          "training.floorLearningRate "
+              + floor
+              + " is above the learning rate "
+              + lr
+              + (t.learningRate() == null ? " (ugda.reward.training.learning-rate)" : "")
+              + "; lower it or give a larger learningRate");
     }
     try {
       return new TrainConfig(

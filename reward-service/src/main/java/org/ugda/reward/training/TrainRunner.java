@@ -57,18 +57,11 @@ class TrainRunner implements JobRunner<TrainRequest> {
 
   @Override
   public TrainRequest validate(UUID ensembleId, TrainRequest req) {
-    if (req == null) {
-      throw new IllegalArgumentException(
-          "a body {dataset, fromVersion, training, centering} is required");
-    }
     EnsembleEntity e = ensembles.entity(ensembleId);
     ensembles.version(ensembleId, req.fromVersion());
     registry.base(e.baseModel()).requireCodec();
     datasets.pairs(req.dataset(), Integer.MAX_VALUE);
     Settings.of(req.training(), props.training(), e.seed());
-    if (req.centering() != null && !(req.centering() >= 0 && req.centering() <= 10)) {
-      throw new IllegalArgumentException("centering must be in [0, 10], got " + req.centering());
-    }
     return req;
   }
 
