@@ -13,13 +13,13 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.ugda.core.format.HfTokenizer;
 import org.ugda.core.format.ModelConfig;
 import org.ugda.core.lora.PeftAdapters;
 import org.ugda.core.model.DjlRuntime;
 import org.ugda.core.model.Transformer;
+import org.ugda.reward.config.DeviceProperties;
 import org.ugda.reward.config.RewardProperties;
 import org.ugda.reward.ensemble.EnsembleEntity;
 import org.ugda.reward.ensemble.VersionEntity;
@@ -43,12 +43,11 @@ public class ModelRegistry implements DisposableBean {
   private final Map<String, LoadedBase> byName = new java.util.concurrent.ConcurrentHashMap<>();
   private final LinkedHashMap<UUID, LoadedVersion> versions = new LinkedHashMap<>(16, 0.75f, true);
 
-  public ModelRegistry(
-      StorageRoot storage, RewardProperties props, @Value("${ugda.device:auto}") String device) {
+  public ModelRegistry(StorageRoot storage, RewardProperties props, DeviceProperties device) {
     this.storage = storage;
     this.capacity = props.loadedVersions();
     this.maxRowsPerPass = props.batching().maxRowsPerPass();
-    this.device = DjlRuntime.device(device);
+    this.device = DjlRuntime.device(device.device());
     log.info("reward models run on {}", this.device);
   }
 

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
+import org.ugda.api.policy.PolicyClient;
+import org.ugda.api.policy.RunRewards;
 import org.ugda.api.reward.JobKind;
 import org.ugda.api.reward.LabelledSample;
 import org.ugda.api.reward.RefineRequest;
@@ -17,6 +18,7 @@ import org.ugda.core.reward.RewardTrainer;
 import org.ugda.core.train.TrainConfig;
 import org.ugda.core.train.TrainingLoop;
 import org.ugda.reward.config.RewardProperties;
+import org.ugda.reward.config.ServicesProperties;
 import org.ugda.reward.ensemble.EnsembleEntity;
 import org.ugda.reward.ensemble.EnsembleService;
 import org.ugda.reward.ensemble.VersionEntity;
@@ -38,17 +40,20 @@ class RefineRunner implements JobRunner<RefineRequest> {
   private final EnsembleService ensembles;
   private final ModelRegistry registry;
   private final RewardProperties props;
-  private final String policyUrl;
+  private final ServicesProperties services;
+  private final PolicyClient policy;
 
   RefineRunner(
       EnsembleService ensembles,
       ModelRegistry registry,
       RewardProperties props,
-      org.springframework.core.env.Environment env) {
+      ServicesProperties services,
+      PolicyClient policy) {
     this.ensembles = ensembles;
     this.registry = registry;
     this.props = props;
-    this.policyUrl = env.getProperty("ugda.services.policy-url");
+    this.services = services;
+    this.policy = policy;
   }
 
   @Override
@@ -69,7 +74,7 @@ class RefineRunner implements JobRunner<RefineRequest> {
     if (req.logRewards() != null) {
       requireOneListPerMember(req.logRewards(), e.members());
     }
-    if (req.runId() != null && policyUrl == null) {
+    if (req.runId() != null && !services.hasPolicyService()) {
       throw new IllegalArgumentException(
           "runId needs ugda.services.policy-url (the policy-service to fetch the run's "
               + "rewards from); or send logRewards or logSamples instead");
@@ -191,8 +196,7 @@ class RefineRunner implements JobRunner<RefineRequest> {
       }
       return out;
     } else {
-      rows = fetchRun(req.runId(), ensembleId, version);
-      requireRunRewards(rows, k, req.runId());
+      rows = fetchRun(req.runId(), ensembleId, version, k);
     }
     float[][] out = new float[k][];
     for (int i = 0; i < k; i++) {
@@ -226,39 +230,29 @@ class RefineRunner implements JobRunner<RefineRequest> {
     }
   }
 
-  /** The rewards policy-service logged for a run: {"members": [[r_1 ...], ...]}. */
-  @SuppressWarnings("unchecked")
-  private List<List<Double>> fetchRun(String runId, UUID ensembleId, int version) {
+  /**
+   * The rewards policy-service logged for a run with this version: one list per member, each
+   * non-empty and finite (what a request's logRewards must be).
+   */
+  private List<List<Double>> fetchRun(String runId, UUID ensembleId, int version, int members) {
+    RunRewards run;
     try {
-      Map<String, Object> body =
-          RestClient.create(policyUrl)
-              .get()
-              .uri("/v1/runs/{run}/rewards?ensemble={e}&version={v}", runId, ensembleId, version)
-              .retrieve()
-              .body(Map.class);
-      Object members = body == null ? null : body.get("members");
-      if (!(members instanceof List<?> l)) {
-        throw new UnavailableException(
-            "policy-service answered without a \"members\" list for run " + runId);
-      }
-      List<List<Double>> out = new ArrayList<>();
-      for (Object row : l) {
-        List<Double> r = new ArrayList<>();
-        for (Object v : (List<Object>) row) {
-          r.add(((Number) v).doubleValue());
-        }
-        out.add(r);
-      }
-      return out;
+      run = policy.runRewards(runId, ensembleId, version);
     } catch (RestClientException ex) {
       throw new UnavailableException(
           "cannot fetch run "
               + runId
               + " from policy-service at "
-              + policyUrl
+              + services.policyUrl()
               + ": "
               + ex.getMessage());
     }
+    if (run == null || run.members() == null) {
+      throw new UnavailableException(
+          "policy-service answered without a \"members\" list for run " + runId);
+    }
+    requireRunRewards(run.members(), members, runId);
+    return run.members();
   }
 
   private static float[][] scoreWith(
