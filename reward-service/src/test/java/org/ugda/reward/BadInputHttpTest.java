@@ -367,6 +367,9 @@ class BadInputHttpTest {
         "{\"labels\": [" + label + "], \"logSamples\": []}",
         new String[] {refine, "logSamples must hold at least one"});
     cases.put(
+        "{\"labels\": [" + label + "], \"logSamples\": [{\"tokenIds\": [1, 2]}]}",
+        new String[] {refine, "logSamples[0] has tokenIds; the log is scored as text"});
+    cases.put(
         "{\"labels\": [" + label + "], \"runId\": \" \"}",
         new String[] {refine, "runId is required"});
     for (var c : cases.entrySet()) {

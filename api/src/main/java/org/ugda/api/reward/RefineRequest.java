@@ -17,7 +17,8 @@ import java.util.List;
  * @param labels the expert labels, 1 to {@value #MAX_LABELS}
  * @param logRewards one list of rewards per member (the service checks there are k), each non-empty
  *     and finite
- * @param logSamples log items to score with {@code fromVersion}, at least one
+ * @param logSamples the log's (prompt, response) items to score with {@code fromVersion}, at least
+ *     one
  * @param runId a policy-service run whose logged rewards to fetch
  * @param sigma noise on the targets, in [0, 10] (default 0.1, the paper's)
  * @param seed of the noise; default the ensemble's seed
@@ -51,8 +52,7 @@ public record RefineRequest(
       logRewards = requireLogRewards(logRewards);
     }
     if (logSamples != null) {
-      logSamples =
-          ScoreItem.requireItems(logSamples, "logSamples", "{prompt, response} or {tokenIds}");
+      logSamples = requireLogSamples(logSamples);
     }
     if (runId != null) {
       RequestChecks.notBlank(runId, "runId", "the policy-service run whose logged rewards to use");
@@ -76,6 +76,19 @@ public record RefineRequest(
       labels.get(i).requireValid(where);
     }
     return List.copyOf(labels);
+  }
+
+  private static List<ScoreItem> requireLogSamples(List<ScoreItem> samples) {
+    List<ScoreItem> checked = ScoreItem.requireItems(samples, "logSamples", "{prompt, response}");
+    for (int i = 0; i < checked.size(); i++) {
+      if (checked.get(i).tokenIds() != null) {
+        throw new IllegalArgumentException(
+            "logSamples["
+                + i
+                + "] has tokenIds; the log is scored as text: send prompt and response");
+      }
+    }
+    return checked;
   }
 
   private static List<List<Double>> requireLogRewards(List<List<Double>> log) {
