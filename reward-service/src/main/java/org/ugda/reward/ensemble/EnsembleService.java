@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.ugda.api.reward.CreateEnsemble;
@@ -260,7 +261,7 @@ public class EnsembleService {
             kind,
             storage.root().relativize(target).toString(),
             jobId,
-            Json.write(metrics),
+            JsonColumns.write(metrics),
             Instant.now());
     try {
       versions.save(v);
@@ -350,12 +351,9 @@ public class EnsembleService {
   /** How long "the latest version" is taken from memory before the database is asked again. */
   static final long LATEST_TTL_NANOS = 1_000_000_000L;
 
-  private final java.util.Map<UUID, EnsembleEntity> entityCache =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<VersionKey, VersionEntity> versionCache =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<UUID, Latest> latestCache =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<UUID, EnsembleEntity> entityCache = new ConcurrentHashMap<>();
+  private final Map<VersionKey, VersionEntity> versionCache = new ConcurrentHashMap<>();
+  private final Map<UUID, Latest> latestCache = new ConcurrentHashMap<>();
 
   public VersionEntity versionOfJob(UUID jobId) {
     return versions.findByJobId(jobId).orElse(null);
@@ -395,7 +393,7 @@ public class EnsembleService {
         v.kind(),
         v.jobId(),
         v.createdAt(),
-        Json.map(v.metrics()));
+        JsonColumns.map(v.metrics()));
   }
 
   public Path versionPath(VersionEntity v) {

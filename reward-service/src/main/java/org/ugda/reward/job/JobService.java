@@ -29,7 +29,7 @@ import org.ugda.api.job.JobState;
 import org.ugda.api.reward.Job;
 import org.ugda.api.reward.JobKind;
 import org.ugda.reward.ensemble.EnsembleService;
-import org.ugda.reward.ensemble.Json;
+import org.ugda.reward.ensemble.JsonColumns;
 import org.ugda.reward.ensemble.VersionEntity;
 import org.ugda.support.idempotency.IdempotencyKeys;
 import org.ugda.support.problem.ConflictException;
@@ -119,7 +119,7 @@ public class JobService implements DisposableBean {
     Optional<String> key = IdempotencyKeys.check(idempotencyKey);
     ensembles.entity(ensembleId);
     R checked = runner.validate(ensembleId, request);
-    String json = Json.write(checked);
+    String json = JsonColumns.write(checked);
     String fingerprint = fingerprint(kind, ensembleId, json);
     Optional<JobEntity> earlier = key.flatMap(repo::findByIdempotencyKey);
     if (earlier.isPresent()) {
@@ -185,7 +185,7 @@ public class JobService implements DisposableBean {
     }
     try {
       Map<String, Object> result = work.apply(new RowContext(id));
-      String r = Json.write(result);
+      String r = JsonColumns.write(result);
       update(id, e -> e.finish(JobState.SUCCEEDED, r, null, Instant.now()));
       meters.counter("ugda.reward.jobs", "kind", tag(kind), "event", "succeeded").increment();
     } catch (CancellationException e) {
@@ -229,7 +229,7 @@ public class JobService implements DisposableBean {
       long now = System.currentTimeMillis();
       if (now - lastWrite >= PROGRESS_EVERY_MS || fraction >= 1) {
         lastWrite = now;
-        String d = Json.write(detail);
+        String d = JsonColumns.write(detail);
         update(
             id,
             e -> {
@@ -319,7 +319,7 @@ public class JobService implements DisposableBean {
     }
     VersionEntity done = ensembles.versionOfJob(id);
     if (done != null) {
-      String r = Json.write(Map.of("version", done.number(), "recovered", true));
+      String r = JsonColumns.write(Map.of("version", done.number(), "recovered", true));
       update(id, e -> e.finish(JobState.SUCCEEDED, r, null, Instant.now()));
       return get(id);
     }
@@ -329,7 +329,8 @@ public class JobService implements DisposableBean {
 
   /** Checks a stored request again (what it names may have gone) and queues it. */
   private <R> void rerun(JobRunner<R> runner, JobEntity j) {
-    R request = runner.validate(j.ensembleId(), Json.read(j.request(), runner.requestType()));
+    R request =
+        runner.validate(j.ensembleId(), JsonColumns.read(j.request(), runner.requestType()));
     update(j.id(), e -> e.resetForResume(Instant.now()));
     schedule(j.id(), runner, j.ensembleId(), request);
   }
@@ -341,8 +342,8 @@ public class JobService implements DisposableBean {
         j.ensembleId(),
         j.state(),
         j.progress(),
-        Json.map(j.detail()),
-        Json.map(j.result()),
+        JsonColumns.map(j.detail()),
+        JsonColumns.map(j.result()),
         j.error(),
         j.createdAt(),
         j.updatedAt());

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -40,7 +41,7 @@ public class ModelRegistry implements DisposableBean {
   private final int maxRowsPerPass;
   private final Device device;
   private final Map<Path, LoadedBase> bases = new HashMap<>();
-  private final Map<String, LoadedBase> byName = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, LoadedBase> byName = new ConcurrentHashMap<>();
   private final LinkedHashMap<UUID, LoadedVersion> versions = new LinkedHashMap<>(16, 0.75f, true);
 
   public ModelRegistry(StorageRoot storage, RewardProperties props, DeviceProperties device) {

@@ -5,9 +5,12 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
@@ -62,8 +65,7 @@ public class ScoringService implements DisposableBean {
   private final Counter items;
   private final Timer forward;
   private final Counter requests;
-  private final java.util.Map<String, DistributionSummary> memberScores =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, DistributionSummary> memberScores = new ConcurrentHashMap<>();
 
   public ScoringService(
       EnsembleService ensembles,
@@ -227,7 +229,7 @@ public class ScoringService implements DisposableBean {
       long t0 = System.nanoTime();
       float[][] out = lease.version().score(seqs);
       forward.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-      return java.util.Arrays.asList(out);
+      return Arrays.asList(out);
     }
   }
 

@@ -1,5 +1,6 @@
 package org.ugda.reward.storage;
 
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -182,7 +183,7 @@ public class StorageRoot {
     List<String> problems = new ArrayList<>();
     try {
       String text = Files.readString(dir.resolve(MANIFEST));
-      var json = com.google.gson.JsonParser.parseString(text).getAsJsonObject();
+      var json = JsonParser.parseString(text).getAsJsonObject();
       for (var e : json.entrySet()) {
         Path f = dir.resolve(e.getKey());
         if (!Files.isRegularFile(f)) {

@@ -13,6 +13,7 @@ import org.ugda.api.reward.JobKind;
 import org.ugda.api.reward.LabelledSample;
 import org.ugda.api.reward.RefineRequest;
 import org.ugda.api.reward.ScoreItem;
+import org.ugda.core.model.Transformer;
 import org.ugda.core.reward.QuantileTargets;
 import org.ugda.core.reward.RewardTrainer;
 import org.ugda.core.train.TrainConfig;
@@ -37,6 +38,9 @@ import org.ugda.support.problem.UnavailableException;
  */
 @Component
 class RefineRunner implements JobRunner<RefineRequest> {
+  /** Standard deviation of the targets' noise when the request gives none (the paper's 0.1). */
+  static final double DEFAULT_SIGMA = 0.1;
+
   private final EnsembleService ensembles;
   private final ModelRegistry registry;
   private final RewardProperties props;
@@ -79,7 +83,7 @@ class RefineRunner implements JobRunner<RefineRequest> {
           "runId needs ugda.services.policy-url (the policy-service to fetch the run's "
               + "rewards from); or send logRewards or logSamples instead");
     }
-    Settings.of(req.training(), props.training(), e.seed());
+    TrainConfigResolver.resolve(req.training(), props.training(), e.seed());
     return req;
   }
 
@@ -90,122 +94,217 @@ class RefineRunner implements JobRunner<RefineRequest> {
     }
   }
 
+  /**
+   * Refines every member of {@code fromVersion} into a new version, in six steps: (1) encode the
+   * labelled samples, (2) every member's reward distribution over the interaction log, (3) the
+   * quantile targets of Eq. 13, (4) each member's regression on its own targets (Eq. 14), (5) the
+   * report, (6) the new version.
+   */
   @Override
   public Map<String, Object> run(UUID jobId, UUID ensembleId, RefineRequest req, JobContext ctx) {
     EnsembleEntity e = ensembles.entity(ensembleId);
     VersionEntity from = ensembles.version(ensembleId, req.fromVersion());
-    TrainConfig cfg = Settings.of(req.training(), props.training(), e.seed());
-    double sigma = req.sigma() == null ? 0.1 : req.sigma();
+    TrainConfig cfg = TrainConfigResolver.resolve(req.training(), props.training(), e.seed());
+    double sigma = req.sigma() == null ? DEFAULT_SIGMA : req.sigma();
     long seed = req.seed() == null ? e.seed() : req.seed();
     RewardCodec codec = registry.base(e.baseModel()).requireCodec();
-    int maxTokens = props.limits().maxTokens();
-    List<long[]> labelled = new ArrayList<>();
-    int[] labels = new int[req.labels().size()];
-    for (int s = 0; s < labels.length; s++) {
-      LabelledSample l = req.labels().get(s);
-      labelled.add(codec.encode(l.prompt(), l.response(), maxTokens).ids());
-      labels[s] = l.label();
-    }
+    // 1. the labelled samples as the reward model reads them
+    Labelled labelled = encodeLabels(req.labels(), codec);
     try (ModelRegistry.Lease lease = registry.lease(e, from)) {
       LoadedVersion source = lease.version();
-      int k = e.members();
-      float[][] log = logDistribution(req, source, codec, maxTokens, k, ensembleId, from.number());
-      float[][] targets = QuantileTargets.targets(log, labels, sigma, seed);
-      float[][] before = source.score(labelled);
+      // 2. every member's rewards over the interaction log
+      float[][] log = logDistribution(req, source, codec, e.members(), ensembleId, from.number());
+      // 3. Eq. 13: each member's targets from its own log quantiles
+      float[][] targets = quantileTargets(log, labelled.labels(), sigma, seed);
+      float[][] before = source.score(labelled.sequences());
       try (MemberAdapters members = new MemberAdapters(source, jobId)) {
-        var model = source.base().model();
-        Map<String, Object> live = new LinkedHashMap<>();
-        int adapters = members.names().size();
-        int stepsEach = cfg.steps(labelled.size());
-        for (int a = 0; a < adapters; a++) {
-          List<RewardTrainer.Target> t = new ArrayList<>();
-          for (int s = 0; s < labelled.size(); s++) {
-            float[] values = new float[e.headsMode() ? k : 1];
-            for (int w = 0; w < values.length; w++) {
-              values[w] = targets[e.headsMode() ? w : a][s];
-            }
-            t.add(new RewardTrainer.Target(labelled.get(s), values));
-          }
-          final int member = a;
-          TrainingLoop.Result r =
-              RewardTrainer.regress(
-                  model,
-                  members.names().get(a),
-                  t,
-                  cfg.withSeed(cfg.seed() + a),
-                  (step, total, loss, acc) -> {
-                    live.put("member", member);
-                    live.put("step", step);
-                    live.put("loss", loss);
-                    ctx.progress(
-                        (member * (double) stepsEach + step) / (adapters * (double) stepsEach),
-                        live);
-                  },
-                  ctx::cancelled);
-          live.put("member" + a + "Steps", r.steps());
-        }
-        float[][] after = scoreWith(model, members.names(), e.headsMode(), k, labelled);
-        List<Map<String, Object>> perMember = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("mseBefore", mse(before, targets[i], i));
-          m.put("mseAfter", mse(after, targets[i], i));
-          m.put("quantiles", quantiles(log[i]));
-          m.put("movement", members.movement(e.headsMode() ? 0 : i));
-          perMember.add(m);
-        }
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("labels", labels.length);
-        metrics.put("logSize", log[0].length);
-        metrics.put("sigma", sigma);
-        metrics.put("seed", seed);
-        metrics.put("members", perMember);
-        metrics.put("training", cfg);
-        int number =
-            ensembles.publishVersion(e, from.number(), "refine", jobId, members.names(), metrics);
-        Map<String, Object> result = new LinkedHashMap<>(metrics);
-        result.put("version", number);
-        result.put("fromVersion", from.number());
-        return result;
+        // 4. Eq. 14: each member regresses on its targets, from the source weights
+        regress(members, e, labelled.sequences(), targets, cfg, ctx);
+        // 5. what changed, per member
+        Map<String, Object> metrics =
+            report(e, members, labelled, log, targets, before, sigma, seed, cfg);
+        // 6. the refined members as the next version
+        return publish(e, from, jobId, members, metrics);
       }
     }
   }
 
+  /** The labelled samples as token sequences, and their labels in the same order. */
+  private record Labelled(List<long[]> sequences, int[] labels) {}
+
+  /** Step 1: every labelled (prompt, response) encoded as the reward model reads it. */
+  private Labelled encodeLabels(List<LabelledSample> samples, RewardCodec codec) {
+    int maxTokens = props.limits().maxTokens();
+    List<long[]> sequences = new ArrayList<>(samples.size());
+    int[] labels = new int[samples.size()];
+    for (int s = 0; s < labels.length; s++) {
+      LabelledSample l = samples.get(s);
+      sequences.add(codec.encode(l.prompt(), l.response(), maxTokens).ids());
+      labels[s] = l.label();
+    }
+    return new Labelled(sequences, labels);
+  }
+
+  /**
+   * Step 2: each member's rewards over the interaction log, [member][sample], from exactly one of
+   * the request's sources: the rewards as logged, the log's samples scored here by the source
+   * version, or the run's rewards fetched from policy-service.
+   */
   private float[][] logDistribution(
       RefineRequest req,
       LoadedVersion source,
       RewardCodec codec,
-      int maxTokens,
-      int k,
+      int members,
       UUID ensembleId,
       int version) {
-    List<List<Double>> rows;
     if (req.logRewards() != null) {
-      rows = req.logRewards();
-    } else if (req.logSamples() != null) {
-      List<long[]> seqs = new ArrayList<>();
-      for (ScoreItem it : req.logSamples()) {
-        seqs.add(codec.encode(it.prompt(), it.response(), maxTokens).ids());
-      }
-      float[][] scored = source.score(seqs);
-      float[][] out = new float[k][scored.length];
-      for (int s = 0; s < scored.length; s++) {
-        for (int i = 0; i < k; i++) {
-          out[i][s] = scored[s][i];
-        }
-      }
-      return out;
-    } else {
-      rows = fetchRun(req.runId(), ensembleId, version, k);
+      return byMember(req.logRewards());
     }
-    float[][] out = new float[k][];
-    for (int i = 0; i < k; i++) {
+    if (req.logSamples() != null) {
+      return scoreLog(req.logSamples(), source, codec, members);
+    }
+    return byMember(fetchRun(req.runId(), ensembleId, version, members));
+  }
+
+  private static float[][] byMember(List<List<Double>> rows) {
+    float[][] out = new float[rows.size()][];
+    for (int i = 0; i < out.length; i++) {
       out[i] = new float[rows.get(i).size()];
       for (int s = 0; s < out[i].length; s++) {
         out[i][s] = rows.get(i).get(s).floatValue();
       }
     }
     return out;
+  }
+
+  private float[][] scoreLog(
+      List<ScoreItem> samples, LoadedVersion source, RewardCodec codec, int members) {
+    int maxTokens = props.limits().maxTokens();
+    List<long[]> sequences = new ArrayList<>(samples.size());
+    for (ScoreItem it : samples) {
+      sequences.add(codec.encode(it.prompt(), it.response(), maxTokens).ids());
+    }
+    float[][] scored = source.score(sequences);
+    float[][] out = new float[members][scored.length];
+    for (int s = 0; s < scored.length; s++) {
+      for (int i = 0; i < members; i++) {
+        out[i][s] = scored[s][i];
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Step 3, Eq. 13: label j of sample s becomes, for member i, the (20 j)-th percentile of member
+   * i's log rewards plus N(0, sigma^2) noise; [member][sample].
+   */
+  private static float[][] quantileTargets(float[][] log, int[] labels, double sigma, long seed) {
+    return QuantileTargets.targets(log, labels, sigma, seed);
+  }
+
+  /**
+   * Step 4, Eq. 14: every member's adapter regresses (MSE) on that member's targets, from the
+   * source version's weights, member a with seed + a. A heads-mode trunk regresses all k heads on
+   * their targets at once.
+   */
+  private static void regress(
+      MemberAdapters members,
+      EnsembleEntity e,
+      List<long[]> sequences,
+      float[][] targets,
+      TrainConfig cfg,
+      JobContext ctx) {
+    Transformer model = members.model();
+    Map<String, Object> live = new LinkedHashMap<>();
+    int adapters = members.names().size();
+    int stepsEach = cfg.steps(sequences.size());
+    for (int a = 0; a < adapters; a++) {
+      final int member = a;
+      TrainingLoop.Result r =
+          RewardTrainer.regress(
+              model,
+              members.names().get(a),
+              adapterTargets(sequences, targets, e.headsMode(), a),
+              cfg.withSeed(cfg.seed() + a),
+              (step, total, loss, acc) -> {
+                live.put("member", member);
+                live.put("step", step);
+                live.put("loss", loss);
+                ctx.progress(
+                    (member * (double) stepsEach + step) / (adapters * (double) stepsEach), live);
+              },
+              ctx::cancelled);
+      live.put("member" + a + "Steps", r.steps());
+    }
+  }
+
+  /**
+   * What adapter {@code a} regresses on: its member's target per sample, or in heads mode every
+   * member's target per sample (one per head output).
+   */
+  private static List<RewardTrainer.Target> adapterTargets(
+      List<long[]> sequences, float[][] targets, boolean heads, int a) {
+    List<RewardTrainer.Target> out = new ArrayList<>(sequences.size());
+    for (int s = 0; s < sequences.size(); s++) {
+      float[] values = new float[heads ? targets.length : 1];
+      for (int w = 0; w < values.length; w++) {
+        values[w] = targets[heads ? w : a][s];
+      }
+      out.add(new RewardTrainer.Target(sequences.get(s), values));
+    }
+    return out;
+  }
+
+  /**
+   * Step 5: per member, the MSE to its targets before ({@code before}: the source version's scores)
+   * and after, its log's quintiles (the targets of labels 1..5 without noise) and how far its
+   * weights moved; and the settings used.
+   */
+  private static Map<String, Object> report(
+      EnsembleEntity e,
+      MemberAdapters members,
+      Labelled labelled,
+      float[][] log,
+      float[][] targets,
+      float[][] before,
+      double sigma,
+      long seed,
+      TrainConfig cfg) {
+    float[][] after =
+        scoreWith(
+            members.model(), members.names(), e.headsMode(), e.members(), labelled.sequences());
+    List<Map<String, Object>> perMember = new ArrayList<>();
+    for (int i = 0; i < e.members(); i++) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("mseBefore", mse(before, targets[i], i));
+      m.put("mseAfter", mse(after, targets[i], i));
+      m.put("quantiles", quantiles(log[i]));
+      m.put("movement", members.movement(e.headsMode() ? 0 : i));
+      perMember.add(m);
+    }
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("labels", labelled.labels().length);
+    metrics.put("logSize", log[0].length);
+    metrics.put("sigma", sigma);
+    metrics.put("seed", seed);
+    metrics.put("members", perMember);
+    metrics.put("training", cfg);
+    return metrics;
+  }
+
+  /** Step 6: the refined members become the ensemble's next version; the job's result. */
+  private Map<String, Object> publish(
+      EnsembleEntity e,
+      VersionEntity from,
+      UUID jobId,
+      MemberAdapters members,
+      Map<String, Object> metrics) {
+    int number =
+        ensembles.publishVersion(e, from.number(), "refine", jobId, members.names(), metrics);
+    Map<String, Object> result = new LinkedHashMap<>(metrics);
+    result.put("version", number);
+    result.put("fromVersion", from.number());
+    return result;
   }
 
   /** What policy-service sent for a run: one non-empty list of finite rewards per member. */
@@ -255,12 +354,9 @@ class RefineRunner implements JobRunner<RefineRequest> {
     return run.members();
   }
 
+  /** Every member's reward of each sequence, [n][k], with the job's adapters. */
   private static float[][] scoreWith(
-      org.ugda.core.model.Transformer m,
-      List<String> names,
-      boolean heads,
-      int k,
-      List<long[]> seqs) {
+      Transformer m, List<String> names, boolean heads, int k, List<long[]> seqs) {
     if (heads) {
       return RewardTrainer.score(m, names.get(0), seqs, 64);
     }

@@ -61,7 +61,7 @@ class TrainRunner implements JobRunner<TrainRequest> {
     ensembles.version(ensembleId, req.fromVersion());
     registry.base(e.baseModel()).requireCodec();
     datasets.pairs(req.dataset(), Integer.MAX_VALUE);
-    Settings.of(req.training(), props.training(), e.seed());
+    TrainConfigResolver.resolve(req.training(), props.training(), e.seed());
     return req;
   }
 
@@ -70,7 +70,7 @@ class TrainRunner implements JobRunner<TrainRequest> {
     EnsembleEntity e = ensembles.entity(ensembleId);
     VersionEntity from = ensembles.version(ensembleId, req.fromVersion());
     List<PreferencePair> pairs = datasets.pairs(req.dataset(), Integer.MAX_VALUE);
-    TrainConfig base = Settings.of(req.training(), props.training(), e.seed());
+    TrainConfig base = TrainConfigResolver.resolve(req.training(), props.training(), e.seed());
     double centering = req.centering() == null ? 0 : req.centering();
     RewardCodec codec = registry.base(e.baseModel()).requireCodec();
     int maxTokens = props.limits().maxTokens();

@@ -1,5 +1,7 @@
 package org.ugda.reward.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -80,8 +82,8 @@ public final class Http {
               b.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
       String ct = r.headers().firstValue("Content-Type").orElse("");
       return new Response(r.statusCode(), ct, new String(r.body()), r.body(), r.headers());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -6,14 +6,18 @@ import org.ugda.core.train.TrainConfig;
 import org.ugda.reward.config.RewardProperties;
 
 /**
- * A request's optimizer settings over the service defaults. The request checked each field it
- * gives; what {@link TrainConfig} refuses of the combination (a given floor above the default peak)
- * is a 400 that names it.
+ * Resolves a train or refine request's optimizer settings over the service's defaults. The request
+ * checked each field it gives; what {@link TrainConfig} refuses of the combination (a given floor
+ * above the default peak) is a 400 that names it.
  */
-final class Settings {
-  private Settings() {}
+final class TrainConfigResolver {
+  private TrainConfigResolver() {}
 
-  static TrainConfig of(TrainingSettings s, RewardProperties.Training d, long defaultSeed) {
+  /**
+   * The {@link TrainConfig} of a job: each setting the request gives, else the configured default
+   * ({@code ugda.reward.training.*}); the seed defaults to the ensemble's.
+   */
+  static TrainConfig resolve(TrainingSettings s, RewardProperties.Training d, long defaultSeed) {
     TrainingSettings t = s == null ? TrainingSettings.DEFAULTS : s;
     int epochs = t.epochs() == null ? d.epochs() : t.epochs();
     int batch = t.batchSize() == null ? d.batchSize() : t.batchSize();
