@@ -3,6 +3,8 @@ package org.ugda.reward;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.web.service.registry.ImportHttpServices;
+import org.ugda.api.policy.PolicyClient;
 
 /**
  * Reward service: trains, serves and refines the reward LoRA ensembles.
@@ -13,9 +15,13 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * spring.config.name=reward-service}; both {@link #main} and the launcher start the service through
  * it. The usual overrides keep working under that name ({@code ./reward-service.yml}, {@code
  * ./config/reward-service.yml}, profile files such as {@code reward-service-prod.yml}).
+ *
+ * <p>It calls policy-service through {@link PolicyClient} (group {@code policy}: {@code
+ * spring.http.serviceclient.policy.*}, whose base URL follows {@code ugda.services.policy-url}).
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@ImportHttpServices(group = "policy", types = PolicyClient.class)
 public class RewardServiceApplication {
 
   /** Base name of this service's configuration file. */

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -276,6 +277,139 @@ class BadInputHttpTest {
                 "dataset", Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN, "pairs", List.of()))),
         400,
         "exactly one of id, path and pairs");
+    assertUnchanged();
+  }
+
+  /** Each request record refuses what it can judge alone, in its own words; nothing is stored. */
+  @Test
+  void shouldRefuseEachMalformedRequestRecordWith400AndItsSentence() throws Exception {
+    String score = "/v1/ensembles/" + ensemble + "/score";
+    String train = "/v1/ensembles/" + ensemble + "/train";
+    String refine = "/v1/ensembles/" + ensemble + "/refine";
+    String evaluate = "/v1/ensembles/" + ensemble + "/evaluate";
+    String pairs = "{\"path\": \"world/" + WorldFiles.PAIRS_TRAIN + "\"}";
+    String label = "{\"prompt\": \"p\", \"response\": \"r\", \"label\": 3}";
+    String log = "\"logRewards\": [[0.1, 0.2], [0.3, 0.4]]";
+    Map<String, String[]> cases = new LinkedHashMap<>();
+    // CreateEnsemble, LoraSpec
+    cases.put(
+        "{\"name\": \"x\", \"baseModel\": \" \"}",
+        new String[] {"/v1/ensembles", "baseModel is required"});
+    cases.put(
+        "{\"name\": \"x\", \"baseModel\": \"sft\", \"lora\": {\"rank\": 0}}",
+        new String[] {"/v1/ensembles", "lora.rank must be a positive integer"});
+    cases.put(
+        "{\"name\": \"x\", \"baseModel\": \"sft\", \"lora\": {\"targets\": []}}",
+        new String[] {"/v1/ensembles", "lora.targets must name at least one module"});
+    // ImportEnsemble
+    cases.put(
+        "{\"name\": \"x\", \"baseModel\": \"sft\", \"adapters\": []}",
+        new String[] {"/v1/ensembles/import", "adapters must list one PEFT adapter directory"});
+    cases.put(
+        "{\"name\": \"x\", \"baseModel\": \"sft\", \"adapters\": [\"\"]}",
+        new String[] {"/v1/ensembles/import", "adapters[0] is required"});
+    // ScoreRequest, ScoreItem
+    cases.put(
+        "{\"items\": [{\"prompt\": \"p\", \"response\": \"r\"}], \"version\": 0}",
+        new String[] {score, "version must be a version number, 1 or more"});
+    cases.put(
+        "{\"items\": [{\"prompt\": \"p\", \"response\": \"r\"}, {\"prompt\": \"p\", \"tokenIds\": [1]}]}",
+        new String[] {score, "items[1] has tokenIds and text; send one or the other"});
+    cases.put(
+        "{\"items\": [{\"tokenIds\": [1, null]}]}",
+        new String[] {score, "items[0].tokenIds[1] is null"});
+    cases.put(
+        "{\"items\": [{\"prompt\": \"p\"}]}",
+        new String[] {score, "items[0] needs both prompt and response"});
+    // TrainRequest, DatasetRef, TrainingSettings
+    cases.put("{}", new String[] {train, "dataset is required"});
+    cases.put(
+        "{\"dataset\": " + pairs + ", \"centering\": 11}",
+        new String[] {train, "centering must be in [0, 10], got 11.0"});
+    cases.put(
+        "{\"dataset\": " + pairs + ", \"fromVersion\": 0}",
+        new String[] {train, "fromVersion must be a version number"});
+    cases.put("{\"dataset\": {\"path\": \" \"}}", new String[] {train, "dataset.path is required"});
+    cases.put(
+        "{\"dataset\": {\"pairs\": []}}",
+        new String[] {train, "dataset.pairs must hold at least one"});
+    cases.put(
+        "{\"dataset\": {\"pairs\": [null]}}",
+        new String[] {train, "dataset.pairs[0] needs prompt, chosen and rejected"});
+    cases.put(
+        "{\"dataset\": " + pairs + ", \"training\": {\"epochs\": 0}}",
+        new String[] {train, "training.epochs must be 1..100, got 0"});
+    cases.put(
+        "{\"dataset\": " + pairs + ", \"training\": {\"learningRate\": 2}}",
+        new String[] {train, "training.learningRate must be in (0, 1]"});
+    cases.put(
+        "{\"dataset\": "
+            + pairs
+            + ", \"training\": {\"learningRate\": 0.001, \"floorLearningRate\": 0.01}}",
+        new String[] {train, "training.floorLearningRate must be in [0, learningRate = 0.001]"});
+    cases.put(
+        "{\"dataset\": " + pairs + ", \"training\": {\"warmupFraction\": 1}}",
+        new String[] {train, "training.warmupFraction must be in [0, 1)"});
+    // EvaluateRequest
+    cases.put("{\"version\": 1}", new String[] {evaluate, "dataset is required"});
+    // RefineRequest, LabelledSample
+    cases.put("{" + log + "}", new String[] {refine, "labels must hold at least one"});
+    cases.put(
+        "{\"labels\": [{\"prompt\": \"p\", \"label\": 3}], " + log + "}",
+        new String[] {refine, "labels[0] needs prompt and response"});
+    cases.put(
+        "{\"labels\": [" + label + "], " + log + ", \"sigma\": 11}",
+        new String[] {refine, "sigma must be in [0, 10]"});
+    cases.put(
+        "{\"labels\": [" + label + "], \"logRewards\": [[], [0.1]]}",
+        new String[] {refine, "logRewards[0] is empty"});
+    cases.put(
+        "{\"labels\": [" + label + "], \"logSamples\": []}",
+        new String[] {refine, "logSamples must hold at least one"});
+    cases.put(
+        "{\"labels\": [" + label + "], \"logSamples\": [{\"tokenIds\": [1, 2]}]}",
+        new String[] {refine, "logSamples[0] has tokenIds; the log is scored as text"});
+    cases.put(
+        "{\"labels\": [" + label + "], \"runId\": \" \"}",
+        new String[] {refine, "runId is required"});
+    for (var c : cases.entrySet()) {
+      Http.Response r = http.post(c.getValue()[0], c.getKey(), null);
+      assertThat(r.status()).as("%s %s: %s", c.getValue()[0], c.getKey(), r.body()).isEqualTo(400);
+      assertThat(r.json().get("title").asString()).isEqualTo("Invalid request");
+      assertThat(r.json().get("detail").asString())
+          .as("%s %s", c.getValue()[0], c.getKey())
+          .contains(c.getValue()[1]);
+    }
+    assertUnchanged();
+  }
+
+  /**
+   * What the service checks against its own state and settings, after the record checked itself.
+   */
+  @Test
+  void shouldRefuseWhatOnlyTheServiceCanJudgeWith400() throws Exception {
+    String train = "/v1/ensembles/" + ensemble + "/train";
+    String refine = "/v1/ensembles/" + ensemble + "/refine";
+    String pairs = "{\"path\": \"world/" + WorldFiles.PAIRS_TRAIN + "\"}";
+    String label = "{\"prompt\": \"p\", \"response\": \"r\", \"label\": 3}";
+    problem(
+        http.post(
+            train,
+            "{\"dataset\": " + pairs + ", \"training\": {\"floorLearningRate\": 0.5}}",
+            null),
+        400,
+        "above the learning rate",
+        "ugda.reward.training.learning-rate");
+    problem(
+        http.post(
+            "/v1/ensembles",
+            Map.of("name", "x", "baseModel", "sft", "lora", Map.of("targets", List.of("gate")))),
+        400,
+        "lora: target module 'gate'");
+    problem(
+        http.post(refine, "{\"labels\": [" + label + "], \"runId\": \"run-1\"}", null),
+        400,
+        "runId needs ugda.services.policy-url");
     assertUnchanged();
   }
 

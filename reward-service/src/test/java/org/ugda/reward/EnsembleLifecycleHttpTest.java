@@ -2,6 +2,8 @@ package org.ugda.reward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.ugda.core.format.ModelConfig;
+import org.ugda.core.lora.PeftAdapters;
 import org.ugda.reward.support.Http;
 import org.ugda.reward.support.TestWorld;
 import org.ugda.testsupport.TestDatabase;
@@ -322,20 +326,20 @@ class EnsembleLifecycleHttpTest {
     Http.Response zip = http.get("/v1/ensembles/" + ensemble + "/versions/3/export");
     assertThat(zip.status()).isEqualTo(200);
     List<String> names = new ArrayList<>();
-    Path out = java.nio.file.Files.createTempDirectory("export");
-    try (ZipInputStream z = new ZipInputStream(new java.io.ByteArrayInputStream(zip.bytes()))) {
+    Path out = Files.createTempDirectory("export");
+    try (ZipInputStream z = new ZipInputStream(new ByteArrayInputStream(zip.bytes()))) {
       for (var en = z.getNextEntry(); en != null; en = z.getNextEntry()) {
         names.add(en.getName());
         Path f = out.resolve(en.getName());
-        java.nio.file.Files.createDirectories(f.getParent());
-        java.nio.file.Files.write(f, z.readAllBytes());
+        Files.createDirectories(f.getParent());
+        Files.write(f, z.readAllBytes());
       }
     }
     assertThat(names)
         .contains(
             "member-0/adapter_config.json", "member-2/adapter_model.safetensors", "manifest.json");
-    var cfg = org.ugda.core.format.ModelConfig.load(storage.resolve("sft"));
-    var loaded = org.ugda.core.lora.PeftAdapters.read(out.resolve("member-1"), cfg);
+    var cfg = ModelConfig.load(storage.resolve("sft"));
+    var loaded = PeftAdapters.read(out.resolve("member-1"), cfg);
     assertThat(loaded.taskType()).isEqualTo("SEQ_CLS");
     assertThat(loaded.config().headModule()).isEqualTo("score");
   }

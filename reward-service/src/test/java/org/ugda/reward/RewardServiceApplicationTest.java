@@ -39,7 +39,7 @@ class RewardServiceApplicationTest extends ServiceEndpointsContract {
         "/v1/ensembles/{id}/train",
         "/v1/ensembles/{id}/refine",
         "/v1/ensembles/{id}/evaluate",
-        "/v1/jobs/{id}/resume",
+        "/v1/jobs/{jobId}/resume",
         "/v1/datasets");
   }
 }

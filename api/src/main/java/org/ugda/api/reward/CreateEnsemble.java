@@ -5,10 +5,21 @@ package org.ugda.api.reward;
  * tokenizer.json, given relative to the storage root or as an absolute path under an allowed model
  * root). Version 1 holds the freshly initialised members.
  *
- * @param mode {@code lora} (each member a LoRA adapter with its own head) or {@code heads} (one
- *     shared trunk, one head output per member)
- * @param members k, at least 1 (default 3)
- * @param seed member i is initialised (and ordered during training) from seed + i
+ * @param name 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit; unique
+ * @param baseModel the base checkpoint directory; required
+ * @param mode {@code lora} (each member a LoRA adapter with its own head, the default) or {@code
+ *     heads} (one shared trunk, one head output per member)
+ * @param members k, 1 to {@value Ensemble#MAX_MEMBERS} (default 3)
+ * @param lora LoRA settings (default: the paper's)
+ * @param seed member i is initialised (and ordered during training) from seed + i (default 0)
  */
 public record CreateEnsemble(
-    String name, String baseModel, String mode, Integer members, LoraSpec lora, Long seed) {}
+    String name, String baseModel, EnsembleMode mode, Integer members, LoraSpec lora, Long seed) {
+
+  public CreateEnsemble {
+    RequestChecks.ensembleName(name);
+    RequestChecks.notBlank(
+        baseModel, "baseModel", "a checkpoint directory under the storage root or a model root");
+    RequestChecks.range(members, "members", 1, Ensemble.MAX_MEMBERS);
+  }
+}

@@ -8,7 +8,11 @@ public record Ensemble(
     UUID id,
     String name,
     String baseModel,
-    String mode,
+    EnsembleMode mode,
     int members,
     int latestVersion,
-    Instant createdAt) {}
+    Instant createdAt) {
+
+  /** The most members an ensemble may have. */
+  public static final int MAX_MEMBERS = 16;
+}

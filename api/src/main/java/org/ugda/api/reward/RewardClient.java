@@ -8,17 +8,17 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
+import org.ugda.api.job.Jobs;
 
 /**
  * Declarative client of the reward service ({@code @ImportHttpServices(group = "reward", types =
  * RewardClient.class)} and {@code spring.http.serviceclient.reward.base-url}). Errors arrive as
  * problem+json: 400 invalid input, 404 unknown ensemble/version/job, 409 conflicting state, 413 too
- * many items.
+ * many items. A job-creating POST takes an optional {@value Jobs#IDEMPOTENCY_KEY}: a retry with the
+ * same key and body returns the job the first one created.
  */
 @HttpExchange("/v1")
 public interface RewardClient {
-
-  String IDEMPOTENCY_KEY = "Idempotency-Key";
 
   @PostExchange("/ensembles")
   Ensemble create(@RequestBody CreateEnsemble request);
@@ -41,24 +41,24 @@ public interface RewardClient {
   @PostExchange("/ensembles/{id}/train")
   Job train(
       @PathVariable UUID id,
-      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
+      @RequestHeader(name = Jobs.IDEMPOTENCY_KEY, required = false) String key,
       @RequestBody TrainRequest request);
 
   @PostExchange("/ensembles/{id}/refine")
   Job refine(
       @PathVariable UUID id,
-      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
+      @RequestHeader(name = Jobs.IDEMPOTENCY_KEY, required = false) String key,
       @RequestBody RefineRequest request);
 
   @PostExchange("/ensembles/{id}/evaluate")
   AccuracyReport evaluate(@PathVariable UUID id, @RequestBody EvaluateRequest request);
 
-  @GetExchange("/jobs/{id}")
-  Job job(@PathVariable UUID id);
+  @GetExchange("/jobs" + Jobs.JOB)
+  Job job(@PathVariable UUID jobId);
 
-  @PostExchange("/jobs/{id}/cancel")
-  Job cancel(@PathVariable UUID id);
+  @PostExchange("/jobs" + Jobs.CANCEL)
+  Job cancel(@PathVariable UUID jobId);
 
-  @PostExchange("/jobs/{id}/resume")
-  Job resume(@PathVariable UUID id);
+  @PostExchange("/jobs" + Jobs.RESUME)
+  Job resume(@PathVariable UUID jobId);
 }

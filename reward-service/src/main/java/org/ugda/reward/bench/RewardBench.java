@@ -1,6 +1,8 @@
 package org.ugda.reward.bench;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import ai.djl.Device;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,12 +10,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -63,84 +70,80 @@ public final class RewardBench {
         Runtime.getRuntime().availableProcessors(),
         DjlRuntime.engine().getVersion());
     writeBase(root.resolve("base"));
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
-      String url = pg.getJdbcUrl("postgres", "postgres");
-      // Both servers run side by side and take the load in alternating rounds, so that a slow
-      // spell of this shared machine falls on both and not on one.
-      try (ConfigurableApplicationContext withBatching = start(url, root, true);
-          ConfigurableApplicationContext without = start(url, root, false)) {
-        Http on = new Http(port(withBatching));
-        Http off = new Http(port(without));
-        String ensemble =
-            on.post("/v1/ensembles", "{\"name\":\"bench\",\"baseModel\":\"base\",\"members\":3}")
-                .get("id")
-                .asString();
-        String heads =
-            on.post(
-                    "/v1/ensembles",
-                    "{\"name\":\"bench-heads\",\"baseModel\":\"base\",\"mode\":\"heads\",\"members\":3}")
-                .get("id")
-                .asString();
-        if (!Boolean.getBoolean("bench.skipCost")) {
-          memberCost(withBatching, ensemble, heads);
-        }
-        if (rounds == 0) {
-          return;
-        }
-        Phase onTotal = new Phase();
-        Phase offTotal = new Phase();
-        for (int round = 0; round < rounds; round++) {
-          onTotal.add(load(on, ensemble, clients, seconds));
-          offTotal.add(load(off, ensemble, clients, seconds));
-        }
-        System.out.printf(
-            Locale.ROOT,
-            "## %d concurrent clients, one item per request, %d rounds of %d s each, "
-                + "alternating%n",
-            clients,
-            rounds,
-            seconds);
-        var items = meters(withBatching).find("ugda.reward.batch.items").summary();
-        System.out.printf(
-            Locale.ROOT,
-            "batching on: %.1f items per forward pass on average (%d passes, %.1f ms each); "
-                + "off: %d passes, %.1f ms each%n",
-            items.mean(),
-            items.count(),
-            forwardMillis(withBatching),
-            meters(without).find("ugda.reward.forward").timer().count(),
-            forwardMillis(without));
-        System.out.println("CPU per request, batching on:  " + onTotal.cpuPerRequest());
-        System.out.println("CPU per request, batching off: " + offTotal.cpuPerRequest());
-        System.out.println("batching on:  " + onTotal);
-        System.out.println("batching off: " + offTotal);
-        System.out.printf(
-            Locale.ROOT,
-            "RATIO throughput batching on / off = %.2fx (target >= 4x)%n",
-            onTotal.rps() / offTotal.rps());
-        // what batching costs a lone client: its request waits up to max-delay for company
-        Phase onAlone = new Phase();
-        Phase offAlone = new Phase();
-        for (int round = 0; round < rounds; round++) {
-          onAlone.add(load(on, ensemble, 1, seconds));
-          offAlone.add(load(off, ensemble, 1, seconds));
-        }
-        System.out.println("## one client alone, same rounds");
-        System.out.println("batching on:  " + onAlone);
-        System.out.println("batching off: " + offAlone);
+    // No spring.datasource.url: both contexts share the JVM's embedded PostgreSQL
+    // (service-support), which stops when the last of them closes.
+    // Both servers run side by side and take the load in alternating rounds, so that a slow
+    // spell of this shared machine falls on both and not on one.
+    try (ConfigurableApplicationContext withBatching = start(root, true);
+        ConfigurableApplicationContext without = start(root, false)) {
+      Http on = new Http(port(withBatching));
+      Http off = new Http(port(without));
+      String ensemble =
+          on.post("/v1/ensembles", "{\"name\":\"bench\",\"baseModel\":\"base\",\"members\":3}")
+              .get("id")
+              .asString();
+      String heads =
+          on.post(
+                  "/v1/ensembles",
+                  "{\"name\":\"bench-heads\",\"baseModel\":\"base\",\"mode\":\"heads\",\"members\":3}")
+              .get("id")
+              .asString();
+      if (!Boolean.getBoolean("bench.skipCost")) {
+        memberCost(withBatching, ensemble, heads);
       }
+      if (rounds == 0) {
+        return;
+      }
+      Phase onTotal = new Phase();
+      Phase offTotal = new Phase();
+      for (int round = 0; round < rounds; round++) {
+        onTotal.add(load(on, ensemble, clients, seconds));
+        offTotal.add(load(off, ensemble, clients, seconds));
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "## %d concurrent clients, one item per request, %d rounds of %d s each, "
+              + "alternating%n",
+          clients,
+          rounds,
+          seconds);
+      var items = meters(withBatching).find("ugda.reward.batch.items").summary();
+      System.out.printf(
+          Locale.ROOT,
+          "batching on: %.1f items per forward pass on average (%d passes, %.1f ms each); "
+              + "off: %d passes, %.1f ms each%n",
+          items.mean(),
+          items.count(),
+          forwardMillis(withBatching),
+          meters(without).find("ugda.reward.forward").timer().count(),
+          forwardMillis(without));
+      System.out.println("CPU per request, batching on:  " + onTotal.cpuPerRequest());
+      System.out.println("CPU per request, batching off: " + offTotal.cpuPerRequest());
+      System.out.println("batching on:  " + onTotal);
+      System.out.println("batching off: " + offTotal);
+      System.out.printf(
+          Locale.ROOT,
+          "RATIO throughput batching on / off = %.2fx (target >= 4x)%n",
+          onTotal.rps() / offTotal.rps());
+      // what batching costs a lone client: its request waits up to max-delay for company
+      Phase onAlone = new Phase();
+      Phase offAlone = new Phase();
+      for (int round = 0; round < rounds; round++) {
+        onAlone.add(load(on, ensemble, 1, seconds));
+        offAlone.add(load(off, ensemble, 1, seconds));
+      }
+      System.out.println("## one client alone, same rounds");
+      System.out.println("batching on:  " + onAlone);
+      System.out.println("batching off: " + offAlone);
     }
   }
 
-  static io.micrometer.core.instrument.MeterRegistry meters(ConfigurableApplicationContext app) {
-    return app.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+  static MeterRegistry meters(ConfigurableApplicationContext app) {
+    return app.getBean(MeterRegistry.class);
   }
 
   static double forwardMillis(ConfigurableApplicationContext app) {
-    return meters(app)
-        .find("ugda.reward.forward")
-        .timer()
-        .mean(java.util.concurrent.TimeUnit.MILLISECONDS);
+    return meters(app).find("ugda.reward.forward").timer().mean(TimeUnit.MILLISECONDS);
   }
 
   /** A randomly initialised model of the world's small preset, with the world's tokenizer. */
@@ -170,18 +173,16 @@ public final class RewardBench {
             WordLevelTokenizer.BOS,
             List.of(WordLevelTokenizer.EOS),
             256);
-    try (Transformer t = Transformer.initialise(c, 1, ai.djl.Device.cpu())) {
+    try (Transformer t = Transformer.initialise(c, 1, Device.cpu())) {
       t.save(dir);
     }
     WordLevelTokenizer.write(dir.resolve("tokenizer.json"), Vocabulary.ids());
   }
 
-  static ConfigurableApplicationContext start(String url, Path root, boolean batching) {
+  static ConfigurableApplicationContext start(Path root, boolean batching) {
     return RewardServiceApplication.application()
         .run(
             "--server.port=0",
-            "--spring.datasource.url=" + url,
-            "--spring.datasource.username=postgres",
             "--ugda.reward.storage-root=" + root,
             "--ugda.device=cpu",
             "--ugda.reward.batching.enabled=" + batching,
@@ -205,11 +206,9 @@ public final class RewardBench {
       String resp = Responder.write(t, kinds.get(r.nextInt(kinds.size())), r);
       out.add(
           JSON.writeValueAsString(
-              java.util.Map.of(
+              Map.of(
                   "items",
-                  List.of(
-                      java.util.Map.of(
-                          "prompt", Dialogue.prompt(t.humanText()), "response", resp)))));
+                  List.of(Map.of("prompt", Dialogue.prompt(t.humanText()), "response", resp)))));
     }
     return out;
   }
@@ -218,7 +217,7 @@ public final class RewardBench {
   static final class Phase {
     final List<Long> latencies = new ArrayList<>();
     double seconds;
-    final java.util.Map<String, Long> cpu = new java.util.TreeMap<>();
+    final Map<String, Long> cpu = new TreeMap<>();
 
     void add(Phase p) {
       latencies.addAll(p.latencies);
@@ -291,7 +290,7 @@ public final class RewardBench {
       t.start();
       threads.add(t);
     }
-    java.util.Map<String, Long> cpu0 = cpuByGroup();
+    Map<String, Long> cpu0 = cpuByGroup();
     window[0] = System.nanoTime();
     window[1] = window[0] + seconds * 1_000_000_000L;
     go.countDown();
@@ -309,9 +308,9 @@ public final class RewardBench {
   }
 
   /** CPU time of this JVM's live threads, summed by name with digits dropped. */
-  static java.util.Map<String, Long> cpuByGroup() {
-    var mx = java.lang.management.ManagementFactory.getThreadMXBean();
-    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+  static Map<String, Long> cpuByGroup() {
+    var mx = ManagementFactory.getThreadMXBean();
+    Map<String, Long> out = new TreeMap<>();
     for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
       if (info == null) {
         continue;
@@ -385,7 +384,7 @@ public final class RewardBench {
       System.out.println(
           "## the same 32 items scored n at a time (lora k=3, the model alone: no HTTP, no queue)");
       int tokens = seqs.stream().mapToInt(x -> x.length).sum();
-      long[] tiny = java.util.Arrays.copyOf(seqs.get(0), 2);
+      long[] tiny = Arrays.copyOf(seqs.get(0), 2);
       System.out.printf(
           Locale.ROOT,
           "fixed cost of a pass (one item of 2 tokens): %.2f ms; the 32 items hold %d tokens%n",
@@ -466,7 +465,7 @@ public final class RewardBench {
    */
   static double[] best(Runnable... rs) {
     double[] b = new double[rs.length];
-    java.util.Arrays.fill(b, Double.MAX_VALUE);
+    Arrays.fill(b, Double.MAX_VALUE);
     for (int round = 0; round < 8; round++) {
       for (int j = 0; j < rs.length; j++) {
         for (int i = 0; i < 3; i++) {
@@ -485,7 +484,7 @@ public final class RewardBench {
     private final HttpClient client =
         HttpClient.newBuilder()
             .executor(
-                java.util.concurrent.Executors.newFixedThreadPool(
+                Executors.newFixedThreadPool(
                     8,
                     r -> {
                       Thread t = new Thread(r, "bench-http");

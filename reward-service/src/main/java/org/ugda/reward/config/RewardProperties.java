@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.ugda.core.train.TrainConfig;
 
 /**
  * Settings of the reward service ({@code ugda.reward.*}).
@@ -74,7 +75,7 @@ public record RewardProperties(
   public record Limits(
       int maxItems, int maxTokens, int maxTextChars, int maxInlinePairs, int maxEvalPairs) {}
 
-  /** Defaults of {@link org.ugda.core.train.TrainConfig} for jobs. */
+  /** Defaults of {@link TrainConfig} for jobs. */
   public record Training(
       int epochs,
       int batchSize,

@@ -15,7 +15,8 @@ import org.ugda.api.reward.Dataset;
 import org.ugda.api.reward.DatasetRef;
 import org.ugda.reward.config.RewardProperties;
 import org.ugda.reward.storage.StorageRoot;
-import org.ugda.reward.web.ApiException;
+import org.ugda.support.problem.NotFoundException;
+import org.ugda.support.problem.TooLargeException;
 import org.ugda.world.data.PreferenceFiles;
 import org.ugda.world.data.PreferencePair;
 import org.ugda.world.text.Dialogue;
@@ -44,7 +45,7 @@ public class DatasetService {
       Files.copy(body, tmp, StandardCopyOption.REPLACE_EXISTING);
       List<PreferencePair> pairs = PreferenceFiles.readAny(tmp);
       if (pairs.isEmpty()) {
-        throw ApiException.badRequest("the upload holds no preference pair");
+        throw new IllegalArgumentException("the upload holds no preference pair");
       }
       String format = isRewardBench(tmp) ? "rewardbench" : "hh";
       Path target = storage.datasetFile(id);
@@ -85,41 +86,29 @@ public class DatasetService {
   }
 
   public Dataset get(UUID id) {
-    return view(repo.findById(id).orElseThrow(() -> ApiException.notFound("no dataset " + id)));
+    return view(repo.findById(id).orElseThrow(() -> new NotFoundException("no dataset " + id)));
   }
 
   static Dataset view(DatasetEntity e) {
     return new Dataset(e.id(), e.name(), e.format(), e.pairs(), e.sha256(), e.createdAt());
   }
 
-  /** The pairs a reference names; exactly one of id, path and pairs must be given. */
+  /**
+   * The pairs a reference names (it holds exactly one of id, path and pairs, each pair complete),
+   * at most {@code maxPairs}.
+   */
   public List<PreferencePair> pairs(DatasetRef ref, int maxPairs) {
-    if (ref == null) {
-      throw ApiException.badRequest(
-          "dataset is required: {id} of an upload, {path} under the storage root, or {pairs}");
-    }
-    int given =
-        (ref.id() != null ? 1 : 0) + (ref.path() != null ? 1 : 0) + (ref.pairs() != null ? 1 : 0);
-    if (given != 1) {
-      throw ApiException.badRequest(
-          "dataset needs exactly one of id, path and pairs; got " + given);
-    }
     List<PreferencePair> out;
     if (ref.pairs() != null) {
       if (ref.pairs().size() > limits.maxInlinePairs()) {
-        throw ApiException.tooLarge(
+        throw new TooLargeException(
             "at most "
                 + limits.maxInlinePairs()
                 + " pairs inline "
                 + "(ugda.reward.limits.max-inline-pairs); upload larger datasets to /v1/datasets");
       }
       out = new ArrayList<>();
-      for (int i = 0; i < ref.pairs().size(); i++) {
-        var p = ref.pairs().get(i);
-        if (p == null || p.prompt() == null || p.chosen() == null || p.rejected() == null) {
-          throw ApiException.badRequest(
-              "dataset.pairs[" + i + "] needs prompt, chosen and rejected");
-        }
+      for (var p : ref.pairs()) {
         String prompt =
             p.prompt().contains(Dialogue.HUMAN) ? p.prompt() : Dialogue.prompt(p.prompt());
         out.add(new PreferencePair(prompt, p.chosen(), p.rejected(), p.subset()));
@@ -127,20 +116,20 @@ public class DatasetService {
     } else if (ref.id() != null) {
       DatasetEntity e =
           repo.findById(ref.id())
-              .orElseThrow(() -> ApiException.notFound("no dataset " + ref.id()));
+              .orElseThrow(() -> new NotFoundException("no dataset " + ref.id()));
       out = PreferenceFiles.readAny(storage.root().resolve(e.path()));
     } else {
       Path p = storage.resolveInput(ref.path(), "dataset.path");
       if (!Files.isRegularFile(p)) {
-        throw ApiException.badRequest("dataset.path '" + ref.path() + "' is not a file");
+        throw new IllegalArgumentException("dataset.path '" + ref.path() + "' is not a file");
       }
       out = PreferenceFiles.readAny(p);
     }
     if (out.isEmpty()) {
-      throw ApiException.badRequest("the dataset holds no preference pair");
+      throw new IllegalArgumentException("the dataset holds no preference pair");
     }
     if (out.size() > maxPairs) {
-      throw ApiException.tooLarge(
+      throw new TooLargeException(
           "the dataset has " + out.size() + " pairs; this operation takes at most " + maxPairs);
     }
     return out;

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import org.ugda.api.reward.EnsembleMode;
 
 /** An ensemble's metadata: its base, mode, size and LoRA settings (row of reward.ensembles). */
 @Entity
@@ -21,6 +22,7 @@ public class EnsembleEntity {
   @Column(name = "base_model", nullable = false)
   private String baseModel;
 
+  /** The mode's wire name ({@code lora}, {@code heads}), as the table's check constraint has it. */
   @Column(nullable = false)
   private String mode;
 
@@ -48,7 +50,7 @@ public class EnsembleEntity {
       UUID id,
       String name,
       String baseModel,
-      String mode,
+      EnsembleMode mode,
       int members,
       int loraRank,
       double loraAlpha,
@@ -58,7 +60,7 @@ public class EnsembleEntity {
     this.id = id;
     this.name = name;
     this.baseModel = baseModel;
-    this.mode = mode;
+    this.mode = mode.wireName();
     this.members = members;
     this.loraRank = loraRank;
     this.loraAlpha = loraAlpha;
@@ -79,12 +81,12 @@ public class EnsembleEntity {
     return baseModel;
   }
 
-  public String mode() {
-    return mode;
+  public EnsembleMode mode() {
+    return EnsembleMode.parse(mode);
   }
 
   public boolean headsMode() {
-    return "heads".equals(mode);
+    return mode() == EnsembleMode.HEADS;
   }
 
   public int members() {

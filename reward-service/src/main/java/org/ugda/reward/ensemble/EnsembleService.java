@@ -7,11 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.ugda.api.reward.CreateEnsemble;
 import org.ugda.api.reward.Ensemble;
+import org.ugda.api.reward.EnsembleMode;
 import org.ugda.api.reward.EnsembleVersion;
 import org.ugda.api.reward.ImportEnsemble;
 import org.ugda.api.reward.LoraSpec;
@@ -22,7 +23,8 @@ import org.ugda.core.model.Transformer;
 import org.ugda.reward.runtime.LoadedBase;
 import org.ugda.reward.runtime.ModelRegistry;
 import org.ugda.reward.storage.StorageRoot;
-import org.ugda.reward.web.ApiException;
+import org.ugda.support.problem.ConflictException;
+import org.ugda.support.problem.NotFoundException;
 
 /**
  * Ensembles and their immutable versions: creation (version 1 = freshly initialised members),
@@ -31,8 +33,6 @@ import org.ugda.reward.web.ApiException;
  */
 @Service
 public class EnsembleService {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
-  public static final int MAX_MEMBERS = 16;
 
   private final EnsembleRepository ensembles;
   private final VersionRepository versions;
@@ -54,23 +54,9 @@ public class EnsembleService {
   }
 
   public Ensemble create(CreateEnsemble req) {
-    if (req == null) {
-      throw ApiException.badRequest(
-          "a body {name, baseModel, mode, members, lora, seed} is required");
-    }
-    String name = validName(req.name());
-    String mode = req.mode() == null ? "lora" : req.mode();
-    if (!mode.equals("lora") && !mode.equals("heads")) {
-      throw ApiException.badRequest(
-          "mode must be 'lora' (a LoRA adapter and head per member) or 'heads' "
-              + "(one shared trunk, one head per member), got '"
-              + mode
-              + "'");
-    }
+    String name = req.name();
+    EnsembleMode mode = req.mode() == null ? EnsembleMode.LORA : req.mode();
     int k = req.members() == null ? 3 : req.members();
-    if (k < 1 || k > MAX_MEMBERS) {
-      throw ApiException.badRequest("members must be 1.." + MAX_MEMBERS + ", got " + k);
-    }
     LoraConfig cfg = loraConfig(req.lora());
     long seed = req.seed() == null ? 0 : req.seed();
     requireFreeName(name);
@@ -79,7 +65,7 @@ public class EnsembleService {
     Path tmp = storage.newTempDir();
     try {
       Transformer m = base.model();
-      if (mode.equals("heads")) {
+      if (mode == EnsembleMode.HEADS) {
         writeFresh(
             m,
             cfg.withHeadOutputs(k),
@@ -114,14 +100,7 @@ public class EnsembleService {
   }
 
   public Ensemble importAdapters(ImportEnsemble req) {
-    if (req == null || req.adapters() == null || req.adapters().isEmpty()) {
-      throw ApiException.badRequest("adapters must list one PEFT adapter directory per member");
-    }
-    if (req.adapters().size() > MAX_MEMBERS) {
-      throw ApiException.badRequest(
-          "at most " + MAX_MEMBERS + " members, got " + req.adapters().size());
-    }
-    String name = validName(req.name());
+    String name = req.name();
     requireFreeName(name);
     LoadedBase base = registry.base(req.baseModel());
     UUID id = UUID.randomUUID();
@@ -132,7 +111,7 @@ public class EnsembleService {
         Path dir = storage.resolveInput(req.adapters().get(i), "adapters[" + i + "]");
         PeftAdapters.Loaded l = PeftAdapters.read(dir, base.model().config());
         if (l.config().headModule() == null) {
-          throw ApiException.badRequest(
+          throw new IllegalArgumentException(
               "adapters["
                   + i
                   + "] ("
@@ -143,7 +122,7 @@ public class EnsembleService {
         if (first != null
             && (first.rank() != l.config().rank()
                 || !first.targetModules().equals(l.config().targetModules()))) {
-          throw ApiException.badRequest(
+          throw new IllegalArgumentException(
               "adapters["
                   + i
                   + "] differs from adapters[0] in rank or target modules; "
@@ -177,7 +156,7 @@ public class EnsembleService {
             id,
             name,
             req.baseModel(),
-            "lora",
+            EnsembleMode.LORA,
             req.adapters().size(),
             first.rank(),
             first.alpha(),
@@ -209,7 +188,7 @@ public class EnsembleService {
     } catch (RuntimeException ex) {
       StorageRoot.deleteQuietly(target);
       if (ensembles.findByName(e.name()).isPresent()) {
-        throw ApiException.conflict("an ensemble named '" + e.name() + "' already exists");
+        throw new ConflictException("an ensemble named '" + e.name() + "' already exists");
       }
       throw ex;
     }
@@ -282,7 +261,7 @@ public class EnsembleService {
             kind,
             storage.root().relativize(target).toString(),
             jobId,
-            Json.write(metrics),
+            JsonColumns.write(metrics),
             Instant.now());
     try {
       versions.save(v);
@@ -308,23 +287,13 @@ public class EnsembleService {
           false,
           "score");
     } catch (IllegalArgumentException ex) {
-      throw ApiException.badRequest("lora: " + ex.getMessage());
+      throw new IllegalArgumentException("lora: " + ex.getMessage());
     }
-  }
-
-  private static String validName(String name) {
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw ApiException.badRequest(
-          "name must be 1-100 characters of letters, digits, '.', '_' or '-', "
-              + "starting with a letter or digit; got "
-              + (name == null ? "none" : "'" + name + "'"));
-    }
-    return name;
   }
 
   private void requireFreeName(String name) {
     if (ensembles.findByName(name).isPresent()) {
-      throw ApiException.conflict(
+      throw new ConflictException(
           "an ensemble named '" + name + "' already exists; choose another name");
     }
   }
@@ -338,7 +307,7 @@ public class EnsembleService {
   public EnsembleEntity entity(UUID id) {
     EnsembleEntity e = entityCache.get(id);
     if (e == null) {
-      e = ensembles.findById(id).orElseThrow(() -> ApiException.notFound("no ensemble " + id));
+      e = ensembles.findById(id).orElseThrow(() -> new NotFoundException("no ensemble " + id));
       entityCache.put(id, e);
     }
     return e;
@@ -356,7 +325,7 @@ public class EnsembleService {
           versions
               .findFirstByEnsembleIdOrderByNumberDesc(ensembleId)
               .orElseThrow(
-                  () -> ApiException.notFound("ensemble " + ensembleId + " has no version"));
+                  () -> new NotFoundException("ensemble " + ensembleId + " has no version"));
       latestCache.put(ensembleId, new Latest(v, System.nanoTime()));
       return v;
     }
@@ -368,7 +337,7 @@ public class EnsembleService {
               .findByEnsembleIdAndNumber(ensembleId, number)
               .orElseThrow(
                   () ->
-                      ApiException.notFound(
+                      new NotFoundException(
                           "ensemble " + ensembleId + " has no version " + number));
       versionCache.put(key, v);
     }
@@ -382,12 +351,9 @@ public class EnsembleService {
   /** How long "the latest version" is taken from memory before the database is asked again. */
   static final long LATEST_TTL_NANOS = 1_000_000_000L;
 
-  private final java.util.Map<UUID, EnsembleEntity> entityCache =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<VersionKey, VersionEntity> versionCache =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<UUID, Latest> latestCache =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<UUID, EnsembleEntity> entityCache = new ConcurrentHashMap<>();
+  private final Map<VersionKey, VersionEntity> versionCache = new ConcurrentHashMap<>();
+  private final Map<UUID, Latest> latestCache = new ConcurrentHashMap<>();
 
   public VersionEntity versionOfJob(UUID jobId) {
     return versions.findByJobId(jobId).orElse(null);
@@ -427,13 +393,13 @@ public class EnsembleService {
         v.kind(),
         v.jobId(),
         v.createdAt(),
-        Json.map(v.metrics()));
+        JsonColumns.map(v.metrics()));
   }
 
   public Path versionPath(VersionEntity v) {
     Path p = storage.root().resolve(v.storagePath());
     if (!Files.isDirectory(p)) {
-      throw ApiException.conflict("version " + v.number() + " has no files at " + p);
+      throw new ConflictException("version " + v.number() + " has no files at " + p);
     }
     return p;
   }

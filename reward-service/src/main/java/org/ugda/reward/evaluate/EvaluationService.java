@@ -42,9 +42,6 @@ public class EvaluationService {
   }
 
   public AccuracyReport evaluate(UUID ensembleId, EvaluateRequest req) {
-    if (req == null) {
-      throw org.ugda.reward.web.ApiException.badRequest("a body {dataset, version} is required");
-    }
     EnsembleEntity e = ensembles.entity(ensembleId);
     VersionEntity v = ensembles.version(ensembleId, req.version());
     List<PreferencePair> pairs = datasets.pairs(req.dataset(), props.limits().maxEvalPairs());

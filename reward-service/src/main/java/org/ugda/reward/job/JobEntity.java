@@ -8,7 +8,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
-import org.ugda.api.reward.JobState;
+import org.ugda.api.job.JobState;
+import org.ugda.api.reward.JobKind;
 
 /** A train or refine job (row of reward.jobs); request, detail and result are JSON text. */
 @Entity
@@ -16,8 +17,9 @@ import org.ugda.api.reward.JobState;
 public class JobEntity {
   @Id private UUID id;
 
+  @Enumerated(EnumType.STRING)
   @Column(nullable = false)
-  private String kind;
+  private JobKind kind;
 
   @Column(name = "ensemble_id", nullable = false)
   private UUID ensembleId;
@@ -54,7 +56,7 @@ public class JobEntity {
   protected JobEntity() {}
 
   JobEntity(
-      UUID id, String kind, UUID ensembleId, String request, String idempotencyKey, Instant now) {
+      UUID id, JobKind kind, UUID ensembleId, String request, String idempotencyKey, Instant now) {
     this.id = id;
     this.kind = kind;
     this.ensembleId = ensembleId;
@@ -70,7 +72,7 @@ public class JobEntity {
     return id;
   }
 
-  public String kind() {
+  public JobKind kind() {
     return kind;
   }
 

@@ -9,7 +9,7 @@ import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
-import org.ugda.api.reward.JobState;
+import org.ugda.api.job.JobState;
 
 interface JobRepository extends JpaRepository<JobEntity, UUID> {
   Optional<JobEntity> findByIdempotencyKey(String key);

@@ -2,17 +2,31 @@ package org.ugda.reward.job;
 
 import java.util.Map;
 import java.util.UUID;
+import org.ugda.api.reward.JobKind;
 
-/** One kind of job: checks a request eagerly, then runs it. */
-public interface JobRunner {
+/**
+ * The work of one job kind, on its own request type: checked eagerly, then run on the service's one
+ * job worker.
+ *
+ * @param <R> the request a job of this kind is started with
+ */
+public interface JobRunner<R> {
 
-  String kind();
+  JobKind kind();
 
-  /** Parses and checks a request before any row is written; throws ApiException (400/404). */
-  Object validate(UUID ensembleId, String requestJson);
+  /** The request type, to restore a stored request when a job is resumed. */
+  Class<R> requestType();
+
+  /**
+   * Checks a request against what the service holds (the ensemble and version, the base's
+   * tokenizer, configured limits) before any row is written, and returns the request to run. The
+   * request record has already checked itself. Throws IllegalArgumentException (400),
+   * NotFoundException (404) or TooLargeException (413).
+   */
+  R validate(UUID ensembleId, R request);
 
   /** Runs the job; returns its result (the version made and what was measured). */
-  Map<String, Object> run(UUID jobId, UUID ensembleId, Object request, JobContext context);
+  Map<String, Object> run(UUID jobId, UUID ensembleId, R request, JobContext context);
 
   /** What a running job can tell the service, and ask it. */
   interface JobContext {

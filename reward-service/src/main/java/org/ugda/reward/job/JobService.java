@@ -2,16 +2,22 @@ package org.ugda.reward.job;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -19,30 +25,39 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.ugda.api.job.JobState;
 import org.ugda.api.reward.Job;
-import org.ugda.api.reward.JobState;
+import org.ugda.api.reward.JobKind;
 import org.ugda.reward.ensemble.EnsembleService;
-import org.ugda.reward.ensemble.Json;
+import org.ugda.reward.ensemble.JsonColumns;
 import org.ugda.reward.ensemble.VersionEntity;
-import org.ugda.reward.web.ApiException;
+import org.ugda.support.idempotency.IdempotencyKeys;
+import org.ugda.support.problem.ConflictException;
+import org.ugda.support.problem.NotFoundException;
 
 /**
  * Asynchronous train and refine jobs. A job is checked before its row is written (bad input leaves
  * nothing behind), runs on one worker thread (backward passes are serialised JVM-wide anyway),
  * reports progress, can be cancelled, and a restart marks what was running as {@code INTERRUPTED},
- * to be resumed. An idempotency key makes a retried POST return the job it created the first time.
- * A job's version is published before the job is marked done, so a resume after a crash in between
- * finds the version and does not make another.
+ * to be resumed. An idempotency key makes a retried POST return the job it created the first time
+ * ({@link IdempotencyKeys}). A job's version is published before the job is marked done, so a
+ * resume after a crash in between finds the version and does not make another.
+ *
+ * <p>Each kind has its {@link JobRunner}, which sees only its own request type; the request is kept
+ * in the job's row as JSON so that a resume can run it again.
  */
 @Service
 public class JobService implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(JobService.class);
   private static final long PROGRESS_EVERY_MS = 300;
 
+  /** A submitted job, and whether it is one an earlier request with the same key created. */
+  public record Submission(Job job, boolean replayed) {}
+
   private final JobRepository repo;
   private final TransactionTemplate tx;
   private final EnsembleService ensembles;
-  private final Map<String, JobRunner> runners;
+  private final Map<JobKind, JobRunner<?>> runners = new EnumMap<>(JobKind.class);
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -58,12 +73,21 @@ public class JobService implements DisposableBean {
       JobRepository repo,
       TransactionTemplate tx,
       EnsembleService ensembles,
-      List<JobRunner> runners,
+      List<JobRunner<?>> runners,
       MeterRegistry meters) {
     this.repo = repo;
     this.tx = tx;
     this.ensembles = ensembles;
-    this.runners = runners.stream().collect(Collectors.toMap(JobRunner::kind, Function.identity()));
+    for (JobRunner<?> runner : runners) {
+      if (this.runners.put(runner.kind(), runner) != null) {
+        throw new IllegalStateException("two runners for " + runner.kind() + " jobs");
+      }
+    }
+    for (JobKind kind : JobKind.values()) {
+      if (!this.runners.containsKey(kind)) {
+        throw new IllegalStateException("no runner for " + kind + " jobs");
+      }
+    }
     this.meters = meters;
   }
 
@@ -86,94 +110,84 @@ public class JobService implements DisposableBean {
         });
   }
 
-  public Job submit(String kind, UUID ensembleId, Object request, String idempotencyKey) {
-    JobRunner runner = runners.get(kind);
+  /**
+   * Checks a request, writes its job and queues it; with an idempotency key seen before, returns
+   * the job that key created (same request) or refuses (another request, 409).
+   */
+  public <R> Submission submit(JobKind kind, UUID ensembleId, R request, String idempotencyKey) {
+    JobRunner<R> runner = runner(kind, request);
+    Optional<String> key = IdempotencyKeys.check(idempotencyKey);
     ensembles.entity(ensembleId);
-    String json = Json.write(request);
-    Object parsed = runner.validate(ensembleId, json);
-    if (idempotencyKey != null) {
-      if (idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
-        throw ApiException.badRequest("Idempotency-Key must be 1-200 characters");
-      }
-      var existing = repo.findByIdempotencyKey(idempotencyKey);
-      if (existing.isPresent()) {
-        JobEntity j = existing.get();
-        if (j.kind().equals(kind)
-            && j.ensembleId().equals(ensembleId)
-            && j.request().equals(json)) {
-          return view(j);
-        }
-        throw ApiException.conflict(
-            "Idempotency-Key '"
-                + idempotencyKey
-                + "' was used for another request (job "
-                + j.id()
-                + "); use a new key for a new request");
-      }
+    R checked = runner.validate(ensembleId, request);
+    String json = JsonColumns.write(checked);
+    String fingerprint = fingerprint(kind, ensembleId, json);
+    Optional<JobEntity> earlier = key.flatMap(repo::findByIdempotencyKey);
+    if (earlier.isPresent()) {
+      return replay(key.get(), earlier.get(), fingerprint);
     }
     JobEntity j =
-        new JobEntity(UUID.randomUUID(), kind, ensembleId, json, idempotencyKey, Instant.now());
+        new JobEntity(UUID.randomUUID(), kind, ensembleId, json, key.orElse(null), Instant.now());
     try {
       tx.executeWithoutResult(s -> repo.save(j));
     } catch (RuntimeException e) {
-      var raced =
-          idempotencyKey == null
-              ? java.util.Optional.<JobEntity>empty()
-              : repo.findByIdempotencyKey(idempotencyKey);
-      if (raced.isPresent() && raced.get().request().equals(json)) {
-        return view(raced.get());
+      // a request with the same key may have committed its job in the meantime
+      Optional<JobEntity> raced = key.flatMap(repo::findByIdempotencyKey);
+      if (raced.isPresent()) {
+        return replay(key.get(), raced.get(), fingerprint);
       }
       throw e;
     }
-    schedule(j.id(), parsed);
-    meters.counter("ugda.reward.jobs", "kind", kind, "event", "submitted").increment();
-    return view(j);
+    schedule(j.id(), runner, ensembleId, checked);
+    meters.counter("ugda.reward.jobs", "kind", tag(kind), "event", "submitted").increment();
+    return new Submission(view(j), false);
   }
 
-  private void schedule(UUID id, Object parsed) {
+  /** The runner of {@code kind}, which takes {@code request}'s type. */
+  @SuppressWarnings("unchecked") // checked: the runner's request type accepts the request
+  private <R> JobRunner<R> runner(JobKind kind, R request) {
+    Objects.requireNonNull(request, "request");
+    JobRunner<?> runner = runners.get(kind);
+    if (!runner.requestType().isInstance(request)) {
+      throw new IllegalStateException(
+          kind
+              + " jobs take a "
+              + runner.requestType().getSimpleName()
+              + ", not a "
+              + request.getClass().getSimpleName());
+    }
+    return (JobRunner<R>) runner;
+  }
+
+  private Submission replay(String key, JobEntity earlier, String fingerprint) {
+    String stored = fingerprint(earlier.kind(), earlier.ensembleId(), earlier.request());
+    return new Submission(
+        IdempotencyKeys.replay(key, stored, fingerprint, view(earlier), earlier.id()), true);
+  }
+
+  /** A request as the idempotency rule compares it: its kind, its ensemble and its body. */
+  private static String fingerprint(JobKind kind, UUID ensembleId, String requestJson) {
+    return IdempotencyKeys.fingerprint(kind.name() + "\n" + ensembleId + "\n" + requestJson);
+  }
+
+  private <R> void schedule(UUID id, JobRunner<R> runner, UUID ensembleId, R request) {
     cancelFlags.put(id, false);
-    executor.submit(() -> execute(id, parsed));
+    executor.submit(
+        () -> execute(id, runner.kind(), ctx -> runner.run(id, ensembleId, request, ctx)));
   }
 
-  private void execute(UUID id, Object parsed) {
+  private void execute(
+      UUID id, JobKind kind, Function<JobRunner.JobContext, Map<String, Object>> work) {
     // QUEUED -> RUNNING under the row lock: a cancel that got there first wins
     if (!updateIf(
         id, e -> e.state() == JobState.QUEUED, e -> e.state(JobState.RUNNING, Instant.now()))) {
       cancelFlags.remove(id);
       return;
     }
-    JobEntity j = entity(id);
-    JobRunner runner = runners.get(j.kind());
-    long[] lastWrite = {0};
-    JobRunner.JobContext ctx =
-        new JobRunner.JobContext() {
-          @Override
-          public void progress(double fraction, Map<String, Object> detail) {
-            long now = System.currentTimeMillis();
-            if (now - lastWrite[0] >= PROGRESS_EVERY_MS || fraction >= 1) {
-              lastWrite[0] = now;
-              String d = Json.write(detail);
-              update(
-                  id,
-                  e -> {
-                    e.progress(Math.min(1, fraction), d, Instant.now());
-                    if (e.cancelRequested()) {
-                      cancelFlags.computeIfPresent(id, (k, v) -> true);
-                    }
-                  });
-            }
-          }
-
-          @Override
-          public boolean cancelled() {
-            return Boolean.TRUE.equals(cancelFlags.get(id));
-          }
-        };
     try {
-      Map<String, Object> result = runner.run(id, j.ensembleId(), parsed, ctx);
-      String r = Json.write(result);
+      Map<String, Object> result = work.apply(new RowContext(id));
+      String r = JsonColumns.write(result);
       update(id, e -> e.finish(JobState.SUCCEEDED, r, null, Instant.now()));
-      meters.counter("ugda.reward.jobs", "kind", j.kind(), "event", "succeeded").increment();
+      meters.counter("ugda.reward.jobs", "kind", tag(kind), "event", "succeeded").increment();
     } catch (CancellationException e) {
       if (shuttingDown) {
         update(
@@ -187,14 +201,49 @@ public class JobService implements DisposableBean {
         return;
       }
       update(id, x -> x.finish(JobState.CANCELLED, null, e.getMessage(), Instant.now()));
-      meters.counter("ugda.reward.jobs", "kind", j.kind(), "event", "cancelled").increment();
+      meters.counter("ugda.reward.jobs", "kind", tag(kind), "event", "cancelled").increment();
     } catch (RuntimeException | Error e) {
-      log.error("job {} ({}) failed", id, j.kind(), e);
+      log.error("job {} ({}) failed", id, kind, e);
       String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       update(id, x -> x.finish(JobState.FAILED, null, msg, Instant.now()));
-      meters.counter("ugda.reward.jobs", "kind", j.kind(), "event", "failed").increment();
+      meters.counter("ugda.reward.jobs", "kind", tag(kind), "event", "failed").increment();
     } finally {
       cancelFlags.remove(id);
+    }
+  }
+
+  /**
+   * A running job's line to its row: progress is written at most every {@value #PROGRESS_EVERY_MS}
+   * ms, and each write picks up a cancel requested in the row (by any replica).
+   */
+  private final class RowContext implements JobRunner.JobContext {
+    private final UUID id;
+    private long lastWrite;
+
+    RowContext(UUID id) {
+      this.id = id;
+    }
+
+    @Override
+    public void progress(double fraction, Map<String, Object> detail) {
+      long now = System.currentTimeMillis();
+      if (now - lastWrite >= PROGRESS_EVERY_MS || fraction >= 1) {
+        lastWrite = now;
+        String d = JsonColumns.write(detail);
+        update(
+            id,
+            e -> {
+              e.progress(Math.min(1, fraction), d, Instant.now());
+              if (e.cancelRequested()) {
+                cancelFlags.computeIfPresent(id, (k, v) -> true);
+              }
+            });
+      }
+    }
+
+    @Override
+    public boolean cancelled() {
+      return Boolean.TRUE.equals(cancelFlags.get(id));
     }
   }
 
@@ -202,17 +251,14 @@ public class JobService implements DisposableBean {
    * Changes the job's row under its lock, so that concurrent changes (progress, cancel, finish)
    * never undo each other.
    */
-  private void update(UUID id, java.util.function.Consumer<JobEntity> change) {
+  private void update(UUID id, Consumer<JobEntity> change) {
     updateIf(id, e -> true, change);
   }
 
   /**
    * Changes the job's row under its lock if {@code when} holds for it then; says whether it did.
    */
-  private boolean updateIf(
-      UUID id,
-      java.util.function.Predicate<JobEntity> when,
-      java.util.function.Consumer<JobEntity> change) {
+  private boolean updateIf(UUID id, Predicate<JobEntity> when, Consumer<JobEntity> change) {
     return Boolean.TRUE.equals(
         tx.execute(
             s ->
@@ -232,7 +278,7 @@ public class JobService implements DisposableBean {
   }
 
   private JobEntity entity(UUID id) {
-    return repo.findById(id).orElseThrow(() -> ApiException.notFound("no job " + id));
+    return repo.findById(id).orElseThrow(() -> new NotFoundException("no job " + id));
   }
 
   /**
@@ -259,7 +305,7 @@ public class JobService implements DisposableBean {
                 });
     if (!done) {
       JobEntity j = entity(id);
-      throw ApiException.conflict(
+      throw new ConflictException(
           "job " + id + " is " + j.state() + "; only QUEUED or RUNNING jobs can be cancelled");
     }
     return get(id);
@@ -267,20 +313,26 @@ public class JobService implements DisposableBean {
 
   public Job resume(UUID id) {
     JobEntity j = entity(id);
-    if (j.state() != JobState.INTERRUPTED && j.state() != JobState.FAILED) {
-      throw ApiException.conflict(
+    if (!j.state().resumable()) {
+      throw new ConflictException(
           "job " + id + " is " + j.state() + "; only INTERRUPTED or FAILED jobs can be resumed");
     }
     VersionEntity done = ensembles.versionOfJob(id);
     if (done != null) {
-      String r = Json.write(Map.of("version", done.number(), "recovered", true));
+      String r = JsonColumns.write(Map.of("version", done.number(), "recovered", true));
       update(id, e -> e.finish(JobState.SUCCEEDED, r, null, Instant.now()));
       return get(id);
     }
-    Object parsed = runners.get(j.kind()).validate(j.ensembleId(), j.request());
-    update(id, e -> e.resetForResume(Instant.now()));
-    schedule(id, parsed);
+    rerun(runners.get(j.kind()), j);
     return get(id);
+  }
+
+  /** Checks a stored request again (what it names may have gone) and queues it. */
+  private <R> void rerun(JobRunner<R> runner, JobEntity j) {
+    R request =
+        runner.validate(j.ensembleId(), JsonColumns.read(j.request(), runner.requestType()));
+    update(j.id(), e -> e.resetForResume(Instant.now()));
+    schedule(j.id(), runner, j.ensembleId(), request);
   }
 
   static Job view(JobEntity j) {
@@ -290,11 +342,16 @@ public class JobService implements DisposableBean {
         j.ensembleId(),
         j.state(),
         j.progress(),
-        Json.map(j.detail()),
-        Json.map(j.result()),
+        JsonColumns.map(j.detail()),
+        JsonColumns.map(j.result()),
         j.error(),
         j.createdAt(),
         j.updatedAt());
+  }
+
+  /** The metric tag of a kind, lower case as it was before kinds were an enum. */
+  private static String tag(JobKind kind) {
+    return kind.name().toLowerCase(Locale.ROOT);
   }
 
   @Override
@@ -302,7 +359,7 @@ public class JobService implements DisposableBean {
     shuttingDown = true;
     cancelFlags.replaceAll((k, v) -> true);
     executor.shutdown();
-    if (!executor.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+    if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
       executor.shutdownNow();
     }
   }

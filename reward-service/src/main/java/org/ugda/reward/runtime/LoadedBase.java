@@ -13,7 +13,7 @@ public record LoadedBase(Path dir, Transformer model, HfTokenizer tokenizer, Rew
   /** The codec, or a 400 saying that this base reads token ids only. */
   public RewardCodec requireCodec() {
     if (codec == null) {
-      throw org.ugda.reward.web.ApiException.badRequest(
+      throw new IllegalArgumentException(
           "the base checkpoint "
               + dir
               + " has no tokenizer.json: "

@@ -1,6 +1,9 @@
 package org.ugda.reward.runtime;
 
 import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,10 +80,10 @@ public final class LoadedVersion {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> seqs.get(i).length));
+    Arrays.sort(order, Comparator.comparingInt(i -> seqs.get(i).length));
     float[][] out = new float[seqs.size()][];
     for (int from = 0; from < order.length; from += chunk) {
-      List<long[]> part = new java.util.ArrayList<>();
+      List<long[]> part = new ArrayList<>();
       for (int i = from; i < Math.min(order.length, from + chunk); i++) {
         part.add(seqs.get(order[i]));
       }

@@ -10,21 +10,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.ugda.core.format.HfTokenizer;
 import org.ugda.core.format.ModelConfig;
 import org.ugda.core.lora.PeftAdapters;
 import org.ugda.core.model.DjlRuntime;
 import org.ugda.core.model.Transformer;
+import org.ugda.reward.config.DeviceProperties;
 import org.ugda.reward.config.RewardProperties;
 import org.ugda.reward.ensemble.EnsembleEntity;
 import org.ugda.reward.ensemble.VersionEntity;
 import org.ugda.reward.storage.StorageRoot;
-import org.ugda.reward.web.ApiException;
+import org.ugda.support.problem.ConflictException;
 
 /**
  * Base checkpoints and ensemble versions in memory. A base is loaded once and shared by every
@@ -40,15 +41,14 @@ public class ModelRegistry implements DisposableBean {
   private final int maxRowsPerPass;
   private final Device device;
   private final Map<Path, LoadedBase> bases = new HashMap<>();
-  private final Map<String, LoadedBase> byName = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, LoadedBase> byName = new ConcurrentHashMap<>();
   private final LinkedHashMap<UUID, LoadedVersion> versions = new LinkedHashMap<>(16, 0.75f, true);
 
-  public ModelRegistry(
-      StorageRoot storage, RewardProperties props, @Value("${ugda.device:auto}") String device) {
+  public ModelRegistry(StorageRoot storage, RewardProperties props, DeviceProperties device) {
     this.storage = storage;
     this.capacity = props.loadedVersions();
     this.maxRowsPerPass = props.batching().maxRowsPerPass();
-    this.device = DjlRuntime.device(device);
+    this.device = DjlRuntime.device(device.device());
     log.info("reward models run on {}", this.device);
   }
 
@@ -70,7 +70,7 @@ public class ModelRegistry implements DisposableBean {
     LoadedBase b = bases.get(dir);
     if (b == null) {
       if (!Files.isRegularFile(dir.resolve("config.json"))) {
-        throw ApiException.badRequest(
+        throw new IllegalArgumentException(
             "baseModel '"
                 + baseModel
                 + "' is not a Hugging Face checkpoint directory "
@@ -136,7 +136,7 @@ public class ModelRegistry implements DisposableBean {
     Path dir = storage.root().resolve(v.storagePath());
     List<String> problems = storage.verify(dir);
     if (!problems.isEmpty()) {
-      throw ApiException.conflict(
+      throw new ConflictException(
           "version "
               + v.number()
               + " of ensemble '"

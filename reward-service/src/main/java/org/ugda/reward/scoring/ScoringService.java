@@ -5,9 +5,12 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
@@ -23,7 +26,8 @@ import org.ugda.reward.ensemble.EnsembleService;
 import org.ugda.reward.ensemble.VersionEntity;
 import org.ugda.reward.runtime.ModelRegistry;
 import org.ugda.reward.runtime.RewardCodec;
-import org.ugda.reward.web.ApiException;
+import org.ugda.support.problem.TooLargeException;
+import org.ugda.support.problem.UnavailableException;
 
 /**
  * Scores (prompt, response) items with an ensemble version: every member's reward, the mean and the
@@ -61,8 +65,7 @@ public class ScoringService implements DisposableBean {
   private final Counter items;
   private final Timer forward;
   private final Counter requests;
-  private final java.util.Map<String, DistributionSummary> memberScores =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, DistributionSummary> memberScores = new ConcurrentHashMap<>();
 
   public ScoringService(
       EnsembleService ensembles,
@@ -116,11 +119,8 @@ public class ScoringService implements DisposableBean {
   public ScoreResponse score(UUID ensembleId, ScoreRequest req) {
     long t0 = System.nanoTime();
     requests.increment();
-    if (req == null || req.items() == null || req.items().isEmpty()) {
-      throw ApiException.badRequest("items must hold at least one {prompt, response}");
-    }
     if (req.items().size() > limits.maxItems()) {
-      throw ApiException.tooLarge(
+      throw new TooLargeException(
           "a request may score at most "
               + limits.maxItems()
               + " items (ugda.reward.limits.max-items), "
@@ -135,17 +135,13 @@ public class ScoringService implements DisposableBean {
     int vocab = base.model().config().vocabSize();
     for (int i = 0; i < req.items().size(); i++) {
       ScoreItem it = req.items().get(i);
-      if (it != null && it.tokenIds() != null) {
+      if (it.tokenIds() != null) {
         enc.add(tokens(it, i, vocab));
         continue;
       }
-      if (it == null || it.prompt() == null || it.response() == null) {
-        throw ApiException.badRequest(
-            "items[" + i + "] needs both prompt and response (or tokenIds alone)");
-      }
       if (it.prompt().length() > limits.maxTextChars()
           || it.response().length() > limits.maxTextChars()) {
-        throw ApiException.tooLarge(
+        throw new TooLargeException(
             "items["
                 + i
                 + "] has a text longer than "
@@ -161,7 +157,7 @@ public class ScoringService implements DisposableBean {
       rewards = batcher.submit(new Key(e, v), enc).get();
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
-      throw ApiException.unavailable("interrupted while waiting for the model");
+      throw new UnavailableException("interrupted while waiting for the model");
     } catch (ExecutionException ex) {
       if (ex.getCause() instanceof RuntimeException re) {
         throw re;
@@ -192,19 +188,13 @@ public class ScoringService implements DisposableBean {
   }
 
   /**
-   * Token ids sent by the client: checked against the vocabulary, cut from the left past the limit.
+   * Token ids sent by the client (the request checked they are non-negative): checked against the
+   * vocabulary, cut from the left past the limit.
    */
   private Encoded tokens(ScoreItem it, int i, int vocab) {
-    if (it.prompt() != null || it.response() != null) {
-      throw ApiException.badRequest(
-          "items[" + i + "] has tokenIds and text; send one or the other");
-    }
     List<Long> ids = it.tokenIds();
-    if (ids.isEmpty()) {
-      throw ApiException.badRequest("items[" + i + "].tokenIds is empty");
-    }
     if (ids.size() > limits.maxTextChars()) {
-      throw ApiException.tooLarge(
+      throw new TooLargeException(
           "items["
               + i
               + "] has "
@@ -217,8 +207,8 @@ public class ScoringService implements DisposableBean {
     long[] out = new long[ids.size() - dropped];
     for (int j = 0; j < out.length; j++) {
       Long id = ids.get(dropped + j);
-      if (id == null || id < 0 || id >= vocab) {
-        throw ApiException.badRequest(
+      if (id >= vocab) {
+        throw new IllegalArgumentException(
             "items["
                 + i
                 + "].tokenIds["
@@ -239,7 +229,7 @@ public class ScoringService implements DisposableBean {
       long t0 = System.nanoTime();
       float[][] out = lease.version().score(seqs);
       forward.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-      return java.util.Arrays.asList(out);
+      return Arrays.asList(out);
     }
   }
 

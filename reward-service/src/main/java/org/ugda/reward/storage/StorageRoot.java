@@ -1,5 +1,6 @@
 package org.ugda.reward.storage;
 
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,7 +21,6 @@ import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import org.ugda.core.format.AtomicFiles;
 import org.ugda.reward.config.RewardProperties;
-import org.ugda.reward.web.ApiException;
 
 /**
  * The storage root: where versions and datasets are written, atomically (a temporary directory
@@ -55,20 +55,20 @@ public class StorageRoot {
    */
   public Path resolveInput(String path, String what) {
     if (path == null || path.isBlank()) {
-      throw ApiException.badRequest(what + " is required");
+      throw new IllegalArgumentException(what + " is required");
     }
     if (path.indexOf('\0') >= 0) {
-      throw ApiException.badRequest(what + " contains a NUL character");
+      throw new IllegalArgumentException(what + " contains a NUL character");
     }
     Path p;
     try {
       Path given = Path.of(path);
       p = (given.isAbsolute() ? given : root.resolve(given)).normalize();
     } catch (RuntimeException e) {
-      throw ApiException.badRequest(what + " '" + path + "' is not a valid path");
+      throw new IllegalArgumentException(what + " '" + path + "' is not a valid path");
     }
     if (!inside(p)) {
-      throw ApiException.badRequest(
+      throw new IllegalArgumentException(
           what
               + " '"
               + path
@@ -77,16 +77,17 @@ public class StorageRoot {
               + " and ugda.reward.model-roots; copy it there or add its directory to ugda.reward.model-roots");
     }
     if (!Files.exists(p)) {
-      throw ApiException.badRequest(what + " '" + path + "' does not exist under " + root);
+      throw new IllegalArgumentException(what + " '" + path + "' does not exist under " + root);
     }
     try {
       Path real = p.toRealPath();
       if (!inside(real) && !insideReal(real)) {
-        throw ApiException.badRequest(
+        throw new IllegalArgumentException(
             what + " '" + path + "' leads outside the allowed roots through a link");
       }
     } catch (IOException e) {
-      throw ApiException.badRequest(what + " '" + path + "' cannot be read: " + e.getMessage());
+      throw new IllegalArgumentException(
+          what + " '" + path + "' cannot be read: " + e.getMessage());
     }
     return p;
   }
@@ -182,7 +183,7 @@ public class StorageRoot {
     List<String> problems = new ArrayList<>();
     try {
       String text = Files.readString(dir.resolve(MANIFEST));
-      var json = com.google.gson.JsonParser.parseString(text).getAsJsonObject();
+      var json = JsonParser.parseString(text).getAsJsonObject();
       for (var e : json.entrySet()) {
         Path f = dir.resolve(e.getKey());
         if (!Files.isRegularFile(f)) {

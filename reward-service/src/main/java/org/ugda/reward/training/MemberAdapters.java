@@ -37,6 +37,11 @@ final class MemberAdapters implements AutoCloseable {
     }
   }
 
+  /** The shared base the copies live on. */
+  Transformer model() {
+    return model;
+  }
+
   List<String> names() {
     return names;
   }

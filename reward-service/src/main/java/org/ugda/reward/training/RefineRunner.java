@@ -6,25 +6,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
+import org.ugda.api.policy.PolicyClient;
+import org.ugda.api.policy.RunRewards;
+import org.ugda.api.reward.JobKind;
 import org.ugda.api.reward.LabelledSample;
 import org.ugda.api.reward.RefineRequest;
 import org.ugda.api.reward.ScoreItem;
+import org.ugda.core.model.Transformer;
 import org.ugda.core.reward.QuantileTargets;
 import org.ugda.core.reward.RewardTrainer;
 import org.ugda.core.train.TrainConfig;
 import org.ugda.core.train.TrainingLoop;
 import org.ugda.reward.config.RewardProperties;
+import org.ugda.reward.config.ServicesProperties;
 import org.ugda.reward.ensemble.EnsembleEntity;
 import org.ugda.reward.ensemble.EnsembleService;
-import org.ugda.reward.ensemble.Json;
 import org.ugda.reward.ensemble.VersionEntity;
 import org.ugda.reward.job.JobRunner;
 import org.ugda.reward.runtime.LoadedVersion;
 import org.ugda.reward.runtime.ModelRegistry;
 import org.ugda.reward.runtime.RewardCodec;
-import org.ugda.reward.web.ApiException;
+import org.ugda.support.problem.UnavailableException;
 
 /**
  * Refine job (Eq. 13-14). Each expert label j in 1..5 becomes, for member i, the (20 j)-th
@@ -34,215 +37,138 @@ import org.ugda.reward.web.ApiException;
  * member's MSE to its targets before and after, and how far its weights moved.
  */
 @Component
-class RefineRunner implements JobRunner {
-  static final int MAX_LABELS = 100_000;
+class RefineRunner implements JobRunner<RefineRequest> {
+  /** Standard deviation of the targets' noise when the request gives none (the paper's 0.1). */
+  static final double DEFAULT_SIGMA = 0.1;
 
   private final EnsembleService ensembles;
   private final ModelRegistry registry;
   private final RewardProperties props;
-  private final String policyUrl;
+  private final ServicesProperties services;
+  private final PolicyClient policy;
 
   RefineRunner(
       EnsembleService ensembles,
       ModelRegistry registry,
       RewardProperties props,
-      org.springframework.core.env.Environment env) {
+      ServicesProperties services,
+      PolicyClient policy) {
     this.ensembles = ensembles;
     this.registry = registry;
     this.props = props;
-    this.policyUrl = env.getProperty("ugda.services.policy-url");
+    this.services = services;
+    this.policy = policy;
   }
 
   @Override
-  public String kind() {
-    return "refine";
+  public JobKind kind() {
+    return JobKind.REFINE;
   }
 
   @Override
-  public Object validate(UUID ensembleId, String json) {
-    RefineRequest req = Json.read(json, RefineRequest.class);
-    if (req == null) {
-      throw ApiException.badRequest(
-          "a body {labels, logRewards | logSamples | runId, sigma, seed, training} is required");
-    }
+  public Class<RefineRequest> requestType() {
+    return RefineRequest.class;
+  }
+
+  @Override
+  public RefineRequest validate(UUID ensembleId, RefineRequest req) {
     EnsembleEntity e = ensembles.entity(ensembleId);
     ensembles.version(ensembleId, req.fromVersion());
     registry.base(e.baseModel()).requireCodec();
-    if (req.labels() == null || req.labels().isEmpty()) {
-      throw ApiException.badRequest("labels must hold at least one {prompt, response, label}");
-    }
-    if (req.labels().size() > MAX_LABELS) {
-      throw ApiException.tooLarge(
-          "at most " + MAX_LABELS + " labels per refine job, got " + req.labels().size());
-    }
-    for (int i = 0; i < req.labels().size(); i++) {
-      LabelledSample s = req.labels().get(i);
-      if (s == null || s.prompt() == null || s.response() == null) {
-        throw ApiException.badRequest("labels[" + i + "] needs prompt and response");
-      }
-      if (s.label() < 1 || s.label() > 5) {
-        throw ApiException.badRequest(
-            "labels[" + i + "].label is " + s.label() + "; expert labels are integers 1..5");
-      }
-    }
-    int sources =
-        (req.logRewards() != null ? 1 : 0)
-            + (req.logSamples() != null ? 1 : 0)
-            + (req.runId() != null ? 1 : 0);
-    if (sources != 1) {
-      throw ApiException.badRequest(
-          "give the interaction log's reward distribution by exactly one of logRewards "
-              + "(per member), logSamples (scored here) or runId (fetched from policy-service); got "
-              + sources);
-    }
     if (req.logRewards() != null) {
-      checkLogRewards(req.logRewards(), e.members());
+      requireOneListPerMember(req.logRewards(), e.members());
     }
-    if (req.logSamples() != null && req.logSamples().isEmpty()) {
-      throw ApiException.badRequest("logSamples must not be empty");
-    }
-    if (req.runId() != null && policyUrl == null) {
-      throw ApiException.badRequest(
+    if (req.runId() != null && !services.hasPolicyService()) {
+      throw new IllegalArgumentException(
           "runId needs ugda.services.policy-url (the policy-service to fetch the run's "
               + "rewards from); or send logRewards or logSamples instead");
     }
-    if (req.sigma() != null && !(req.sigma() >= 0 && req.sigma() <= 10)) {
-      throw ApiException.badRequest("sigma must be in [0, 10], got " + req.sigma());
-    }
-    Settings.of(req.training(), props.training(), e.seed());
+    TrainConfigResolver.resolve(req.training(), props.training(), e.seed());
     return req;
   }
 
-  private static void checkLogRewards(List<List<Double>> log, int members) {
+  private static void requireOneListPerMember(List<List<Double>> log, int members) {
     if (log.size() != members) {
-      throw ApiException.badRequest(
+      throw new IllegalArgumentException(
           "logRewards needs one list per member: " + members + " lists, got " + log.size());
     }
-    for (int i = 0; i < log.size(); i++) {
-      if (log.get(i) == null || log.get(i).isEmpty()) {
-        throw ApiException.badRequest("logRewards[" + i + "] is empty");
-      }
-      for (Double d : log.get(i)) {
-        if (d == null || !Double.isFinite(d)) {
-          throw ApiException.badRequest(
-              "logRewards[" + i + "] holds a non-finite or missing value");
-        }
-      }
-    }
   }
 
+  /**
+   * Refines every member of {@code fromVersion} into a new version, in six steps: (1) encode the
+   * labelled samples, (2) every member's reward distribution over the interaction log, (3) the
+   * quantile targets of Eq. 13, (4) each member's regression on its own targets (Eq. 14), (5) the
+   * report, (6) the new version.
+   */
   @Override
-  public Map<String, Object> run(UUID jobId, UUID ensembleId, Object request, JobContext ctx) {
-    RefineRequest req = (RefineRequest) request;
+  public Map<String, Object> run(UUID jobId, UUID ensembleId, RefineRequest req, JobContext ctx) {
     EnsembleEntity e = ensembles.entity(ensembleId);
     VersionEntity from = ensembles.version(ensembleId, req.fromVersion());
-    TrainConfig cfg = Settings.of(req.training(), props.training(), e.seed());
-    double sigma = req.sigma() == null ? 0.1 : req.sigma();
+    TrainConfig cfg = TrainConfigResolver.resolve(req.training(), props.training(), e.seed());
+    double sigma = req.sigma() == null ? DEFAULT_SIGMA : req.sigma();
     long seed = req.seed() == null ? e.seed() : req.seed();
     RewardCodec codec = registry.base(e.baseModel()).requireCodec();
-    int maxTokens = props.limits().maxTokens();
-    List<long[]> labelled = new ArrayList<>();
-    int[] labels = new int[req.labels().size()];
-    for (int s = 0; s < labels.length; s++) {
-      LabelledSample l = req.labels().get(s);
-      labelled.add(codec.encode(l.prompt(), l.response(), maxTokens).ids());
-      labels[s] = l.label();
-    }
+    // 1. the labelled samples as the reward model reads them
+    Labelled labelled = encodeLabels(req.labels(), codec);
     try (ModelRegistry.Lease lease = registry.lease(e, from)) {
       LoadedVersion source = lease.version();
-      int k = e.members();
-      float[][] log = logDistribution(req, source, codec, maxTokens, k, ensembleId, from.number());
-      float[][] targets = QuantileTargets.targets(log, labels, sigma, seed);
-      float[][] before = source.score(labelled);
+      // 2. every member's rewards over the interaction log
+      float[][] log = logDistribution(req, source, codec, e.members(), ensembleId, from.number());
+      // 3. Eq. 13: each member's targets from its own log quantiles
+      float[][] targets = quantileTargets(log, labelled.labels(), sigma, seed);
+      float[][] before = source.score(labelled.sequences());
       try (MemberAdapters members = new MemberAdapters(source, jobId)) {
-        var model = source.base().model();
-        Map<String, Object> live = new LinkedHashMap<>();
-        int adapters = members.names().size();
-        int stepsEach = cfg.steps(labelled.size());
-        for (int a = 0; a < adapters; a++) {
-          List<RewardTrainer.Target> t = new ArrayList<>();
-          for (int s = 0; s < labelled.size(); s++) {
-            float[] values = new float[e.headsMode() ? k : 1];
-            for (int w = 0; w < values.length; w++) {
-              values[w] = targets[e.headsMode() ? w : a][s];
-            }
-            t.add(new RewardTrainer.Target(labelled.get(s), values));
-          }
-          final int member = a;
-          TrainingLoop.Result r =
-              RewardTrainer.regress(
-                  model,
-                  members.names().get(a),
-                  t,
-                  cfg.withSeed(cfg.seed() + a),
-                  (step, total, loss, acc) -> {
-                    live.put("member", member);
-                    live.put("step", step);
-                    live.put("loss", loss);
-                    ctx.progress(
-                        (member * (double) stepsEach + step) / (adapters * (double) stepsEach),
-                        live);
-                  },
-                  ctx::cancelled);
-          live.put("member" + a + "Steps", r.steps());
-        }
-        float[][] after = scoreWith(model, members.names(), e.headsMode(), k, labelled);
-        List<Map<String, Object>> perMember = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("mseBefore", mse(before, targets[i], i));
-          m.put("mseAfter", mse(after, targets[i], i));
-          m.put("quantiles", quantiles(log[i]));
-          m.put("movement", members.movement(e.headsMode() ? 0 : i));
-          perMember.add(m);
-        }
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("labels", labels.length);
-        metrics.put("logSize", log[0].length);
-        metrics.put("sigma", sigma);
-        metrics.put("seed", seed);
-        metrics.put("members", perMember);
-        metrics.put("training", cfg);
-        int number =
-            ensembles.publishVersion(e, from.number(), "refine", jobId, members.names(), metrics);
-        Map<String, Object> result = new LinkedHashMap<>(metrics);
-        result.put("version", number);
-        result.put("fromVersion", from.number());
-        return result;
+        // 4. Eq. 14: each member regresses on its targets, from the source weights
+        regress(members, e, labelled.sequences(), targets, cfg, ctx);
+        // 5. what changed, per member
+        Map<String, Object> metrics =
+            report(e, members, labelled, log, targets, before, sigma, seed, cfg);
+        // 6. the refined members as the next version
+        return publish(e, from, jobId, members, metrics);
       }
     }
   }
 
+  /** The labelled samples as token sequences, and their labels in the same order. */
+  private record Labelled(List<long[]> sequences, int[] labels) {}
+
+  /** Step 1: every labelled (prompt, response) encoded as the reward model reads it. */
+  private Labelled encodeLabels(List<LabelledSample> samples, RewardCodec codec) {
+    int maxTokens = props.limits().maxTokens();
+    List<long[]> sequences = new ArrayList<>(samples.size());
+    int[] labels = new int[samples.size()];
+    for (int s = 0; s < labels.length; s++) {
+      LabelledSample l = samples.get(s);
+      sequences.add(codec.encode(l.prompt(), l.response(), maxTokens).ids());
+      labels[s] = l.label();
+    }
+    return new Labelled(sequences, labels);
+  }
+
+  /**
+   * Step 2: each member's rewards over the interaction log, [member][sample], from exactly one of
+   * the request's sources: the rewards as logged, the log's samples scored here by the source
+   * version, or the run's rewards fetched from policy-service.
+   */
   private float[][] logDistribution(
       RefineRequest req,
       LoadedVersion source,
       RewardCodec codec,
-      int maxTokens,
-      int k,
+      int members,
       UUID ensembleId,
       int version) {
-    List<List<Double>> rows;
     if (req.logRewards() != null) {
-      rows = req.logRewards();
-    } else if (req.logSamples() != null) {
-      List<long[]> seqs = new ArrayList<>();
-      for (ScoreItem it : req.logSamples()) {
-        seqs.add(codec.encode(it.prompt(), it.response(), maxTokens).ids());
-      }
-      float[][] scored = source.score(seqs);
-      float[][] out = new float[k][scored.length];
-      for (int s = 0; s < scored.length; s++) {
-        for (int i = 0; i < k; i++) {
-          out[i][s] = scored[s][i];
-        }
-      }
-      return out;
-    } else {
-      rows = fetchRun(req.runId(), ensembleId, version);
-      checkLogRewards(rows, k);
+      return byMember(req.logRewards());
     }
-    float[][] out = new float[k][];
-    for (int i = 0; i < k; i++) {
+    if (req.logSamples() != null) {
+      return scoreLog(req.logSamples(), source, codec, members);
+    }
+    return byMember(fetchRun(req.runId(), ensembleId, version, members));
+  }
+
+  private static float[][] byMember(List<List<Double>> rows) {
+    float[][] out = new float[rows.size()][];
+    for (int i = 0; i < out.length; i++) {
       out[i] = new float[rows.get(i).size()];
       for (int s = 0; s < out[i].length; s++) {
         out[i][s] = rows.get(i).get(s).floatValue();
@@ -251,47 +177,186 @@ class RefineRunner implements JobRunner {
     return out;
   }
 
-  /** The rewards policy-service logged for a run: {"members": [[r_1 ...], ...]}. */
-  @SuppressWarnings("unchecked")
-  private List<List<Double>> fetchRun(String runId, UUID ensembleId, int version) {
-    try {
-      Map<String, Object> body =
-          RestClient.create(policyUrl)
-              .get()
-              .uri("/v1/runs/{run}/rewards?ensemble={e}&version={v}", runId, ensembleId, version)
-              .retrieve()
-              .body(Map.class);
-      Object members = body == null ? null : body.get("members");
-      if (!(members instanceof List<?> l)) {
-        throw ApiException.unavailable(
-            "policy-service answered without a \"members\" list for run " + runId);
+  private float[][] scoreLog(
+      List<ScoreItem> samples, LoadedVersion source, RewardCodec codec, int members) {
+    int maxTokens = props.limits().maxTokens();
+    List<long[]> sequences = new ArrayList<>(samples.size());
+    for (ScoreItem it : samples) {
+      sequences.add(codec.encode(it.prompt(), it.response(), maxTokens).ids());
+    }
+    float[][] scored = source.score(sequences);
+    float[][] out = new float[members][scored.length];
+    for (int s = 0; s < scored.length; s++) {
+      for (int i = 0; i < members; i++) {
+        out[i][s] = scored[s][i];
       }
-      List<List<Double>> out = new ArrayList<>();
-      for (Object row : l) {
-        List<Double> r = new ArrayList<>();
-        for (Object v : (List<Object>) row) {
-          r.add(((Number) v).doubleValue());
-        }
-        out.add(r);
-      }
-      return out;
-    } catch (RestClientException ex) {
-      throw ApiException.unavailable(
-          "cannot fetch run "
-              + runId
-              + " from policy-service at "
-              + policyUrl
-              + ": "
-              + ex.getMessage());
+    }
+    return out;
+  }
+
+  /**
+   * Step 3, Eq. 13: label j of sample s becomes, for member i, the (20 j)-th percentile of member
+   * i's log rewards plus N(0, sigma^2) noise; [member][sample].
+   */
+  private static float[][] quantileTargets(float[][] log, int[] labels, double sigma, long seed) {
+    return QuantileTargets.targets(log, labels, sigma, seed);
+  }
+
+  /**
+   * Step 4, Eq. 14: every member's adapter regresses (MSE) on that member's targets, from the
+   * source version's weights, member a with seed + a. A heads-mode trunk regresses all k heads on
+   * their targets at once.
+   */
+  private static void regress(
+      MemberAdapters members,
+      EnsembleEntity e,
+      List<long[]> sequences,
+      float[][] targets,
+      TrainConfig cfg,
+      JobContext ctx) {
+    Transformer model = members.model();
+    Map<String, Object> live = new LinkedHashMap<>();
+    int adapters = members.names().size();
+    int stepsEach = cfg.steps(sequences.size());
+    for (int a = 0; a < adapters; a++) {
+      final int member = a;
+      TrainingLoop.Result r =
+          RewardTrainer.regress(
+              model,
+              members.names().get(a),
+              adapterTargets(sequences, targets, e.headsMode(), a),
+              cfg.withSeed(cfg.seed() + a),
+              (step, total, loss, acc) -> {
+                live.put("member", member);
+                live.put("step", step);
+                live.put("loss", loss);
+                ctx.progress(
+                    (member * (double) stepsEach + step) / (adapters * (double) stepsEach), live);
+              },
+              ctx::cancelled);
+      live.put("member" + a + "Steps", r.steps());
     }
   }
 
+  /**
+   * What adapter {@code a} regresses on: its member's target per sample, or in heads mode every
+   * member's target per sample (one per head output).
+   */
+  private static List<RewardTrainer.Target> adapterTargets(
+      List<long[]> sequences, float[][] targets, boolean heads, int a) {
+    List<RewardTrainer.Target> out = new ArrayList<>(sequences.size());
+    for (int s = 0; s < sequences.size(); s++) {
+      float[] values = new float[heads ? targets.length : 1];
+      for (int w = 0; w < values.length; w++) {
+        values[w] = targets[heads ? w : a][s];
+      }
+      out.add(new RewardTrainer.Target(sequences.get(s), values));
+    }
+    return out;
+  }
+
+  /**
+   * Step 5: per member, the MSE to its targets before ({@code before}: the source version's scores)
+   * and after, its log's quintiles (the targets of labels 1..5 without noise) and how far its
+   * weights moved; and the settings used.
+   */
+  private static Map<String, Object> report(
+      EnsembleEntity e,
+      MemberAdapters members,
+      Labelled labelled,
+      float[][] log,
+      float[][] targets,
+      float[][] before,
+      double sigma,
+      long seed,
+      TrainConfig cfg) {
+    float[][] after =
+        scoreWith(
+            members.model(), members.names(), e.headsMode(), e.members(), labelled.sequences());
+    List<Map<String, Object>> perMember = new ArrayList<>();
+    for (int i = 0; i < e.members(); i++) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("mseBefore", mse(before, targets[i], i));
+      m.put("mseAfter", mse(after, targets[i], i));
+      m.put("quantiles", quantiles(log[i]));
+      m.put("movement", members.movement(e.headsMode() ? 0 : i));
+      perMember.add(m);
+    }
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("labels", labelled.labels().length);
+    metrics.put("logSize", log[0].length);
+    metrics.put("sigma", sigma);
+    metrics.put("seed", seed);
+    metrics.put("members", perMember);
+    metrics.put("training", cfg);
+    return metrics;
+  }
+
+  /** Step 6: the refined members become the ensemble's next version; the job's result. */
+  private Map<String, Object> publish(
+      EnsembleEntity e,
+      VersionEntity from,
+      UUID jobId,
+      MemberAdapters members,
+      Map<String, Object> metrics) {
+    int number =
+        ensembles.publishVersion(e, from.number(), "refine", jobId, members.names(), metrics);
+    Map<String, Object> result = new LinkedHashMap<>(metrics);
+    result.put("version", number);
+    result.put("fromVersion", from.number());
+    return result;
+  }
+
+  /** What policy-service sent for a run: one non-empty list of finite rewards per member. */
+  private static void requireRunRewards(List<List<Double>> rows, int members, String runId) {
+    if (rows.size() != members) {
+      throw new IllegalArgumentException(
+          "run "
+              + runId
+              + " logged rewards of "
+              + rows.size()
+              + " members; this ensemble has "
+              + members);
+    }
+    for (int i = 0; i < rows.size(); i++) {
+      List<Double> member = rows.get(i);
+      if (member == null
+          || member.isEmpty()
+          || member.stream().anyMatch(d -> d == null || !Double.isFinite(d))) {
+        throw new IllegalArgumentException(
+            "run " + runId + ": member " + i + "'s logged rewards are empty or not all finite");
+      }
+    }
+  }
+
+  /**
+   * The rewards policy-service logged for a run with this version: one list per member, each
+   * non-empty and finite (what a request's logRewards must be).
+   */
+  private List<List<Double>> fetchRun(String runId, UUID ensembleId, int version, int members) {
+    RunRewards run;
+    try {
+      run = policy.runRewards(runId, ensembleId, version);
+    } catch (RestClientException ex) {
+      throw new UnavailableException(
+          "cannot fetch run "
+              + runId
+              + " from policy-service at "
+              + services.policyUrl()
+              + ": "
+              + ex.getMessage());
+    }
+    if (run == null || run.members() == null) {
+      throw new UnavailableException(
+          "policy-service answered without a \"members\" list for run " + runId);
+    }
+    requireRunRewards(run.members(), members, runId);
+    return run.members();
+  }
+
+  /** Every member's reward of each sequence, [n][k], with the job's adapters. */
   private static float[][] scoreWith(
-      org.ugda.core.model.Transformer m,
-      List<String> names,
-      boolean heads,
-      int k,
-      List<long[]> seqs) {
+      Transformer m, List<String> names, boolean heads, int k, List<long[]> seqs) {
     if (heads) {
       return RewardTrainer.score(m, names.get(0), seqs, 64);
     }

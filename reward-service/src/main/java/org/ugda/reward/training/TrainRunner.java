@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
+import org.ugda.api.reward.JobKind;
 import org.ugda.api.reward.TrainRequest;
 import org.ugda.core.reward.RewardTrainer;
 import org.ugda.core.train.TrainConfig;
@@ -14,12 +15,10 @@ import org.ugda.reward.config.RewardProperties;
 import org.ugda.reward.dataset.DatasetService;
 import org.ugda.reward.ensemble.EnsembleEntity;
 import org.ugda.reward.ensemble.EnsembleService;
-import org.ugda.reward.ensemble.Json;
 import org.ugda.reward.ensemble.VersionEntity;
 import org.ugda.reward.job.JobRunner;
 import org.ugda.reward.runtime.ModelRegistry;
 import org.ugda.reward.runtime.RewardCodec;
-import org.ugda.reward.web.ApiException;
 import org.ugda.world.data.PreferencePair;
 
 /**
@@ -29,7 +28,7 @@ import org.ugda.world.data.PreferencePair;
  * new version; the source version keeps serving.
  */
 @Component
-class TrainRunner implements JobRunner {
+class TrainRunner implements JobRunner<TrainRequest> {
   private final EnsembleService ensembles;
   private final DatasetService datasets;
   private final ModelRegistry registry;
@@ -47,35 +46,31 @@ class TrainRunner implements JobRunner {
   }
 
   @Override
-  public String kind() {
-    return "train";
+  public JobKind kind() {
+    return JobKind.TRAIN;
   }
 
   @Override
-  public Object validate(UUID ensembleId, String json) {
-    TrainRequest req = Json.read(json, TrainRequest.class);
-    if (req == null) {
-      throw ApiException.badRequest(
-          "a body {dataset, fromVersion, training, centering} is required");
-    }
+  public Class<TrainRequest> requestType() {
+    return TrainRequest.class;
+  }
+
+  @Override
+  public TrainRequest validate(UUID ensembleId, TrainRequest req) {
     EnsembleEntity e = ensembles.entity(ensembleId);
     ensembles.version(ensembleId, req.fromVersion());
     registry.base(e.baseModel()).requireCodec();
     datasets.pairs(req.dataset(), Integer.MAX_VALUE);
-    Settings.of(req.training(), props.training(), e.seed());
-    if (req.centering() != null && !(req.centering() >= 0 && req.centering() <= 10)) {
-      throw ApiException.badRequest("centering must be in [0, 10], got " + req.centering());
-    }
+    TrainConfigResolver.resolve(req.training(), props.training(), e.seed());
     return req;
   }
 
   @Override
-  public Map<String, Object> run(UUID jobId, UUID ensembleId, Object request, JobContext ctx) {
-    TrainRequest req = (TrainRequest) request;
+  public Map<String, Object> run(UUID jobId, UUID ensembleId, TrainRequest req, JobContext ctx) {
     EnsembleEntity e = ensembles.entity(ensembleId);
     VersionEntity from = ensembles.version(ensembleId, req.fromVersion());
     List<PreferencePair> pairs = datasets.pairs(req.dataset(), Integer.MAX_VALUE);
-    TrainConfig base = Settings.of(req.training(), props.training(), e.seed());
+    TrainConfig base = TrainConfigResolver.resolve(req.training(), props.training(), e.seed());
     double centering = req.centering() == null ? 0 : req.centering();
     RewardCodec codec = registry.base(e.baseModel()).requireCodec();
     int maxTokens = props.limits().maxTokens();

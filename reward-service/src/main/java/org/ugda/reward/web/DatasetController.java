@@ -32,7 +32,7 @@ class DatasetController {
       @RequestParam(name = "name", required = false) String name)
       throws IOException {
     if (file.isEmpty()) {
-      throw ApiException.badRequest("the uploaded file is empty");
+      throw new IllegalArgumentException("the uploaded file is empty");
     }
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(

@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import org.ugda.api.job.Jobs;
 import org.ugda.api.reward.AccuracyReport;
 import org.ugda.api.reward.CreateEnsemble;
 import org.ugda.api.reward.Ensemble;
@@ -27,8 +28,8 @@ import org.ugda.api.reward.EnsembleVersion;
 import org.ugda.api.reward.EvaluateRequest;
 import org.ugda.api.reward.ImportEnsemble;
 import org.ugda.api.reward.Job;
+import org.ugda.api.reward.JobKind;
 import org.ugda.api.reward.RefineRequest;
-import org.ugda.api.reward.RewardClient;
 import org.ugda.api.reward.ScoreRequest;
 import org.ugda.api.reward.ScoreResponse;
 import org.ugda.api.reward.TrainRequest;
@@ -102,18 +103,27 @@ class EnsembleController {
   @PostMapping(path = "/{id}/train", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Job> train(
       @PathVariable UUID id,
-      @RequestHeader(name = RewardClient.IDEMPOTENCY_KEY, required = false) String key,
+      @RequestHeader(name = Jobs.IDEMPOTENCY_KEY, required = false) String key,
       @RequestBody TrainRequest req) {
-    return ResponseEntity.accepted().body(jobs.submit("train", id, req, key));
+    return accepted(jobs.submit(JobKind.TRAIN, id, req, key));
   }
 
   /** Starts a refine job (Eq. 13-14): 202 and the job. */
   @PostMapping(path = "/{id}/refine", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Job> refine(
       @PathVariable UUID id,
-      @RequestHeader(name = RewardClient.IDEMPOTENCY_KEY, required = false) String key,
+      @RequestHeader(name = Jobs.IDEMPOTENCY_KEY, required = false) String key,
       @RequestBody RefineRequest req) {
-    return ResponseEntity.accepted().body(jobs.submit("refine", id, req, key));
+    return accepted(jobs.submit(JobKind.REFINE, id, req, key));
+  }
+
+  /** 202 and the job; a replay of an earlier request with the same key says so in a header. */
+  private static ResponseEntity<Job> accepted(JobService.Submission submission) {
+    ResponseEntity.BodyBuilder accepted = ResponseEntity.accepted();
+    if (submission.replayed()) {
+      accepted.header(Jobs.REPLAYED, "true");
+    }
+    return accepted.body(submission.job());
   }
 
   /** Accuracy of each member and of the mean on preference pairs, per subset. */

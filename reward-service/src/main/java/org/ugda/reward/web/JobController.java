@@ -8,10 +8,13 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.ugda.api.job.Jobs;
 import org.ugda.api.reward.Job;
 import org.ugda.reward.job.JobService;
 
-/** Job state, progress and results; cancel and resume. */
+/**
+ * Job state, progress and results; cancel and resume (the paths every service uses: {@link Jobs}).
+ */
 @RestController
 @RequestMapping(path = "/v1/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
 class JobController {
@@ -21,19 +24,20 @@ class JobController {
     this.jobs = jobs;
   }
 
-  @GetMapping("/{id}")
-  Job get(@PathVariable UUID id) {
-    return jobs.get(id);
+  @GetMapping(Jobs.JOB)
+  Job get(@PathVariable(Jobs.JOB_ID) UUID jobId) {
+    return jobs.get(jobId);
   }
 
-  @PostMapping("/{id}/cancel")
-  Job cancel(@PathVariable UUID id) {
-    return jobs.cancel(id);
+  /** Stops a QUEUED or RUNNING job (200); 409 once it has ended. */
+  @PostMapping(Jobs.CANCEL)
+  Job cancel(@PathVariable(Jobs.JOB_ID) UUID jobId) {
+    return jobs.cancel(jobId);
   }
 
-  /** Runs an INTERRUPTED or FAILED job again (202). */
-  @PostMapping("/{id}/resume")
-  ResponseEntity<Job> resume(@PathVariable UUID id) {
-    return ResponseEntity.accepted().body(jobs.resume(id));
+  /** Runs an INTERRUPTED or FAILED job again (202); 409 in any other state. */
+  @PostMapping(Jobs.RESUME)
+  ResponseEntity<Job> resume(@PathVariable(Jobs.JOB_ID) UUID jobId) {
+    return ResponseEntity.accepted().body(jobs.resume(jobId));
   }
 }

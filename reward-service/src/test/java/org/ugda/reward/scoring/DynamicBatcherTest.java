@@ -12,17 +12,29 @@ import org.junit.jupiter.api.Test;
 
 class DynamicBatcherTest {
 
-  /** Runs batches by doubling items, recording each batch's size and key. */
+  /**
+   * Runs batches by doubling items, recording each batch's size and key. Each run first counts
+   * {@link #started} down, then waits for the gate: a test that has awaited {@code started} knows
+   * the worker has closed its first batch and is held inside it, so whatever it submits then queues
+   * for the batches after it.
+   */
   static final class Recorder {
     final List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
     final List<String> keys = Collections.synchronizedList(new ArrayList<>());
+    final CountDownLatch started = new CountDownLatch(1);
     final CountDownLatch gate;
 
     Recorder(CountDownLatch gate) {
       this.gate = gate;
     }
 
+    /** Waits until the worker runs its first batch. */
+    void awaitFirstBatch() throws InterruptedException {
+      assertThat(started.await(5, TimeUnit.SECONDS)).as("the worker ran a batch").isTrue();
+    }
+
     List<Integer> run(String key, List<Integer> items) {
+      started.countDown();
       try {
         gate.await(5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -42,7 +54,7 @@ class DynamicBatcherTest {
         new DynamicBatcher<>(true, 4, TimeUnit.MILLISECONDS.toNanos(50), 1, rec::run, null)) {
       // the worker blocks on the first batch while the rest queue up
       CompletableFuture<List<Integer>> first = b.submit("a", List.of(1));
-      Thread.sleep(100);
+      rec.awaitFirstBatch();
       List<CompletableFuture<List<Integer>>> more = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         more.add(b.submit("a", List.of(10 + i)));
@@ -69,7 +81,7 @@ class DynamicBatcherTest {
         new DynamicBatcher<>(true, 32, 0, 1, rec::run, null)) {
       // the first request finds the model idle and runs at once, alone
       CompletableFuture<List<Integer>> first = b.submit("a", List.of(1));
-      Thread.sleep(100);
+      rec.awaitFirstBatch();
       List<CompletableFuture<List<Integer>>> during = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         during.add(b.submit("a", List.of(i, i)));

@@ -1,7 +1,10 @@
 package org.ugda.reward.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -20,10 +23,16 @@ public final class Http {
     this.base = "http://localhost:" + port;
   }
 
-  /** A response: status, content type, raw body and the body as JSON (null if not JSON). */
-  public record Response(int status, String contentType, String body, byte[] bytes) {
+  /** A response: status, content type, raw body, headers and the body as JSON. */
+  public record Response(
+      int status, String contentType, String body, byte[] bytes, HttpHeaders headers) {
     public JsonNode json() {
       return JSON.readTree(body);
+    }
+
+    /** The first value of a header, or null. */
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
     }
   }
 
@@ -72,9 +81,9 @@ public final class Http {
           client.send(
               b.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
       String ct = r.headers().firstValue("Content-Type").orElse("");
-      return new Response(r.statusCode(), ct, new String(r.body()), r.body());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return new Response(r.statusCode(), ct, new String(r.body()), r.body(), r.headers());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import org.ugda.benchmark.sft.SftRecipe;
 import org.ugda.world.WorldConfig;
 import org.ugda.world.WorldGenerator;
@@ -58,7 +59,7 @@ public final class TestWorld {
         return;
       }
       try (var s = Files.walk(p)) {
-        for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(x);
         }
       }

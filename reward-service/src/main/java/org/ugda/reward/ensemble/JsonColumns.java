@@ -5,9 +5,12 @@ import java.util.Map;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** JSON text columns (requests, metrics, job detail and results) to and from objects. */
-public final class Json {
-  private Json() {}
+/**
+ * The JSON text columns of the reward tables to and from objects: a job's request, live detail and
+ * result, a version's metrics. Only the service reads them back; they are not a contract.
+ */
+public final class JsonColumns {
+  private JsonColumns() {}
 
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
 

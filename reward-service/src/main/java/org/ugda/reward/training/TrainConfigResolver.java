@@ -4,18 +4,21 @@ import org.ugda.api.reward.TrainingSettings;
 import org.ugda.core.train.Adam;
 import org.ugda.core.train.TrainConfig;
 import org.ugda.reward.config.RewardProperties;
-import org.ugda.reward.web.ApiException;
 
 /**
- * A request's optimizer settings over the service defaults, checked with messages that say what to
- * fix.
+ * Resolves a train or refine request's optimizer settings over the service's defaults. The request
+ * checked each field it gives; what {@link TrainConfig} refuses of the combination (a given floor
+ * above the default peak) is a 400 that names it.
  */
-final class Settings {
-  private Settings() {}
+final class TrainConfigResolver {
+  private TrainConfigResolver() {}
 
-  static TrainConfig of(TrainingSettings s, RewardProperties.Training d, long defaultSeed) {
-    TrainingSettings t =
-        s == null ? new TrainingSettings(null, null, null, null, null, null, null, null, null) : s;
+  /**
+   * The {@link TrainConfig} of a job: each setting the request gives, else the configured default
+   * ({@code ugda.reward.training.*}); the seed defaults to the ensemble's.
+   */
+  static TrainConfig resolve(TrainingSettings s, RewardProperties.Training d, long defaultSeed) {
+    TrainingSettings t = s == null ? TrainingSettings.DEFAULTS : s;
     int epochs = t.epochs() == null ? d.epochs() : t.epochs();
     int batch = t.batchSize() == null ? d.batchSize() : t.batchSize();
     int acc = t.accumulation() == null ? d.accumulation() : t.accumulation();
@@ -26,21 +29,20 @@ final class Settings {
     double wd = t.weightDecay() == null ? d.weightDecay() : t.weightDecay();
     double clip = t.clipNorm() == null ? d.clipNorm() : t.clipNorm();
     long seed = t.seed() == null ? defaultSeed : t.seed();
-    if (epochs < 1 || epochs > 100) {
-      throw ApiException.badRequest("training.epochs must be 1..100, got " + epochs);
-    }
-    if (batch < 1 || batch > 512 || acc < 1 || acc > 1024) {
-      throw ApiException.badRequest("training.batchSize must be 1..512 and accumulation 1..1024");
-    }
-    if (!(lr > 0 && lr <= 1) || !(floor >= 0 && floor <= lr)) {
-      throw ApiException.badRequest(
-          "training.learningRate must be in (0, 1] and floorLearningRate in [0, learningRate]");
+    if (floor > lr) {
+      throw new IllegalArgumentException(
+          "training.floorLearningRate "
+              + floor
+              + " is above the learning rate "
+              + lr
+              + (t.learningRate() == null ? " (ugda.reward.training.learning-rate)" : "")
+              + "; lower it or give a larger learningRate");
     }
     try {
       return new TrainConfig(
           epochs, batch, acc, lr, floor, warm, wd, clip, Adam.Hyper.paper(), seed);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("training: " + e.getMessage());
+      throw new IllegalArgumentException("training: " + e.getMessage());
     }
   }
 }

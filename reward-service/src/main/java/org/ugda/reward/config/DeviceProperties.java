@@ -1,0 +1,21 @@
+package org.ugda.reward.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Where the reward models run ({@code ugda.device}, DESIGN.md section 4).
+ *
+ * @param device {@code auto} (a GPU where libtorch sees one, else the CPU; the default), {@code
+ *     cpu}, {@code cuda} or {@code cuda:N}; whether the named GPU exists is checked when the engine
+ *     starts
+ */
+@ConfigurationProperties("ugda")
+public record DeviceProperties(@DefaultValue("auto") String device) {
+  public DeviceProperties {
+    if (device == null || !device.strip().matches("(?i)auto|cpu|gpu|cuda(:\\d+)?")) {
+      throw new IllegalArgumentException(
+          "ugda.device must be auto, cpu, cuda or cuda:N, got '" + device + "'");
+    }
+  }
+}
