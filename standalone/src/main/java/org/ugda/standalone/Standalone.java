@@ -1,6 +1,7 @@
 package org.ugda.standalone;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import org.ugda.policy.PolicyServiceApplication;
 import org.ugda.relabel.RelabelServiceApplication;
 import org.ugda.reward.RewardServiceApplication;
 import org.ugda.selection.SelectionServiceApplication;
+import org.ugda.support.database.EmbeddedPostgresServer;
 
 /**
  * The running services of a standalone JVM, one application context each.
@@ -50,15 +52,11 @@ final class Standalone implements AutoCloseable {
 
   /**
    * A service, the gateway route prefix that leads to it ({@code ugda.services.<route>-url}), and
-   * whether it uses Spring Boot's JPA/Flyway auto-configuration on the shared database (the others
-   * get it excluded: its jars are on the shared classpath because of reward-service).
+   * whether it maps JPA entities (reward-service). The others get Spring Boot's JPA
+   * auto-configuration excluded: its jars are on the shared classpath because of reward-service.
    */
   private record Service(
-      String route,
-      String name,
-      Supplier<SpringApplicationBuilder> application,
-      boolean jpa,
-      boolean database) {}
+      String route, String name, Supplier<SpringApplicationBuilder> application, boolean jpa) {}
 
   private static final List<Service> SERVICES =
       List.of(
@@ -66,34 +64,39 @@ final class Standalone implements AutoCloseable {
               "reward",
               RewardServiceApplication.CONFIG_NAME,
               RewardServiceApplication::application,
-              true,
               true),
           new Service(
               "policy",
               PolicyServiceApplication.CONFIG_NAME,
               PolicyServiceApplication::application,
-              false,
               false),
           new Service(
               "selection",
               SelectionServiceApplication.CONFIG_NAME,
               SelectionServiceApplication::application,
-              false,
               false),
           new Service(
               "relabel",
               RelabelServiceApplication.CONFIG_NAME,
               RelabelServiceApplication::application,
-              false,
-              true));
+              false));
 
-  /** Spring Boot's database auto-configuration, excluded where a context does not use it. */
-  private static final String DATABASE_AUTO_CONFIGURATIONS =
+  /**
+   * Spring Boot's own data source and Flyway, excluded from every context: each service's data
+   * source comes from service-support (for the services that name a schema), and Boot's Flyway
+   * would migrate every service's scripts into one schema.
+   */
+  private static final String BOOT_DATABASE_AUTO_CONFIGURATIONS =
       String.join(
           ",",
           "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+          "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration");
+
+  /** Spring Boot's JPA, excluded where a service maps no entities. */
+  private static final String JPA_AUTO_CONFIGURATIONS =
+      String.join(
+          ",",
           "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-          "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
           "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration");
 
   /** Everything {@code spring-cloud-gateway-server-webmvc} registers for auto-configuration. */
@@ -109,7 +112,7 @@ final class Standalone implements AutoCloseable {
           "org.springframework.cloud.gateway.server.mvc.config.DefaultFunctionConfiguration");
 
   private final Map<String, ConfigurableApplicationContext> contexts;
-  private StandaloneDatabase database;
+  private EmbeddedPostgresServer.Lease database;
   private boolean closed;
 
   private Standalone(Map<String, ConfigurableApplicationContext> contexts) {
@@ -137,25 +140,30 @@ final class Standalone implements AutoCloseable {
           .addShutdownHook(new Thread(standalone::close, "ugda-standalone-shutdown"));
     }
     try {
-      standalone.startDatabase(args);
-      Map<String, Object> serviceUrls = new LinkedHashMap<>();
+      Map<String, Object> shared = standalone.startDatabase(settings, args);
+      Map<String, Object> serviceUrls = new LinkedHashMap<>(shared);
       for (Service service : SERVICES) {
-        String exclude =
-            GATEWAY_AUTO_CONFIGURATIONS + (service.jpa() ? "" : "," + DATABASE_AUTO_CONFIGURATIONS);
-        Map<String, Object> db = service.database() ? standalone.database.properties() : Map.of();
+        String exclude = GATEWAY_AUTO_CONFIGURATIONS + "," + BOOT_DATABASE_AUTO_CONFIGURATIONS;
+        if (!service.jpa()) {
+          exclude += "," + JPA_AUTO_CONFIGURATIONS;
+        }
         ConfigurableApplicationContext context =
             standalone.run(
                 service.name(),
                 service.application().get().properties("spring.autoconfigure.exclude=" + exclude),
                 settings,
-                db,
+                shared,
                 args);
         serviceUrls.put("ugda.services." + service.route() + "-url", url(context).toString());
       }
       standalone.run(
           GatewayApplication.CONFIG_NAME,
           GatewayApplication.application()
-              .properties("spring.autoconfigure.exclude=" + DATABASE_AUTO_CONFIGURATIONS),
+              .properties(
+                  "spring.autoconfigure.exclude="
+                      + BOOT_DATABASE_AUTO_CONFIGURATIONS
+                      + ","
+                      + JPA_AUTO_CONFIGURATIONS),
           settings,
           serviceUrls,
           args);
@@ -193,9 +201,22 @@ final class Standalone implements AutoCloseable {
     }
   }
 
-  private synchronized void startDatabase(String... args) {
+  /**
+   * With no {@code spring.datasource.url}, takes a lease on the JVM's embedded PostgreSQL (data in
+   * {@code ugda.standalone.data-dir}) for as long as the standalone runs, so it starts before the
+   * first service and stops after the last; every service context then leases the same server.
+   * Returns the properties every context gets.
+   */
+  private synchronized Map<String, Object> startDatabase(
+      StandaloneProperties settings, String... args) {
     requireOpen();
-    database = StandaloneDatabase.start(args);
+    if (!StandaloneProperties.dataSource(args).embedded()) {
+      return Map.of();
+    }
+    Path dir = settings.dataDir().toAbsolutePath().normalize();
+    database = EmbeddedPostgresServer.acquire(dir);
+    log.info("embedded PostgreSQL for every service (data in {})", dir);
+    return Map.of("ugda.database.embedded-data-directory", dir.toString());
   }
 
   private void requireOpen() {

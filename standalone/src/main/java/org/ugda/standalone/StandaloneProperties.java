@@ -1,10 +1,12 @@
 package org.ugda.standalone;
 
+import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.ugda.support.database.DataSourceSettings;
 
 /**
  * Settings of the standalone launcher. They are needed before any context exists, so they are bound
@@ -13,16 +15,29 @@ import org.springframework.core.env.StandardEnvironment;
  *
  * @param portOffset added to the port each service is configured with; a random port ({@code
  *     server.port=0}) stays random
+ * @param dataDir where the embedded PostgreSQL that every service shares keeps its data, when no
+ *     {@code spring.datasource.url} is given (default {@code ugda-postgres}, beside the storage
+ *     root {@code ugda-storage} and never inside it: nothing a request can name may lie in it)
  */
 @ConfigurationProperties(StandaloneProperties.PREFIX)
-record StandaloneProperties(@DefaultValue("0") int portOffset) {
+record StandaloneProperties(
+    @DefaultValue("0") int portOffset, @DefaultValue("ugda-postgres") Path dataDir) {
 
   static final String PREFIX = "ugda.standalone";
 
   static StandaloneProperties from(String... args) {
+    return binder(args).bindOrCreate(PREFIX, StandaloneProperties.class);
+  }
+
+  /** The {@code spring.datasource.*} the services will see (command line, JVM, environment). */
+  static DataSourceSettings dataSource(String... args) {
+    return binder(args).bindOrCreate("spring.datasource", DataSourceSettings.class);
+  }
+
+  private static Binder binder(String... args) {
     StandardEnvironment environment = new StandardEnvironment();
     environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
-    return Binder.get(environment).bindOrCreate(PREFIX, StandaloneProperties.class);
+    return Binder.get(environment);
   }
 
   /** The port a service configured with {@code configuredPort} listens on. */

@@ -3,9 +3,11 @@ package org.ugda.testsupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.UUID;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -54,6 +56,11 @@ public class ContractProbe {
     @PostMapping("/sample")
     Sample sample(@RequestBody Sample sample) {
       return sample;
+    }
+
+    @GetMapping("/things/{thingId}")
+    String thing(@PathVariable UUID thingId) {
+      return thingId.toString();
     }
 
     @PostMapping("/created")

@@ -132,6 +132,18 @@ public abstract class ServiceEndpointsContract {
   }
 
   @Test
+  void shouldNameTheTypeOfAMalformedPathVariable() throws Exception {
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(base + ContractProbe.PATH + "/things/not-a-uuid"))
+                .GET()
+                .build());
+
+    Map<String, Object> problem = problem(response, 400, "Invalid request");
+    assertThat(problem.get("detail")).isEqualTo("thingId must be a UUID, got 'not-a-uuid'");
+  }
+
+  @Test
   void shouldAnswerAnUnknownPathWith404Problem() throws Exception {
     HttpResponse<String> response =
         send(HttpRequest.newBuilder(URI.create(base + "/v1/no-such-endpoint")).GET().build());

@@ -1,10 +1,12 @@
 package org.ugda.support.problem;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Arrays;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -125,6 +127,29 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
             + where
             + "; see /v3/api-docs for its schema",
         path);
+  }
+
+  /** A path variable or parameter of the wrong type: names it, the type it takes and the value. */
+  @Override
+  protected ResponseEntity<Object> handleTypeMismatch(
+      TypeMismatchException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    String name = ex.getPropertyName() == null ? "a path variable" : ex.getPropertyName();
+    Class<?> type = ex.getRequiredType();
+    String expected =
+        type == null
+            ? "a value of another type"
+            : type == UUID.class
+                ? "a UUID"
+                : Number.class.isAssignableFrom(type)
+                        || (type.isPrimitive() && type != boolean.class)
+                    ? "a number"
+                    : type.isEnum()
+                        ? "one of " + Arrays.toString(type.getEnumConstants())
+                        : "a " + type.getSimpleName();
+    return body(
+        HttpStatus.BAD_REQUEST,
+        name + " must be " + expected + ", got '" + ex.getValue() + "'",
+        path(request));
   }
 
   @Override
