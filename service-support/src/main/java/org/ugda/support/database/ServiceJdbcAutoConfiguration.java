@@ -57,11 +57,11 @@ public class ServiceJdbcAutoConfiguration {
   }
 
   /**
-   * {@code /actuator/health} shows the schema; Spring Boot's own {@code db} indicator wins where
-   * present.
+   * {@code /actuator/health/database}, with the schema, under this one name in every service and
+   * every layout (readiness groups can name it), whether or not Spring Boot's own {@code db}
+   * indicator is also on the classpath.
    */
-  @Bean
-  @ConditionalOnMissingBean(name = "dbHealthContributor")
+  @Bean(name = "databaseHealthIndicator")
   HealthIndicator databaseHealthIndicator(ServiceDatabase database) {
     return () -> {
       try (var connection = database.dataSource().getConnection()) {
