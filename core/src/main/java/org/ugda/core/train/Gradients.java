@@ -1,14 +1,13 @@
 package org.ugda.core.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ugda.core.model.NamedArray;
 import org.ugda.core.tensor.FloatTensor;
+import org.ugda.core.tensor.Scalars;
 
 /** Helpers over the accumulated gradients of a parameter list. */
 public final class Gradients {
@@ -19,13 +18,9 @@ public final class Gradients {
     Autograd.noGradUnlessRecording();
     for (NamedArray p : params) {
       if (p.array().hasGradient()) {
-        // set() makes a scalar in the handle's manager and never frees it: give the handle a
-        // short-lived manager so the scalar goes with it (zeroing, not multiplying, also clears
-        // NaN)
-        try (NDManager tmp = p.array().getManager().newSubManager()) {
-          NDArray g = p.array().getGradient();
-          g.attach(tmp);
-          g.set(new NDIndex("..."), 0f);
+        // zeroing, not multiplying, also clears NaN
+        try (NDArray g = p.array().getGradient()) {
+          Scalars.fill(g, 0f);
         }
       }
     }
@@ -102,7 +97,7 @@ public final class Gradients {
       for (NamedArray p : params) {
         if (p.array().hasGradient()) {
           try (NDArray g = p.array().getGradient()) {
-            g.muli((float) factor);
+            Scalars.muli(g, (float) factor);
           }
         }
       }

@@ -1,8 +1,6 @@
 package org.ugda.core.train;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -13,9 +11,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.ugda.core.lora.LoraAdapter;
 import org.ugda.core.lora.LoraConfig;
-import org.ugda.core.model.ForwardOptions;
 import org.ugda.core.model.NamedArray;
-import org.ugda.core.model.TokenBatch;
 import org.ugda.core.model.Transformer;
 import org.ugda.core.tensor.Rng;
 
@@ -44,9 +40,9 @@ public final class TrainingStress {
   /** One run: each step's gradient norm (before clipping) and the final adapter weights. */
   record Run(double[] norms, float[] weights, int nonFiniteSteps) {}
 
-  static List<long[]> data() {
+  static List<SupervisedTrainer.Example> data() {
     SplittableRandom r = Rng.stream(7, "stress-data");
-    List<long[]> out = new ArrayList<>();
+    List<SupervisedTrainer.Example> out = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
       long[] s = new long[8 + r.nextInt(8)];
       s[0] = 1;
@@ -54,7 +50,7 @@ public final class TrainingStress {
         s[t] = 3 + r.nextInt(60);
       }
       s[s.length - 1] = 2;
-      out.add(s);
+      out.add(new SupervisedTrainer.Example(s, 0));
     }
     return out;
   }
@@ -64,7 +60,7 @@ public final class TrainingStress {
    * recomputed (as TrainingLoop's retry did) so the run can go on and its weights be compared.
    */
   static Run train(int steps) {
-    List<long[]> data = data();
+    List<SupervisedTrainer.Example> data = data();
     LoraConfig lc = new LoraConfig(4, 8, List.of("q_proj", "v_proj"), 0, false, null);
     try (Transformer m = Transformer.initialise(OptimizerTest.tiny(), 1, Device.cpu())) {
       LoraAdapter ad = m.addAdapter("a", lc, 2);
@@ -104,22 +100,17 @@ public final class TrainingStress {
     }
   }
 
-  /** The micro-batches of step s, exactly as SupervisedTrainer's micro-step records them. */
+  /** The micro-batches of step s, each through SupervisedTrainer's own micro-step. */
   private static double accumulate(
-      Transformer m, List<NamedArray> params, List<long[]> data, int s) {
+      Transformer m, List<NamedArray> params, List<SupervisedTrainer.Example> data, int s) {
     Gradients.zero(params);
     for (int k = 0; k < ACCUMULATION; k++) {
       int from = ((s * ACCUMULATION + k) * BATCH) % data.size();
-      List<long[]> seqs = data.subList(from, from + BATCH);
-      TokenBatch b = TokenBatch.rightPadded(seqs, 0);
-      long[] labels = Losses.responseLabels(b, new int[BATCH]);
-      try (NDManager scope = m.newScope();
-          Autograd.Tape tape = Autograd.record()) {
-        NDArray logits =
-            m.forward(scope, b, ForwardOptions.logits("a").withTraining(true)).logits();
-        NDArray loss = Losses.lmLoss(scope, logits, b, labels);
-        tape.backward(loss.div(ACCUMULATION));
+      int[] idx = new int[BATCH];
+      for (int i = 0; i < BATCH; i++) {
+        idx[i] = from + i;
       }
+      SupervisedTrainer.microStep(m, "a", data, idx, 0, ACCUMULATION);
     }
     return Gradients.globalNorm(params);
   }
