@@ -72,6 +72,20 @@ public final class Gradients {
     return Math.sqrt(sq);
   }
 
+  /** The names of the parameters whose gradient holds a NaN or an infinity. */
+  public static List<String> nonFinite(List<NamedArray> params) {
+    List<String> bad = new ArrayList<>();
+    for (NamedArray p : params) {
+      for (float x : of(p)) {
+        if (!Float.isFinite(x)) {
+          bad.add(p.name());
+          break;
+        }
+      }
+    }
+    return bad;
+  }
+
   /**
    * Scales gradients so their global norm is at most {@code maxNorm}, as {@code
    * torch.nn.utils.clip_grad_norm_} does; returns the norm before clipping. A non-finite norm is an
@@ -80,16 +94,8 @@ public final class Gradients {
   public static double clip(List<NamedArray> params, double maxNorm) {
     double norm = globalNorm(params);
     if (!Double.isFinite(norm)) {
-      List<String> bad = new ArrayList<>();
-      for (NamedArray p : params) {
-        for (float x : of(p)) {
-          if (!Float.isFinite(x)) {
-            bad.add(p.name());
-            break;
-          }
-        }
-      }
-      throw new NonFiniteException("gradient norm is " + norm + "; non-finite gradients in " + bad);
+      throw new NonFiniteException(
+          "gradient norm is " + norm + "; non-finite gradients in " + nonFinite(params));
     }
     double factor = maxNorm / (norm + 1e-6);
     if (factor < 1) {

@@ -57,7 +57,8 @@ public final class TrainingStress {
 
   /**
    * One training run from the same seed. A step whose gradient is non-finite is counted and
-   * recomputed (as TrainingLoop's retry did) so the run can go on and its weights be compared.
+   * recomputed (as TrainingLoop's retry did before the fix) so the run can go on and its weights be
+   * compared.
    */
   static Run train(int steps) {
     List<SupervisedTrainer.Example> data = data();
