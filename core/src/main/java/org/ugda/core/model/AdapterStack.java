@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.ugda.core.lora.LoraAdapter;
 import org.ugda.core.lora.LoraConfig;
 import org.ugda.core.tensor.NdData;
+import org.ugda.core.tensor.Scalars;
 
 /**
  * k LoRA adapters with the same targets and rank, their matrices stacked so that one forward pass
@@ -87,7 +88,8 @@ public final class AdapterStack implements AutoCloseable {
             continue;
           }
           aAll[layer][p.ordinal()] = concat(m, ads, a -> a.a(layer, p).duplicate(), 0);
-          bAll[layer][p.ordinal()] = concat(m, ads, a -> a.b(layer, p).mul((float) a.scale()), 1);
+          bAll[layer][p.ordinal()] =
+              concat(m, ads, a -> Scalars.mul(a.b(layer, p), (float) a.scale()), 1);
         }
       }
       NDArray heads = ads.get(0).head() == null ? null : stack(m, ads, LoraAdapter::head);

@@ -34,6 +34,7 @@ import org.ugda.core.lora.LoraConfig;
 import org.ugda.core.tensor.FloatTensor;
 import org.ugda.core.tensor.NdData;
 import org.ugda.core.tensor.Rng;
+import org.ugda.core.tensor.Scalars;
 import org.ugda.core.train.Autograd;
 
 /**
@@ -375,7 +376,7 @@ public final class Transformer implements AutoCloseable {
     NDArray ids = NdData.longs(scope, batch.ids(), new Shape(batch.rows(), batch.cols()));
     NDArray x = Embedding.embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow();
     if (config.family().scalesEmbeddings()) {
-      x = x.mul((float) Math.sqrt(config.hiddenSize()));
+      x = Scalars.mul(x, (float) Math.sqrt(config.hiddenSize()));
     }
     return x;
   }
@@ -529,7 +530,7 @@ public final class Transformer implements AutoCloseable {
 
   private NDArray rmsNorm(NDArray x, NDArray w) {
     NDArray var = x.square().mean(new int[] {-1}, true);
-    NDArray normed = x.div(var.add((float) config.rmsNormEps()).sqrt());
+    NDArray normed = x.div(Scalars.add(var, (float) config.rmsNormEps()).sqrt());
     NDArray scaled = normed.mul(w);
     return config.family().normAddsOne() ? scaled.add(normed) : scaled;
   }
@@ -564,7 +565,8 @@ public final class Transformer implements AutoCloseable {
       in = Dropout.dropout(x, (float) ad.config().dropout(), true).singletonOrThrow();
     }
     NDArray xa = Linear.linear(in, a).singletonOrThrow();
-    NDArray delta = Linear.linear(xa, ad.b(layer, p)).singletonOrThrow().mul((float) ad.scale());
+    NDArray delta =
+        Scalars.mul(Linear.linear(xa, ad.b(layer, p)).singletonOrThrow(), (float) ad.scale());
     y = y.add(delta);
     if (opt.capture() != null) {
       NDArray probe = scope.zeros(y.getShape());
@@ -600,7 +602,7 @@ public final class Transformer implements AutoCloseable {
     // views of cached arrays would land in the cache's manager: move them to this scope
     NDArray kT = inScope(scope, k.reshape(rows, kvh, 1, keys, hd)).transpose(0, 1, 2, 4, 3);
     NDArray v5 = inScope(scope, v.reshape(rows, kvh, 1, keys, hd));
-    NDArray scores = q.matMul(kT).mul((float) (1.0 / Math.sqrt(hd)));
+    NDArray scores = Scalars.mul(q.matMul(kT), (float) (1.0 / Math.sqrt(hd)));
     scores = scores.add(ps.mask());
     NDArray probs = scores.softmax(-1);
     NDArray out = probs.matMul(v5);
@@ -628,8 +630,10 @@ public final class Transformer implements AutoCloseable {
 
   /** GELU, tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
   private static NDArray geluTanh(NDArray x) {
-    NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
-    return x.mul(inner.tanh().add(1f)).mul(0.5f);
+    NDArray inner =
+        Scalars.mul(
+            x.add(Scalars.mul(Scalars.pow(x, 3f), 0.044715f)), (float) Math.sqrt(2.0 / Math.PI));
+    return Scalars.mul(x.mul(Scalars.add(inner.tanh(), 1f)), 0.5f);
   }
 
   @Override

@@ -11,6 +11,7 @@ import org.ugda.core.model.ForwardOptions;
 import org.ugda.core.model.TokenBatch;
 import org.ugda.core.model.Transformer;
 import org.ugda.core.tensor.NdData;
+import org.ugda.core.tensor.Scalars;
 import org.ugda.core.train.Autograd;
 import org.ugda.core.train.Losses;
 import org.ugda.core.train.TrainConfig;
@@ -81,12 +82,9 @@ public final class RewardTrainer {
               if (centering > 0) {
                 loss =
                     loss.add(
-                        chosen
-                            .add(rejected)
-                            .square()
-                            .mean(new int[] {0})
-                            .sum()
-                            .mul((float) centering));
+                        Scalars.mul(
+                            chosen.add(rejected).square().mean(new int[] {0}).sum(),
+                            (float) centering));
               }
               float[] cs = chosen.toFloatArray();
               float[] rs = rejected.toFloatArray();
@@ -95,7 +93,7 @@ public final class RewardTrainer {
               }
               seen[0] += b;
               float value = loss.getFloat();
-              tape.backward(loss.div(c.accumulation()));
+              tape.backward(Scalars.div(loss, c.accumulation()));
               return value / c.accumulation();
             }
           },
@@ -156,7 +154,7 @@ public final class RewardTrainer {
               NDArray target = NdData.floats(scope, y, new Shape(idx.length, width));
               NDArray loss = scores.sub(target).square().mean(new int[] {0}).sum();
               float value = loss.getFloat();
-              tape.backward(loss.div(c.accumulation()));
+              tape.backward(Scalars.div(loss, c.accumulation()));
               return value / c.accumulation();
             }
           },

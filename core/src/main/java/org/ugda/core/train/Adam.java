@@ -3,7 +3,6 @@ package org.ugda.core.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.ugda.core.model.NamedArray;
 import org.ugda.core.tensor.FloatTensor;
+import org.ugda.core.tensor.NdData;
+import org.ugda.core.tensor.Scalars;
 
 /**
  * Adam (AdamW with {@code weightDecay > 0}) whose moments are ordinary arrays that can be read,
@@ -111,13 +112,15 @@ public final class Adam implements AutoCloseable {
       try (NDManager s = manager.newSubManager()) {
         NDArray g = p.getGradient();
         g.attach(s);
-        m[i].muli((float) hyper.beta1()).addi(g.mul((float) (1 - hyper.beta1())));
-        v[i].muli((float) hyper.beta2()).addi(g.square().mul((float) (1 - hyper.beta2())));
+        Scalars.muli(m[i], (float) hyper.beta1()).addi(Scalars.mul(g, (float) (1 - hyper.beta1())));
+        Scalars.muli(v[i], (float) hyper.beta2())
+            .addi(Scalars.mul(g.square(), (float) (1 - hyper.beta2())));
         if (hyper.weightDecay() > 0) {
-          p.muli((float) (1 - lr * hyper.weightDecay()));
+          Scalars.muli(p, (float) (1 - lr * hyper.weightDecay()));
         }
-        NDArray denom = attach(s, v[i].sqrt()).div(bc2Sqrt).add((float) hyper.eps());
-        NDArray update = attach(s, m[i].div(denom)).mul(stepSize);
+        NDArray denom =
+            Scalars.add(Scalars.div(attach(s, v[i].sqrt()), bc2Sqrt), (float) hyper.eps());
+        NDArray update = Scalars.mul(attach(s, m[i].div(denom)), stepSize);
         p.subi(update);
       }
     }
@@ -161,8 +164,11 @@ public final class Adam implements AutoCloseable {
                 + ", the parameter "
                 + Arrays.toString(shape));
       }
-      m[i].set(FloatBuffer.wrap(mt.data()));
-      v[i].set(FloatBuffer.wrap(vt.data()));
+      // copies in libtorch memory; NDArray.set(Buffer) would point the moments into a Java buffer
+      m[i].close();
+      m[i] = NdData.floats(manager, mt.data(), new Shape(shape));
+      v[i].close();
+      v[i] = NdData.floats(manager, vt.data(), new Shape(shape));
     }
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("optimizer state lacks moments for " + missing);

@@ -1,14 +1,13 @@
 package org.ugda.core.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ugda.core.model.NamedArray;
 import org.ugda.core.tensor.FloatTensor;
+import org.ugda.core.tensor.Scalars;
 
 /** Helpers over the accumulated gradients of a parameter list. */
 public final class Gradients {
@@ -19,13 +18,9 @@ public final class Gradients {
     Autograd.noGradUnlessRecording();
     for (NamedArray p : params) {
       if (p.array().hasGradient()) {
-        // set() makes a scalar in the handle's manager and never frees it: give the handle a
-        // short-lived manager so the scalar goes with it (zeroing, not multiplying, also clears
-        // NaN)
-        try (NDManager tmp = p.array().getManager().newSubManager()) {
-          NDArray g = p.array().getGradient();
-          g.attach(tmp);
-          g.set(new NDIndex("..."), 0f);
+        // zeroing, not multiplying, also clears NaN
+        try (NDArray g = p.array().getGradient()) {
+          Scalars.fill(g, 0f);
         }
       }
     }
@@ -77,6 +72,20 @@ public final class Gradients {
     return Math.sqrt(sq);
   }
 
+  /** The names of the parameters whose gradient holds a NaN or an infinity. */
+  public static List<String> nonFinite(List<NamedArray> params) {
+    List<String> bad = new ArrayList<>();
+    for (NamedArray p : params) {
+      for (float x : of(p)) {
+        if (!Float.isFinite(x)) {
+          bad.add(p.name());
+          break;
+        }
+      }
+    }
+    return bad;
+  }
+
   /**
    * Scales gradients so their global norm is at most {@code maxNorm}, as {@code
    * torch.nn.utils.clip_grad_norm_} does; returns the norm before clipping. A non-finite norm is an
@@ -85,16 +94,8 @@ public final class Gradients {
   public static double clip(List<NamedArray> params, double maxNorm) {
     double norm = globalNorm(params);
     if (!Double.isFinite(norm)) {
-      List<String> bad = new ArrayList<>();
-      for (NamedArray p : params) {
-        for (float x : of(p)) {
-          if (!Float.isFinite(x)) {
-            bad.add(p.name());
-            break;
-          }
-        }
-      }
-      throw new NonFiniteException("gradient norm is " + norm + "; non-finite gradients in " + bad);
+      throw new NonFiniteException(
+          "gradient norm is " + norm + "; non-finite gradients in " + nonFinite(params));
     }
     double factor = maxNorm / (norm + 1e-6);
     if (factor < 1) {
@@ -102,7 +103,7 @@ public final class Gradients {
       for (NamedArray p : params) {
         if (p.array().hasGradient()) {
           try (NDArray g = p.array().getGradient()) {
-            g.muli((float) factor);
+            Scalars.muli(g, (float) factor);
           }
         }
       }

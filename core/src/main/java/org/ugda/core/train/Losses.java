@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.ugda.core.model.TokenBatch;
 import org.ugda.core.tensor.NdData;
+import org.ugda.core.tensor.Scalars;
 
 /**
  * The losses of UGDA as pure functions of NDArrays. Each returns arrays in the manager of its first
@@ -75,7 +76,7 @@ public final class Losses {
     if (count == 0) {
       throw new IllegalArgumentException("no response token in the batch: every label is ignored");
     }
-    return nextTokenLogProbs(logits, ids).mul(w).sum().neg().div(count);
+    return Scalars.div(nextTokenLogProbs(logits, ids).mul(w).sum().neg(), count);
   }
 
   /**
@@ -103,7 +104,7 @@ public final class Losses {
    * softplus(x) = log(1 + e^x), computed as max(x, 0) + log(1 + e^-|x|) so large |x| stay finite.
    */
   public static NDArray softplus(NDArray x) {
-    return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
+    return Scalars.maximum(x, 0f).add(Scalars.add(x.abs().neg().exp(), 1f).log());
   }
 
   /** Bradley-Terry loss (Eq. 1): mean over pairs of -log sigmoid(r_chosen - r_rejected). */
@@ -121,6 +122,6 @@ public final class Losses {
    * mean without changing their order (Eisenstein et al. 2023).
    */
   public static NDArray centring(NDArray chosen, NDArray rejected, double coef) {
-    return chosen.add(rejected).square().mean().mul((float) coef);
+    return Scalars.mul(chosen.add(rejected).square().mean(), (float) coef);
   }
 }

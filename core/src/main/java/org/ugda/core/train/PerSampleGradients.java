@@ -11,6 +11,7 @@ import org.ugda.core.model.LoraCapture;
 import org.ugda.core.model.NamedArray;
 import org.ugda.core.model.TokenBatch;
 import org.ugda.core.model.Transformer;
+import org.ugda.core.tensor.Scalars;
 
 /**
  * Per-sample gradients of a loss over one adapter's parameters, each flattened in the adapter's
@@ -97,9 +98,9 @@ public final class PerSampleGradients {
         NDArray g = site.probe().getGradient();
         g.attach(scope);
         NDArray gT = g.transpose(0, 2, 1); // [B, out, T]
-        NDArray dB = gT.matMul(site.projected()).mul(scale); // [B, out, r]
+        NDArray dB = Scalars.mul(gT.matMul(site.projected()), scale); // [B, out, r]
         NDArray gb = g.matMul(ad.b(site.layer(), site.proj())); // [B, T, r]
-        NDArray dA = gb.transpose(0, 2, 1).matMul(site.input()).mul(scale); // [B, r, in]
+        NDArray dA = Scalars.mul(gb.transpose(0, 2, 1).matMul(site.input()), scale); // [B, r, in]
         scatter(
             out,
             dA.toFloatArray(),

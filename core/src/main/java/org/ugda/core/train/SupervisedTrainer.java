@@ -8,6 +8,7 @@ import org.ugda.core.model.ForwardOptions;
 import org.ugda.core.model.NamedArray;
 import org.ugda.core.model.TokenBatch;
 import org.ugda.core.model.Transformer;
+import org.ugda.core.tensor.Scalars;
 
 /**
  * Next-token training on sequences whose loss counts only tokens from a given position on: full
@@ -93,7 +94,8 @@ public final class SupervisedTrainer {
     }
   }
 
-  private static double microStep(
+  /** One micro-batch: forward, loss and backward under a tape; returns its loss share. */
+  static double microStep(
       Transformer model,
       String adapter,
       List<Example> examples,
@@ -114,7 +116,7 @@ public final class SupervisedTrainer {
           model.forward(scope, tb, ForwardOptions.logits(adapter).withTraining(true)).logits();
       NDArray loss = Losses.lmLoss(scope, logits, tb, labels);
       float value = loss.getFloat();
-      tape.backward(loss.div(accumulation));
+      tape.backward(Scalars.div(loss, accumulation));
       return value / accumulation;
     }
   }

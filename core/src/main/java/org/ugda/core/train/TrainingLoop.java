@@ -11,14 +11,17 @@ import org.ugda.core.tensor.Rng;
 
 /**
  * The optimizer loop every trainer shares, in numbered steps: (1) shuffle each epoch, (2)
- * accumulate gradients over micro-batches, (3) refuse a non-finite gradient (recompute once), (4)
- * clip, (5) Adam step at the cosine-scheduled rate.
+ * accumulate gradients over micro-batches, (3) refuse a non-finite gradient, (4) clip, (5) Adam
+ * step at the cosine-scheduled rate.
  *
- * <p>A non-finite gradient is never applied. On these machines, rarely and only while other JVMs
- * ran libtorch alongside, a step's gradient came out non-finite although its loss was finite and
- * the same step recomputed was fine; the cause was not found in this code. Such a step is
- * recomputed once and counted in {@link Result#recomputedSteps()}; non-finite twice is a real
- * divergence and stops the run.
+ * <p>A non-finite gradient is never applied: it stops the run with a {@link NonFiniteException}
+ * naming the parameters. There is no retry. Gradients that came out non-finite with a finite loss
+ * (or silently different), rarely and mostly while other JVMs ran alongside, had one cause: DJL
+ * made scalar operands ({@code x.mul(2f)}) over Java buffers that a GC could free before the
+ * backward pass read them; core now makes them in libtorch memory ({@link
+ * org.ugda.core.tensor.Scalars}). TrainingStress, run under a System.gc() loop and beside other
+ * JVMs, found no non-finite step and no weight difference since; a recomputation would now only
+ * hide a real divergence.
  */
 public final class TrainingLoop {
   private TrainingLoop() {}
@@ -35,12 +38,8 @@ public final class TrainingLoop {
     void step(int step, int totalSteps, double loss, double lr);
   }
 
-  /**
-   * What a run did: the loss of every optimizer step, how many steps were recomputed after a
-   * non-finite gradient, and the optimizer's final state.
-   */
-  public record Result(
-      List<Double> losses, int steps, int recomputedSteps, Adam.State optimizerState) {
+  /** What a run did: the loss of every optimizer step and the optimizer's final state. */
+  public record Result(List<Double> losses, int steps, Adam.State optimizerState) {
     /** Mean loss of the first tenth of the steps. */
     public double firstLoss() {
       int n = Math.max(1, losses.size() / 10);
@@ -74,7 +73,6 @@ public final class TrainingLoop {
         new CosineSchedule(c.peakLr(), c.floorLr(), (int) (c.warmupFraction() * total), total);
     SplittableRandom r = Rng.stream(c.seed(), "training-order");
     List<Double> losses = new ArrayList<>();
-    int recomputed = 0;
     Adam.Hyper hyper =
         new Adam.Hyper(c.adam().beta1(), c.adam().beta2(), c.adam().eps(), c.weightDecay());
     try (Adam adam = new Adam(params, hyper)) {
@@ -86,17 +84,18 @@ public final class TrainingLoop {
             throw new CancellationException("cancelled after " + step + " of " + total + " steps");
           }
           double loss = accumulate(params, order, s, c, micro);
-          if (!Double.isFinite(Gradients.globalNorm(params))) {
-            loss = accumulate(params, order, s, c, micro);
-            if (!Double.isFinite(Gradients.globalNorm(params))) {
-              throw new NonFiniteException(
-                  "step "
-                      + (step + 1)
-                      + ": gradients are non-finite twice in a row (loss "
-                      + loss
-                      + "); lower the learning rate or check the data");
-            }
-            recomputed++;
+          double norm = Gradients.globalNorm(params);
+          if (!Double.isFinite(norm)) {
+            throw new NonFiniteException(
+                "step "
+                    + (step + 1)
+                    + ": gradient norm is "
+                    + norm
+                    + " (loss "
+                    + loss
+                    + "); non-finite gradients in "
+                    + Gradients.nonFinite(params)
+                    + "; lower the learning rate or check the data");
           }
           if (c.clipNorm() > 0) {
             Gradients.clip(params, c.clipNorm());
@@ -110,7 +109,7 @@ public final class TrainingLoop {
           }
         }
       }
-      return new Result(losses, losses.size(), recomputed, adam.state());
+      return new Result(losses, losses.size(), adam.state());
     } finally {
       Gradients.zero(params);
     }

@@ -27,6 +27,7 @@ import org.ugda.core.model.NamedArray;
 import org.ugda.core.model.TokenBatch;
 import org.ugda.core.model.Transformer;
 import org.ugda.core.tensor.FloatTensor;
+import org.ugda.core.tensor.NdData;
 import org.ugda.core.train.Adam;
 import org.ugda.core.train.Autograd;
 import org.ugda.core.train.Gradients;
@@ -110,7 +111,7 @@ public final class CheckpointVerifier {
       check("logits", out.logits());
       check("last_hidden_state", out.hidden());
       check("lm_loss", Losses.lmLoss(scope, out.logits(), batch, labels).reshape(1));
-      NDArray ids = scope.create(batch.ids(), new Shape(batch.rows(), batch.cols()));
+      NDArray ids = NdData.longs(scope, batch.ids(), new Shape(batch.rows(), batch.cols()));
       check("next_token_logprobs", Losses.nextTokenLogProbs(out.logits(), ids));
 
       Path adapterDir = dir.resolve("lora-adapter");
@@ -227,7 +228,8 @@ public final class CheckpointVerifier {
       NDArray target = null;
       if (reference.contains("reward_lora_mse_target")) {
         target =
-            scope.create(reference.readFloats("reward_lora_mse_target"), new Shape(batch.rows()));
+            NdData.floats(
+                scope, reference.readFloats("reward_lora_mse_target"), new Shape(batch.rows()));
         check("reward_lora_mse_loss", Losses.mse(r, target).reshape(1));
       }
       Path gradsFile = dir.resolve("reward-lora-grads.safetensors");
@@ -262,7 +264,8 @@ public final class CheckpointVerifier {
                     .scores()
                     .reshape(batch.rows());
             NDArray t =
-                s.create(reference.readFloats("reward_lora_mse_target"), new Shape(batch.rows()));
+                NdData.floats(
+                    s, reference.readFloats("reward_lora_mse_target"), new Shape(batch.rows()));
             tape.backward(Losses.mse(rr, t));
           }
           for (Map.Entry<String, FloatTensor> e : Gradients.toTensors(params).entrySet()) {

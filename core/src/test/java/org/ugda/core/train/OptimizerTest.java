@@ -199,6 +199,40 @@ class OptimizerTest {
   }
 
   @Test
+  void shouldStopAtANonFiniteGradientWithoutApplyingIt() {
+    DjlRuntime.engine();
+    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      NDArray w = m.create(new float[] {0, 1}, new Shape(2));
+      w.setRequiresGradient(true);
+      List<NamedArray> ps = List.of(new NamedArray("w", w));
+      TrainConfig c = new TrainConfig(1, 1, 1, 1e-2, 1e-3, 0, 0, 1.0, Adam.Hyper.paper(), 1);
+      NonFiniteException e =
+          assertThrows(
+              NonFiniteException.class,
+              () ->
+                  TrainingLoop.run(
+                      ps,
+                      1,
+                      c,
+                      idx -> {
+                        try (NDManager s = m.newSubManager();
+                            Autograd.Tape t = Autograd.record()) {
+                          NDArray x = w.sqrt();
+                          x.attach(s);
+                          NDArray loss = x.sum();
+                          t.backward(loss); // finite loss (1), infinite gradient at w = 0
+                          return loss.getFloat();
+                        }
+                      },
+                      null,
+                      null));
+      assertTrue(
+          e.getMessage().contains("step 1") && e.getMessage().contains("[w]"), e::getMessage);
+      assertArrayEquals(new float[] {0, 1}, w.toFloatArray(), "nothing applied");
+    }
+  }
+
+  @Test
   void shouldRefuseANonFiniteLoss() {
     DjlRuntime.engine();
     try (NDManager m = NDManager.newBaseManager(Device.cpu());
