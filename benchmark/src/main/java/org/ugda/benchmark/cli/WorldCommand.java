@@ -121,11 +121,6 @@ public final class WorldCommand {
         r.sftLossAfter(),
         out,
         r.seconds());
-    int recomputed = r.pretrain().recomputedSteps() + r.sft().recomputedSteps();
-    if (recomputed > 0) {
-      System.out.println(
-          "note: " + recomputed + " step(s) recomputed after a transient non-finite gradient");
-    }
     evaluate(data, out, 256);
     return 0;
   }

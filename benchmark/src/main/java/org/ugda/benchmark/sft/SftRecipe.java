@@ -202,7 +202,6 @@ public final class SftRecipe {
       prov.put("demonstrations", demos);
       prov.put("pretrain_loss_first_final", List.of(pre.firstLoss(), pre.finalLoss()));
       prov.put("sft_loss_first_final", List.of(fine.firstLoss(), fine.finalLoss()));
-      prov.put("recomputed_steps", pre.recomputedSteps() + fine.recomputedSteps());
       prov.put("sft_objective_before_after", List.of(sftBefore, sftAfter));
       prov.put("engine", "PyTorch " + DjlRuntime.engine().getVersion());
       prov.put("code_version", SftRecipe.class.getPackage().getImplementationVersion());

@@ -116,7 +116,6 @@ class TrainRunner implements JobRunner<TrainRequest> {
         m.put("finalLoss", r.finalLoss());
         m.put("trainAccuracy", accuracy[0]);
         m.put("steps", r.steps());
-        m.put("recomputedSteps", r.recomputedSteps());
         m.put("movement", members.movement(i));
         perMember.add(m);
         liveMembers.add(m);
