@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic of an NDArray with a Java number, through scalars that libtorch owns. Core never calls
@@ -31,55 +32,51 @@ public final class Scalars {
   }
 
   public static NDArray add(NDArray x, float s) {
-    try (NDArray t = of(x, s)) {
-      return x.add(t);
-    }
+    return withScalar(x, s, NDArray::add);
   }
 
   public static NDArray mul(NDArray x, float s) {
-    try (NDArray t = of(x, s)) {
-      return x.mul(t);
-    }
+    return withScalar(x, s, NDArray::mul);
   }
 
   public static NDArray div(NDArray x, float s) {
-    try (NDArray t = of(x, s)) {
-      return x.div(t);
-    }
+    return withScalar(x, s, NDArray::div);
   }
 
   public static NDArray pow(NDArray x, float s) {
-    try (NDArray t = of(x, s)) {
-      return x.pow(t);
-    }
+    return withScalar(x, s, NDArray::pow);
   }
 
   /** Element-wise max(x, s). */
   public static NDArray maximum(NDArray x, float s) {
-    try (NDArray t = of(x, s)) {
-      return x.maximum(t);
-    }
+    return withScalar(x, s, NDArray::maximum);
   }
 
   /** In place: x += s; returns x. */
   public static NDArray addi(NDArray x, float s) {
-    try (NDArray t = of(x, s)) {
-      return x.addi(t);
-    }
+    return withScalar(x, s, NDArray::addi);
   }
 
   /** In place: x *= s; returns x. */
   public static NDArray muli(NDArray x, float s) {
-    try (NDArray t = of(x, s)) {
-      return x.muli(t);
-    }
+    return withScalar(x, s, NDArray::muli);
   }
 
   /** In place: every element of x set to s (NaN and infinity included); returns x. */
   public static NDArray fill(NDArray x, float s) {
+    return withScalar(
+        x,
+        s,
+        (target, t) -> {
+          target.set(new NDIndex("..."), t);
+          return target;
+        });
+  }
+
+  /** Applies {@code op(x, scalar s)} and closes the scalar right after. */
+  private static NDArray withScalar(NDArray x, float s, BinaryOperator<NDArray> op) {
     try (NDArray t = of(x, s)) {
-      x.set(new NDIndex("..."), t);
-      return x;
+      return op.apply(x, t);
     }
   }
 }
