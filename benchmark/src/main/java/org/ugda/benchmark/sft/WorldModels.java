@@ -28,30 +28,12 @@ public final class WorldModels {
     };
   }
 
+  /**
+   * {@link ModelConfig#llama}'s specials (pad 0, bos 1, eos 2) are the world tokenizer's: {@link
+   * WordLevelTokenizer#PAD}, {@link WordLevelTokenizer#BOS}, {@link WordLevelTokenizer#EOS}.
+   */
   private static ModelConfig llama(
       int vocab, int hidden, int ffn, int layers, int heads, int kvHeads) {
-    return new ModelConfig(
-        ModelConfig.Family.LLAMA,
-        ModelConfig.Head.CAUSAL_LM,
-        vocab,
-        hidden,
-        ffn,
-        layers,
-        heads,
-        kvHeads,
-        hidden / heads,
-        10000.0,
-        ModelConfig.RopeScaling.NONE,
-        1e-6,
-        ModelConfig.Activation.SILU,
-        false,
-        false,
-        false,
-        false,
-        1,
-        WordLevelTokenizer.PAD,
-        WordLevelTokenizer.BOS,
-        List.of(WordLevelTokenizer.EOS),
-        256);
+    return ModelConfig.llama(vocab, hidden, ffn, layers, heads, kvHeads, 256);
   }
 }

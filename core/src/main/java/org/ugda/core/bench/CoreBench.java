@@ -55,29 +55,7 @@ public final class CoreBench {
 
   /** The benchmark model: Llama family, 4 layers, 256 wide, GQA 8 heads over 4 KV heads. */
   static ModelConfig benchModel() {
-    return new ModelConfig(
-        ModelConfig.Family.LLAMA,
-        ModelConfig.Head.CAUSAL_LM,
-        1024,
-        256,
-        1024,
-        4,
-        8,
-        4,
-        32,
-        10000.0,
-        ModelConfig.RopeScaling.NONE,
-        1e-6,
-        ModelConfig.Activation.SILU,
-        false,
-        false,
-        false,
-        false,
-        1,
-        0,
-        1,
-        List.of(2),
-        4096);
+    return ModelConfig.llama(1024, 256, 1024, 4, 8, 4, 4096);
   }
 
   static List<long[]> prompts(int rows, int len, int vocab, long seed) {

@@ -177,6 +177,38 @@ public record ModelConfig(
     require(numLabels > 0, "num_labels must be positive");
   }
 
+  /**
+   * A plain Llama causal LM of the small kind tests, benchmarks and the benchmark world build from
+   * scratch: head size {@code hidden / heads}, RoPE theta 10000 without scaling, RMSNorm eps 1e-6,
+   * SwiGLU, no biases, untied embeddings, one label; pad 0, bos 1, eos 2.
+   */
+  public static ModelConfig llama(
+      int vocab, int hidden, int ffn, int layers, int heads, int kvHeads, int maxPositions) {
+    return new ModelConfig(
+        Family.LLAMA,
+        Head.CAUSAL_LM,
+        vocab,
+        hidden,
+        ffn,
+        layers,
+        heads,
+        kvHeads,
+        hidden / heads,
+        10000.0,
+        RopeScaling.NONE,
+        1e-6,
+        Activation.SILU,
+        false,
+        false,
+        false,
+        false,
+        1,
+        0,
+        1,
+        List.of(2),
+        maxPositions);
+  }
+
   private static void require(boolean ok, String message) {
     if (!ok) {
       throw new CheckpointException("config: " + message);

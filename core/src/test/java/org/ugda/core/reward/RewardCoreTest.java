@@ -115,29 +115,7 @@ class RewardCoreTest {
   }
 
   static ModelConfig tiny() {
-    return new ModelConfig(
-        ModelConfig.Family.LLAMA,
-        ModelConfig.Head.CAUSAL_LM,
-        40,
-        32,
-        64,
-        2,
-        4,
-        2,
-        8,
-        10000,
-        ModelConfig.RopeScaling.NONE,
-        1e-6,
-        ModelConfig.Activation.SILU,
-        false,
-        false,
-        false,
-        false,
-        1,
-        0,
-        1,
-        List.of(2),
-        64);
+    return ModelConfig.llama(40, 32, 64, 2, 4, 2, 64);
   }
 
   /** Preference: sequences containing token 5 beat those containing token 6. */

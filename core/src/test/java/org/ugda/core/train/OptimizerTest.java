@@ -30,29 +30,7 @@ import org.ugda.core.tensor.FloatTensor;
 class OptimizerTest {
 
   static ModelConfig tiny() {
-    return new ModelConfig(
-        ModelConfig.Family.LLAMA,
-        ModelConfig.Head.CAUSAL_LM,
-        64,
-        32,
-        64,
-        2,
-        4,
-        2,
-        8,
-        10000,
-        ModelConfig.RopeScaling.NONE,
-        1e-6,
-        ModelConfig.Activation.SILU,
-        false,
-        false,
-        false,
-        false,
-        1,
-        0,
-        1,
-        List.of(2),
-        128);
+    return ModelConfig.llama(64, 32, 64, 2, 4, 2, 128);
   }
 
   static final List<long[]> DATA =
