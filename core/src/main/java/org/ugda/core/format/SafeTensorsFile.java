@@ -218,15 +218,7 @@ public final class SafeTensorsFile implements TensorSource {
   @Override
   public ByteBuffer readFloat32(String name) {
     TensorInfo info = info(name);
-    if (!info.dtype().isFloating()) {
-      throw new CheckpointException(
-          path
-              + ": tensor '"
-              + name
-              + "' has dtype "
-              + info.dtype()
-              + "; a floating type was expected");
-    }
+    requireFloating(info, name, true, "a floating type");
     long n = info.numel();
     if (n * 4 > Integer.MAX_VALUE) {
       throw new CheckpointException(
@@ -236,6 +228,21 @@ public final class SafeTensorsFile implements TensorSource {
     forEachWindow(info, (src, count) -> widen(info.dtype(), src, out, count));
     out.flip();
     return out;
+  }
+
+  /** Fails unless the tensor's dtype is floating, or integer when {@code floating} is false. */
+  private void requireFloating(TensorInfo info, String name, boolean floating, String expected) {
+    if (info.dtype().isFloating() != floating) {
+      throw new CheckpointException(
+          path
+              + ": tensor '"
+              + name
+              + "' has dtype "
+              + info.dtype()
+              + "; "
+              + expected
+              + " was expected");
+    }
   }
 
   @Override
@@ -249,15 +256,7 @@ public final class SafeTensorsFile implements TensorSource {
   @Override
   public long[] readLongs(String name) {
     TensorInfo info = info(name);
-    if (info.dtype().isFloating()) {
-      throw new CheckpointException(
-          path
-              + ": tensor '"
-              + name
-              + "' has dtype "
-              + info.dtype()
-              + "; an integer type was expected");
-    }
+    requireFloating(info, name, false, "an integer type");
     long[] out = new long[Math.toIntExact(info.numel())];
     int[] at = {0};
     forEachWindow(

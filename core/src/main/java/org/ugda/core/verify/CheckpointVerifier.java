@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.ugda.core.format.CheckpointException;
 import org.ugda.core.format.SafeTensorsFile;
 import org.ugda.core.format.SafeTensorsWriter;
@@ -114,14 +115,15 @@ public final class CheckpointVerifier {
       NDArray ids = NdData.longs(scope, batch.ids(), new Shape(batch.rows(), batch.cols()));
       check("next_token_logprobs", Losses.nextTokenLogProbs(out.logits(), ids));
 
-      Path adapterDir = dir.resolve("lora-adapter");
-      if (!Files.isDirectory(adapterDir)) {
-        skipped.add("lora-adapter/ (lora_logits, sample losses, per-sample gradients, Adam)");
+      LoraAdapter ad =
+          adapterOrSkip(
+              model,
+              "lora-adapter",
+              "lora",
+              "(lora_logits, sample losses, per-sample gradients, Adam)");
+      if (ad == null) {
         return;
       }
-      PeftAdapters.Loaded loaded = PeftAdapters.read(adapterDir, model.config());
-      LoraAdapter ad =
-          model.addAdapter("lora", loaded.config(), loaded.tensors(), adapterDir.toString());
       ForwardOutput lo = model.forward(scope, batch, ForwardOptions.logits("lora"));
       check("lora_logits", lo.logits());
       NDArray perRow = Losses.perSampleLmLoss(scope, lo.logits(), batch, labels);
@@ -210,19 +212,16 @@ public final class CheckpointVerifier {
       check(
           "rewards",
           model.forward(scope, batch, ForwardOptions.scores(null)).scores().reshape(batch.rows()));
-      Path adapterDir = dir.resolve("reward-lora-adapter");
-      if (!Files.isDirectory(adapterDir)) {
-        skipped.add("reward-lora-adapter/ (reward member rewards, Bradley-Terry and MSE)");
+      LoraAdapter ad =
+          adapterOrSkip(
+              model,
+              "reward-lora-adapter",
+              "member",
+              "(reward member rewards, Bradley-Terry and MSE)");
+      if (ad == null) {
         return;
       }
-      PeftAdapters.Loaded loaded = PeftAdapters.read(adapterDir, model.config());
-      LoraAdapter ad =
-          model.addAdapter("member", loaded.config(), loaded.tensors(), adapterDir.toString());
-      NDArray r =
-          model
-              .forward(scope, batch, ForwardOptions.scores("member"))
-              .scores()
-              .reshape(batch.rows());
+      NDArray r = memberScores(model, scope, batch);
       check("reward_lora_rewards", r);
       check("reward_lora_bt_loss", Losses.bradleyTerry(r.get(0), r.get(1)).reshape(1));
       NDArray target = null;
@@ -241,41 +240,75 @@ public final class CheckpointVerifier {
       List<NamedArray> params = ad.parameters();
       ad.setTrainable(true);
       try (SafeTensorsFile g = SafeTensorsFile.open(gradsFile)) {
-        Gradients.zero(params);
-        try (NDManager s = model.newScope();
-            Autograd.Tape tape = Autograd.record()) {
-          NDArray rr =
-              model
-                  .forward(s, batch, ForwardOptions.scores("member"))
-                  .scores()
-                  .reshape(batch.rows());
-          tape.backward(Losses.bradleyTerry(rr.get(0), rr.get(1)));
-        }
-        for (Map.Entry<String, FloatTensor> e : Gradients.toTensors(params).entrySet()) {
-          checkAgainst(g, "bt_grad." + e.getKey(), e.getValue());
-        }
+        checkGradients(
+            model,
+            params,
+            g,
+            "bt_grad.",
+            s -> {
+              NDArray rr = memberScores(model, s, batch);
+              return Losses.bradleyTerry(rr.get(0), rr.get(1));
+            });
         if (target != null) {
-          Gradients.zero(params);
-          try (NDManager s = model.newScope();
-              Autograd.Tape tape = Autograd.record()) {
-            NDArray rr =
-                model
-                    .forward(s, batch, ForwardOptions.scores("member"))
-                    .scores()
-                    .reshape(batch.rows());
-            NDArray t =
-                NdData.floats(
-                    s, reference.readFloats("reward_lora_mse_target"), new Shape(batch.rows()));
-            tape.backward(Losses.mse(rr, t));
-          }
-          for (Map.Entry<String, FloatTensor> e : Gradients.toTensors(params).entrySet()) {
-            checkAgainst(g, "mse_grad." + e.getKey(), e.getValue());
-          }
+          checkGradients(
+              model,
+              params,
+              g,
+              "mse_grad.",
+              s -> {
+                NDArray rr = memberScores(model, s, batch);
+                NDArray t =
+                    NdData.floats(
+                        s, reference.readFloats("reward_lora_mse_target"), new Shape(batch.rows()));
+                return Losses.mse(rr, t);
+              });
         }
       } finally {
         Gradients.zero(params);
         ad.setTrainable(false);
       }
+    }
+  }
+
+  /**
+   * The adapter in {@code sub/} of the verification directory, added to the model under {@code
+   * name}; null, with {@code sub/ what} noted as skipped, where the directory has none.
+   */
+  private LoraAdapter adapterOrSkip(Transformer model, String sub, String name, String what) {
+    Path adapterDir = dir.resolve(sub);
+    if (!Files.isDirectory(adapterDir)) {
+      skipped.add(sub + "/ " + what);
+      return null;
+    }
+    PeftAdapters.Loaded loaded = PeftAdapters.read(adapterDir, model.config());
+    return model.addAdapter(name, loaded.config(), loaded.tensors(), adapterDir.toString());
+  }
+
+  /** The reward member's scores of the batch, one a row. */
+  private static NDArray memberScores(Transformer model, NDManager scope, TokenBatch batch) {
+    return model
+        .forward(scope, batch, ForwardOptions.scores("member"))
+        .scores()
+        .reshape(batch.rows());
+  }
+
+  /**
+   * Zeroes the gradients, runs the backward of one loss recorded on a fresh tape, and checks each
+   * parameter's gradient against the reference's {@code prefix + name}.
+   */
+  private void checkGradients(
+      Transformer model,
+      List<NamedArray> params,
+      SafeTensorsFile g,
+      String prefix,
+      Function<NDManager, NDArray> loss) {
+    Gradients.zero(params);
+    try (NDManager s = model.newScope();
+        Autograd.Tape tape = Autograd.record()) {
+      tape.backward(loss.apply(s));
+    }
+    for (Map.Entry<String, FloatTensor> e : Gradients.toTensors(params).entrySet()) {
+      checkAgainst(g, prefix + e.getKey(), e.getValue());
     }
   }
 
