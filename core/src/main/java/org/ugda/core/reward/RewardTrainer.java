@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.ugda.core.model.ForwardOptions;
 import org.ugda.core.model.TokenBatch;
 import org.ugda.core.model.Transformer;
@@ -51,65 +52,53 @@ public final class RewardTrainer {
       Listener listener,
       BooleanSupplier cancelled) {
     int width = width(model, adapter);
-    long pad = Math.max(0, model.config().padTokenId());
     long[] correct = new long[width];
     long[] seen = {0};
-    model.adapter(adapter).setTrainable(true);
-    try {
-      return TrainingLoop.run(
-          model.adapter(adapter).parameters(),
-          pairs.size(),
-          c,
-          idx -> {
-            List<long[]> seqs = new ArrayList<>();
-            for (int i : idx) {
-              seqs.add(pairs.get(i).chosen());
+    return trainOnScores(
+        model,
+        adapter,
+        pairs.size(),
+        c,
+        idx -> {
+          List<long[]> seqs = new ArrayList<>();
+          for (int i : idx) {
+            seqs.add(pairs.get(i).chosen());
+          }
+          for (int i : idx) {
+            seqs.add(pairs.get(i).rejected());
+          }
+          return seqs;
+        },
+        (scope, idx, scores) -> {
+          int b = idx.length;
+          NDArray chosen = scores.get("0:" + b);
+          NDArray rejected = scores.get(b + ":");
+          NDArray loss = Losses.softplus(rejected.sub(chosen)).mean(new int[] {0}).sum();
+          if (centering > 0) {
+            loss =
+                loss.add(
+                    Scalars.mul(
+                        chosen.add(rejected).square().mean(new int[] {0}).sum(),
+                        (float) centering));
+          }
+          float[] cs = chosen.toFloatArray();
+          float[] rs = rejected.toFloatArray();
+          for (int i = 0; i < cs.length; i++) {
+            correct[i % width] += cs[i] > rs[i] ? 1 : 0;
+          }
+          seen[0] += b;
+          return loss;
+        },
+        (step, total, loss, lr) -> {
+          if (listener != null) {
+            double[] acc = new double[width];
+            for (int w = 0; w < width; w++) {
+              acc[w] = seen[0] == 0 ? 0 : correct[w] / (double) seen[0];
             }
-            for (int i : idx) {
-              seqs.add(pairs.get(i).rejected());
-            }
-            TokenBatch tb = TokenBatch.rightPadded(seqs, pad);
-            int b = idx.length;
-            try (NDManager scope = model.newScope();
-                Autograd.Tape tape = Autograd.record()) {
-              NDArray scores =
-                  model
-                      .forward(scope, tb, ForwardOptions.scores(adapter).withTraining(true))
-                      .scores();
-              NDArray chosen = scores.get("0:" + b);
-              NDArray rejected = scores.get(b + ":");
-              NDArray loss = Losses.softplus(rejected.sub(chosen)).mean(new int[] {0}).sum();
-              if (centering > 0) {
-                loss =
-                    loss.add(
-                        Scalars.mul(
-                            chosen.add(rejected).square().mean(new int[] {0}).sum(),
-                            (float) centering));
-              }
-              float[] cs = chosen.toFloatArray();
-              float[] rs = rejected.toFloatArray();
-              for (int i = 0; i < cs.length; i++) {
-                correct[i % width] += cs[i] > rs[i] ? 1 : 0;
-              }
-              seen[0] += b;
-              float value = loss.getFloat();
-              tape.backward(Scalars.div(loss, c.accumulation()));
-              return value / c.accumulation();
-            }
-          },
-          (step, total, loss, lr) -> {
-            if (listener != null) {
-              double[] acc = new double[width];
-              for (int w = 0; w < width; w++) {
-                acc[w] = seen[0] == 0 ? 0 : correct[w] / (double) seen[0];
-              }
-              listener.step(step, total, loss, acc);
-            }
-          },
-          cancelled);
-    } finally {
-      model.adapter(adapter).setTrainable(false);
-    }
+            listener.step(step, total, loss, acc);
+          }
+        },
+        cancelled);
   }
 
   /** Eq. 14: minimise the mean squared error between each head output and its target. */
@@ -130,39 +119,76 @@ public final class RewardTrainer {
                 + t.values().length);
       }
     }
+    return trainOnScores(
+        model,
+        adapter,
+        targets.size(),
+        c,
+        idx -> {
+          List<long[]> seqs = new ArrayList<>();
+          for (int i : idx) {
+            seqs.add(targets.get(i).ids());
+          }
+          return seqs;
+        },
+        (scope, idx, scores) -> {
+          float[] y = new float[idx.length * width];
+          for (int i = 0; i < idx.length; i++) {
+            System.arraycopy(targets.get(idx[i]).values(), 0, y, i * width, width);
+          }
+          NDArray target = NdData.floats(scope, y, new Shape(idx.length, width));
+          return scores.sub(target).square().mean(new int[] {0}).sum();
+        },
+        (step, total, loss, lr) -> {
+          if (listener != null) {
+            listener.step(step, total, loss, new double[0]);
+          }
+        },
+        cancelled);
+  }
+
+  /** The loss of one micro-batch, from the scores the adapter's head gave its sequences. */
+  @FunctionalInterface
+  private interface ScoreLoss {
+    NDArray of(NDManager scope, int[] examples, NDArray scores);
+  }
+
+  /**
+   * Trains the adapter, trainable while this runs: each micro-batch scores the sequences {@code
+   * sequences} gives for its examples (right-padded, on a tape) and backpropagates {@code loss}
+   * divided by the accumulation steps.
+   */
+  private static TrainingLoop.Result trainOnScores(
+      Transformer model,
+      String adapter,
+      int examples,
+      TrainConfig c,
+      Function<int[], List<long[]>> sequences,
+      ScoreLoss loss,
+      TrainingLoop.Progress progress,
+      BooleanSupplier cancelled) {
     long pad = Math.max(0, model.config().padTokenId());
     model.adapter(adapter).setTrainable(true);
     try {
       return TrainingLoop.run(
           model.adapter(adapter).parameters(),
-          targets.size(),
+          examples,
           c,
           idx -> {
-            List<long[]> seqs = new ArrayList<>();
-            float[] y = new float[idx.length * width];
-            for (int i = 0; i < idx.length; i++) {
-              seqs.add(targets.get(idx[i]).ids());
-              System.arraycopy(targets.get(idx[i]).values(), 0, y, i * width, width);
-            }
-            TokenBatch tb = TokenBatch.rightPadded(seqs, pad);
+            TokenBatch tb = TokenBatch.rightPadded(sequences.apply(idx), pad);
             try (NDManager scope = model.newScope();
                 Autograd.Tape tape = Autograd.record()) {
               NDArray scores =
                   model
                       .forward(scope, tb, ForwardOptions.scores(adapter).withTraining(true))
                       .scores();
-              NDArray target = NdData.floats(scope, y, new Shape(idx.length, width));
-              NDArray loss = scores.sub(target).square().mean(new int[] {0}).sum();
-              float value = loss.getFloat();
-              tape.backward(Scalars.div(loss, c.accumulation()));
+              NDArray l = loss.of(scope, idx, scores);
+              float value = l.getFloat();
+              tape.backward(Scalars.div(l, c.accumulation()));
               return value / c.accumulation();
             }
           },
-          (step, total, loss, lr) -> {
-            if (listener != null) {
-              listener.step(step, total, loss, new double[0]);
-            }
-          },
+          progress,
           cancelled);
     } finally {
       model.adapter(adapter).setTrainable(false);
