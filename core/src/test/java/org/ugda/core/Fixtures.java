@@ -2,6 +2,10 @@ package org.ugda.core;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.ugda.core.tensor.FloatTensor;
 
 /**
  * Finds {@code shared/fixtures}: -Dugda.fixtures, $UGDA_FIXTURES, or a parent's shared/ sibling.
@@ -30,5 +34,21 @@ public final class Fixtures {
 
   public static Path arch(String name) {
     return root().resolve(name);
+  }
+
+  /**
+   * Puts a q/k/v projection bias, every element {@code value}, into each of the first {@code
+   * layers} layers of a Llama checkpoint's tensors (what makes one a Qwen2 checkpoint).
+   */
+  public static void putQkvBias(Map<String, FloatTensor> tensors, int layers, float value) {
+    for (int l = 0; l < layers; l++) {
+      for (String p : List.of("q_proj", "k_proj", "v_proj")) {
+        String prefix = "model.layers." + l + ".self_attn." + p;
+        long out = tensors.get(prefix + ".weight").dim(0);
+        float[] b = new float[(int) out];
+        Arrays.fill(b, value);
+        tensors.put(prefix + ".bias", new FloatTensor(new long[] {out}, b));
+      }
+    }
   }
 }

@@ -76,24 +76,16 @@ class ModelConfigTest {
   @Test
   void shouldNameAMissingRequiredField() {
     CheckpointException e =
-        assertThrows(
-            CheckpointException.class,
-            () ->
-                ModelConfig.parse(
-                    "{\"model_type\":\"llama\",\"vocab_size\":32,\"intermediate_size\":32,\"num_hidden_layers\":1,"
-                        + "\"num_attention_heads\":2}",
-                    F));
+        rejected(
+            "{\"model_type\":\"llama\",\"vocab_size\":32,\"intermediate_size\":32,\"num_hidden_layers\":1,"
+                + "\"num_attention_heads\":2}");
     assertTrue(e.getMessage().contains("\"hidden_size\" is missing"), e.getMessage());
   }
 
   @Test
   void shouldListSupportedArchitecturesForAnUnsupportedOne() {
     CheckpointException e =
-        assertThrows(
-            CheckpointException.class,
-            () ->
-                ModelConfig.parse(
-                    "{\"architectures\":[\"GPT2LMHeadModel\"],\"model_type\":\"gpt2\"}", F));
+        rejected("{\"architectures\":[\"GPT2LMHeadModel\"],\"model_type\":\"gpt2\"}");
     assertTrue(
         e.getMessage().contains("unsupported architecture 'GPT2LMHeadModel'"), e.getMessage());
     for (String a : ModelConfig.SUPPORTED_ARCHITECTURES) {
@@ -104,13 +96,9 @@ class ModelConfigTest {
   @Test
   void shouldRejectHeadsThatDoNotDivide() {
     CheckpointException e =
-        assertThrows(
-            CheckpointException.class,
-            () ->
-                ModelConfig.parse(
-                    "{\"model_type\":\"llama\",\"vocab_size\":32,\"hidden_size\":16,\"intermediate_size\":32,"
-                        + "\"num_hidden_layers\":1,\"num_attention_heads\":4,\"num_key_value_heads\":3}",
-                    F));
+        rejected(
+            "{\"model_type\":\"llama\",\"vocab_size\":32,\"hidden_size\":16,\"intermediate_size\":32,"
+                + "\"num_hidden_layers\":1,\"num_attention_heads\":4,\"num_key_value_heads\":3}");
     assertTrue(
         e.getMessage().contains("num_key_value_heads (3) must divide num_attention_heads (4)"),
         e.getMessage());
@@ -120,15 +108,16 @@ class ModelConfigTest {
   @Test
   void shouldRejectUnsupportedRopeScaling() {
     CheckpointException e =
-        assertThrows(
-            CheckpointException.class,
-            () ->
-                ModelConfig.parse(
-                    "{\"model_type\":\"llama\",\"vocab_size\":32,\"hidden_size\":16,\"intermediate_size\":32,"
-                        + "\"num_hidden_layers\":1,\"num_attention_heads\":4,\"rope_scaling\":{\"type\":\"yarn\",\"factor\":4}}",
-                    F));
+        rejected(
+            "{\"model_type\":\"llama\",\"vocab_size\":32,\"hidden_size\":16,\"intermediate_size\":32,"
+                + "\"num_hidden_layers\":1,\"num_attention_heads\":4,\"rope_scaling\":{\"type\":\"yarn\",\"factor\":4}}");
     assertTrue(
         e.getMessage().contains("'yarn'") && e.getMessage().contains("linear, llama3"),
         e.getMessage());
+  }
+
+  /** Parsing {@code json} as {@link #F} fails; the failure. */
+  private static CheckpointException rejected(String json) {
+    return assertThrows(CheckpointException.class, () -> ModelConfig.parse(json, F));
   }
 }

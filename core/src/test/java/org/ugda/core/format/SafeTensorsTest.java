@@ -122,43 +122,41 @@ class SafeTensorsTest {
     e = assertThrows(CheckpointException.class, () -> SafeTensorsFile.open(huge));
     assertTrue(e.getMessage().contains("not a safetensors file"), e.getMessage());
 
-    Path badJson = dir.resolve("bad.safetensors");
-    byte[] json = "{not json".getBytes(StandardCharsets.UTF_8);
-    ByteBuffer bb =
-        ByteBuffer.allocate(8 + json.length)
-            .order(ByteOrder.LITTLE_ENDIAN)
-            .putLong(json.length)
-            .put(json);
-    Files.write(badJson, bb.array());
+    Path badJson = writeRaw(dir.resolve("bad.safetensors"), "{not json", 0);
     e = assertThrows(CheckpointException.class, () -> SafeTensorsFile.open(badJson));
     assertTrue(e.getMessage().contains(badJson.toString()), e.getMessage());
 
-    Path lying = dir.resolve("lying.safetensors");
-    byte[] j2 =
-        "{\"x\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,8]}}"
-            .getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b2 =
-        ByteBuffer.allocate(8 + j2.length + 8)
-            .order(ByteOrder.LITTLE_ENDIAN)
-            .putLong(j2.length)
-            .put(j2);
-    Files.write(lying, b2.array());
+    Path lying =
+        writeRaw(
+            dir.resolve("lying.safetensors"),
+            "{\"x\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,8]}}",
+            8);
     e = assertThrows(CheckpointException.class, () -> SafeTensorsFile.open(lying));
     assertTrue(e.getMessage().contains("'x'") && e.getMessage().contains("[4]"), e.getMessage());
 
-    Path dtype = dir.resolve("dtype.safetensors");
-    byte[] j3 =
-        "{\"x\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}"
-            .getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b3 =
-        ByteBuffer.allocate(8 + j3.length + 1)
-            .order(ByteOrder.LITTLE_ENDIAN)
-            .putLong(j3.length)
-            .put(j3);
-    Files.write(dtype, b3.array());
+    Path dtype =
+        writeRaw(
+            dir.resolve("dtype.safetensors"),
+            "{\"x\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}",
+            1);
     e = assertThrows(CheckpointException.class, () -> SafeTensorsFile.open(dtype));
     assertTrue(
         e.getMessage().contains("F8_E4M3") && e.getMessage().contains("supported"), e.getMessage());
+  }
+
+  /**
+   * Writes a safetensors file by hand: the header's length, the header, then {@code dataBytes} zero
+   * bytes; returns the file.
+   */
+  static Path writeRaw(Path file, String header, int dataBytes) throws IOException {
+    byte[] json = header.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b =
+        ByteBuffer.allocate(8 + json.length + dataBytes)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putLong(json.length)
+            .put(json);
+    Files.write(file, b.array());
+    return file;
   }
 
   @Test

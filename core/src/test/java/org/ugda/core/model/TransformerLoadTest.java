@@ -9,7 +9,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,19 +125,8 @@ class TransformerLoadTest {
             .replace("\"llama\"", "\"qwen2\"");
     Map<String, FloatTensor> t = tensors(src);
     Map<String, FloatTensor> biased = new LinkedHashMap<>(t);
-    for (int l = 0; l < 2; l++) {
-      for (String p : List.of("q_proj", "k_proj", "v_proj")) {
-        long out = t.get("model.layers." + l + ".self_attn." + p + ".weight").dim(0);
-        t.put(
-            "model.layers." + l + ".self_attn." + p + ".bias",
-            new FloatTensor(new long[] {out}, new float[(int) out]));
-        float[] b = new float[(int) out];
-        Arrays.fill(b, 0.05f);
-        biased.put(
-            "model.layers." + l + ".self_attn." + p + ".bias",
-            new FloatTensor(new long[] {out}, b));
-      }
-    }
+    Fixtures.putQkvBias(t, 2, 0f);
+    Fixtures.putQkvBias(biased, 2, 0.05f);
     writeCheckpoint(dir.resolve("zero"), qwenConfig, t);
     writeCheckpoint(dir.resolve("biased"), qwenConfig, biased);
     try (Transformer llama = Transformer.load(src, Device.cpu());

@@ -48,14 +48,7 @@ class Qwen2VerifyCheckpointTest {
           t.put(n, new FloatTensor(s.info(n).shape(), s.readFloats(n)));
         }
       }
-      for (int l = 0; l < 2; l++) {
-        for (String p : List.of("q_proj", "k_proj", "v_proj")) {
-          long out = t.get("model.layers." + l + ".self_attn." + p + ".weight").dim(0);
-          t.put(
-              "model.layers." + l + ".self_attn." + p + ".bias",
-              new FloatTensor(new long[] {out}, new float[(int) out]));
-        }
-      }
+      Fixtures.putQkvBias(t, 2, 0f);
       SafeTensorsWriter w = new SafeTensorsWriter();
       t.forEach(w::add);
       w.write(m.resolve("model.safetensors"));
