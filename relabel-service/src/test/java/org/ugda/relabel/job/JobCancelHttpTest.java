@@ -1,6 +1,7 @@
 package org.ugda.relabel.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ugda.relabel.support.Items.item;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.ugda.api.relabel.HumanTask;
 import org.ugda.api.relabel.Label;
 import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
+import org.ugda.relabel.support.Items;
 import org.ugda.relabel.support.RelabelServiceHttpTest;
 
 /**
@@ -38,14 +40,8 @@ class JobCancelHttpTest extends RelabelServiceHttpTest {
   void shouldStopARunningLlmJobAndKeepOnlyTheLabelsGivenBeforeTheCancel() {
     STUB.delay(300);
     String run = runId();
-    List<RelabelItem> items = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      items.add(
-          new RelabelItem(
-              "c" + i,
-              "\n\nHuman: cancel me " + run + "\n\nAssistant:",
-              "reply " + run + "-" + i + " #stub:ok:" + (1 + i % 5)));
-    }
+    List<RelabelItem> items =
+        Items.scored(50, "c", "cancel me " + run, i -> "reply " + run + "-" + i);
     RelabelJob created = createJob("openai", items, null);
     await(created.id(), job -> job.progress().labelled() >= 1);
 
@@ -57,17 +53,7 @@ class JobCancelHttpTest extends RelabelServiceHttpTest {
     assertThat(labelledBefore).isBetween(1, 49);
     // a barrier: items being judged at the cancel finish, and a later job runs on the same workers
     STUB.awaitIdle();
-    RelabelJob later =
-        awaitSettled(
-            createJob(
-                    "openai",
-                    List.of(
-                        new RelabelItem(
-                            null,
-                            "\n\nHuman: after " + run + "\n\nAssistant:",
-                            "later " + run + " #stub:ok:2")),
-                    null)
-                .id());
+    RelabelJob later = settledJob("openai", item("after " + run, "later " + run + " #stub:ok:2"));
     assertThat(later.state()).isEqualTo(JobState.SUCCEEDED);
 
     RelabelJob after = client().job(created.id());
@@ -149,40 +135,10 @@ class JobCancelHttpTest extends RelabelServiceHttpTest {
   @Test
   void shouldRefuseToCancelAJobThatHasEnded() {
     String run = runId();
-    RelabelJob succeeded =
-        awaitSettled(
-            createJob(
-                    "openai",
-                    List.of(
-                        new RelabelItem(
-                            null,
-                            "\n\nHuman: ended " + run + "\n\nAssistant:",
-                            "a " + run + " #stub:ok:5")),
-                    null)
-                .id());
+    RelabelJob succeeded = settledJob("openai", item("ended " + run, "a " + run + " #stub:ok:5"));
     RelabelJob failed =
-        awaitSettled(
-            createJob(
-                    "openai",
-                    List.of(
-                        new RelabelItem(
-                            null,
-                            "\n\nHuman: ended " + run + "\n\nAssistant:",
-                            "b " + run + " #stub:bad-request")),
-                    null)
-                .id());
-    RelabelJob cancelled =
-        client()
-            .cancel(
-                awaitSettled(
-                        createJob(
-                                "human",
-                                List.of(
-                                    new RelabelItem(
-                                        null, "\n\nHuman: ended " + run + "\n\nAssistant:", "c")),
-                                null)
-                            .id())
-                    .id());
+        settledJob("openai", item("ended " + run, "b " + run + " #stub:bad-request"));
+    RelabelJob cancelled = client().cancel(settledJob("human", item("ended " + run, "c")).id());
     assertThat(succeeded.state()).isEqualTo(JobState.SUCCEEDED);
     assertThat(failed.state()).isEqualTo(JobState.FAILED);
     assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
@@ -209,15 +165,7 @@ class JobCancelHttpTest extends RelabelServiceHttpTest {
 
   @Test
   void shouldRefuseToResumeACancelledJob() {
-    RelabelJob job =
-        awaitSettled(
-            createJob(
-                    "human",
-                    List.of(
-                        new RelabelItem(
-                            null, "\n\nHuman: resume " + runId() + "\n\nAssistant:", "r")),
-                    null)
-                .id());
+    RelabelJob job = settledJob("human", item("resume " + runId(), "r"));
     client().cancel(job.id());
     Map<String, String> stored = storedState();
 

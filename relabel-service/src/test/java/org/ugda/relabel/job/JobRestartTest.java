@@ -2,6 +2,7 @@ package org.ugda.relabel.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ugda.relabel.support.Items.item;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -28,6 +28,7 @@ import org.ugda.api.relabel.Label;
 import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
 import org.ugda.relabel.RelabelServiceApplication;
+import org.ugda.relabel.support.Items;
 import org.ugda.relabel.support.OpenAiStub;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.json.JsonMapper;
@@ -58,14 +59,8 @@ class JobRestartTest {
     Path key = Files.writeString(dir.resolve("key"), "sk-restart-test-key-000000");
     STUB.delay(150);
     String run = UUID.randomUUID().toString().substring(0, 8);
-    List<RelabelItem> items = new ArrayList<>();
-    for (int i = 0; i < 24; i++) {
-      items.add(
-          new RelabelItem(
-              "r" + i,
-              "\n\nHuman: restart " + run + "\n\nAssistant:",
-              "reply " + run + "-" + i + "# #stub:ok:" + (1 + i % 5)));
-    }
+    List<RelabelItem> items =
+        Items.scored(24, "r", "restart " + run, i -> "reply " + run + "-" + i + "#");
     UUID jobId;
     try (ConfigurableApplicationContext first = start(key)) {
       RelabelJob job =
@@ -122,14 +117,8 @@ class JobRestartTest {
     Path key = Files.writeString(dir.resolve("key"), "sk-restart-test-key-000000");
     STUB.delay(150);
     String run = UUID.randomUUID().toString().substring(0, 8);
-    List<RelabelItem> items = new ArrayList<>();
-    for (int i = 0; i < 24; i++) {
-      items.add(
-          new RelabelItem(
-              null,
-              "\n\nHuman: cancelled " + run + "\n\nAssistant:",
-              "reply " + run + "-" + i + "# #stub:ok:" + (1 + i % 5)));
-    }
+    List<RelabelItem> items =
+        Items.scored(24, null, "cancelled " + run, i -> "reply " + run + "-" + i + "#");
     RelabelJob llm;
     RelabelJob humans;
     try (ConfigurableApplicationContext first = start(key)) {
@@ -163,11 +152,7 @@ class JobRestartTest {
               second,
               "/v1/relabel/jobs",
               JSON.writeValueAsString(
-                  new CreateRelabelJob(
-                      "openai",
-                      List.of(
-                          new RelabelItem(
-                              null, "\n\nHuman: other " + run + "\n\nAssistant:", "x")))));
+                  new CreateRelabelJob("openai", List.of(item("other " + run, "x")))));
       await(second, other.id(), seen -> seen.state() == JobState.SUCCEEDED);
 
       for (RelabelJob before : List.of(llm, humans)) {

@@ -1,6 +1,7 @@
 package org.ugda.relabel.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ugda.relabel.support.Items.item;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import org.ugda.api.relabel.CreateRelabelJob;
 import org.ugda.api.relabel.Label;
 import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
+import org.ugda.relabel.support.Items;
 import org.ugda.relabel.support.OpenAiStub;
 import org.ugda.relabel.support.RelabelServiceHttpTest;
 
@@ -105,12 +107,9 @@ class LlmJobHttpTest extends RelabelServiceHttpTest {
     String run = runId();
     List<RelabelItem> items =
         List.of(
-            new RelabelItem(
-                null, "\n\nHuman: q " + run + "\n\nAssistant:", "a " + run + "-0 #stub:ok:4"),
-            new RelabelItem(
-                null, "\n\nHuman: q " + run + "\n\nAssistant:", "a " + run + "-1 #stub:always-500"),
-            new RelabelItem(
-                null, "\n\nHuman: q " + run + "\n\nAssistant:", "a " + run + "-2 #stub:malformed"));
+            item("q " + run, "a " + run + "-0 #stub:ok:4"),
+            item("q " + run, "a " + run + "-1 #stub:always-500"),
+            item("q " + run, "a " + run + "-2 #stub:malformed"));
 
     RelabelJob job = awaitSettled(createJob("openai", items, null).id());
 
@@ -160,14 +159,7 @@ class LlmJobHttpTest extends RelabelServiceHttpTest {
   void shouldAskOnceWhenConcurrentJobsShareItems() {
     STUB.delay(150);
     String run = runId();
-    List<RelabelItem> items = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      items.add(
-          new RelabelItem(
-              null,
-              "\n\nHuman: shared " + run + "\n\nAssistant:",
-              "reply " + run + "-" + i + " #stub:ok:" + (1 + i % 5)));
-    }
+    List<RelabelItem> items = Items.scored(6, null, "shared " + run, i -> "reply " + run + "-" + i);
 
     List<CompletableFuture<RelabelJob>> jobs =
         List.of(
@@ -236,16 +228,7 @@ class LlmJobHttpTest extends RelabelServiceHttpTest {
   @Test
   void shouldAskWithTheRubricAndJsonModeAndCountTokensAndCost() {
     String run = runId();
-    awaitSettled(
-        createJob(
-                "openai",
-                List.of(
-                    new RelabelItem(
-                        null,
-                        "\n\nHuman: metrics " + run + "\n\nAssistant:",
-                        "reply " + run + " #stub:ok:3")),
-                null)
-            .id());
+    settledJob("openai", item("metrics " + run, "reply " + run + " #stub:ok:3"));
 
     assertThat(STUB.lastBody())
         .contains(
@@ -285,35 +268,35 @@ class LlmJobHttpTest extends RelabelServiceHttpTest {
   }
 
   private int labelRows(UUID jobId, int ordinal) {
-    return jdbc.sql(
-            """
-                SELECT count(*) FROM relabel.label l JOIN relabel.item i ON i.id = l.item_id
-                WHERE i.job_id = ? AND i.ordinal = ?""")
-        .param(jobId)
-        .param(ordinal)
-        .query(Integer.class)
-        .single();
+    return ofItem(
+        "SELECT count(*) FROM relabel.label l JOIN relabel.item i ON i.id = l.item_id",
+        jobId,
+        ordinal,
+        Integer.class);
   }
 
   private int taskRows(UUID jobId, int ordinal) {
-    return jdbc.sql(
-            """
-                SELECT count(*) FROM relabel.task t JOIN relabel.item i ON i.id = t.item_id
-                WHERE i.job_id = ? AND i.ordinal = ?""")
-        .param(jobId)
-        .param(ordinal)
-        .query(Integer.class)
-        .single();
+    return ofItem(
+        "SELECT count(*) FROM relabel.task t JOIN relabel.item i ON i.id = t.item_id",
+        jobId,
+        ordinal,
+        Integer.class);
   }
 
   private String reasonOfTask(UUID jobId, int ordinal) {
-    return jdbc.sql(
-            """
-                SELECT t.reason FROM relabel.task t JOIN relabel.item i ON i.id = t.item_id
-                WHERE i.job_id = ? AND i.ordinal = ?""")
+    return ofItem(
+        "SELECT t.reason FROM relabel.task t JOIN relabel.item i ON i.id = t.item_id",
+        jobId,
+        ordinal,
+        String.class);
+  }
+
+  /** The single value {@code select} (joined to the item as {@code i}) gives for one item. */
+  private <T> T ofItem(String select, UUID jobId, int ordinal, Class<T> type) {
+    return jdbc.sql(select + "\nWHERE i.job_id = ? AND i.ordinal = ?")
         .param(jobId)
         .param(ordinal)
-        .query(String.class)
+        .query(type)
         .single();
   }
 

@@ -1,6 +1,7 @@
 package org.ugda.relabel.judge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ugda.relabel.support.Items.item;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.ugda.api.job.JobState;
-import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
 import org.ugda.relabel.support.OpenAiStub;
 import org.ugda.relabel.support.RelabelServiceHttpTest;
@@ -24,20 +24,10 @@ class ApiKeySecrecyHttpTest extends RelabelServiceHttpTest {
   void shouldUseTheKeyButNeverReturnOrLogIt(CapturedOutput output) {
     String run = runId();
     RelabelJob job =
-        awaitSettled(
-            createJob(
-                    "openai",
-                    List.of(
-                        new RelabelItem(
-                            null,
-                            "\n\nHuman: secret " + run + "\n\nAssistant:",
-                            "x " + run + " #stub:ok:4"),
-                        new RelabelItem(
-                            null,
-                            "\n\nHuman: secret " + run + "\n\nAssistant:",
-                            "y " + run + " #stub:unauthorized")),
-                    null)
-                .id());
+        settledJob(
+            "openai",
+            item("secret " + run, "x " + run + " #stub:ok:4"),
+            item("secret " + run, "y " + run + " #stub:unauthorized"));
 
     // the key was sent, and the provider's 401 echoed it back
     assertThat(STUB.requests(run))

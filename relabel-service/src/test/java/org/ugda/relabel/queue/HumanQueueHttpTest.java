@@ -2,6 +2,7 @@ package org.ugda.relabel.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ugda.relabel.support.Items.item;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -245,14 +246,7 @@ class HumanQueueHttpTest extends RelabelServiceHttpTest {
 
   @Test
   void shouldRefuseToResumeAJobThatIsNotInterruptedOrFailed() {
-    RelabelJob job =
-        awaitSettled(
-            createJob(
-                    "human",
-                    List.of(
-                        new RelabelItem(null, "\n\nHuman: r " + runId() + "\n\nAssistant:", "r")),
-                    null)
-                .id());
+    RelabelJob job = settledJob("human", item("r " + runId(), "r"));
     Map<String, String> before = storedState();
 
     Reply resume = post("/v1/relabel/jobs/" + job.id() + "/resume", "");

@@ -149,6 +149,11 @@ public abstract class RelabelServiceHttpTest {
     return JSON.readValue(reply.body(), RelabelJob.class);
   }
 
+  /** Posts a job of these items (no idempotency key) and returns it once it has settled. */
+  protected RelabelJob settledJob(String expert, RelabelItem... items) {
+    return awaitSettled(createJob(expert, List.of(items), null).id());
+  }
+
   /** Waits until the job is no longer RUNNING (at most 60 s) and returns it. */
   protected RelabelJob awaitSettled(UUID jobId) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -1,6 +1,7 @@
 package org.ugda.relabel.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ugda.relabel.support.Items.item;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,14 +23,7 @@ class ProblemTitlesHttpTest extends RelabelServiceHttpTest {
 
   @Test
   void shouldAnswerWithTheSharedTitlePerStatus() {
-    RelabelJob waiting =
-        awaitSettled(
-            createJob(
-                    "human",
-                    List.of(
-                        new RelabelItem(null, "\n\nHuman: t " + runId() + "\n\nAssistant:", "r")),
-                    null)
-                .id());
+    RelabelJob waiting = settledJob("human", item("t " + runId(), "r"));
     List<RelabelItem> tooMany = new ArrayList<>();
     for (int i = 0; i < 51; i++) {
       tooMany.add(new RelabelItem(null, "\n\nHuman: q\n\nAssistant:", "r" + i));
