@@ -1,6 +1,7 @@
 package org.ugda.world;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** The file names of a generated world directory. */
 public final class WorldFiles {
@@ -17,6 +18,18 @@ public final class WorldFiles {
   public static String validation(String subtask) {
     return "validation-" + subtask + ".jsonl";
   }
+
+  /** Every file a world holds besides its manifest, in the manifest's order. */
+  public static final List<String> DATA =
+      List.of(
+          SFT,
+          PAIRS_TRAIN,
+          PAIRS_TEST,
+          PPO_PROMPTS,
+          EVAL_PROMPTS,
+          validation("helpful"),
+          validation("harmless"),
+          TOKENIZER);
 
   public static Path in(Path dir, String name) {
     return dir.resolve(name);

@@ -183,17 +183,7 @@ public final class WorldGenerator {
     manifest.put("format", "ugda-world/1");
     manifest.put("config", c);
     manifest.put("vocab_size", Vocabulary.ids().size());
-    manifest.put(
-        "files",
-        List.of(
-            WorldFiles.SFT,
-            WorldFiles.PAIRS_TRAIN,
-            WorldFiles.PAIRS_TEST,
-            WorldFiles.PPO_PROMPTS,
-            WorldFiles.EVAL_PROMPTS,
-            WorldFiles.validation("helpful"),
-            WorldFiles.validation("harmless"),
-            WorldFiles.TOKENIZER));
+    manifest.put("files", WorldFiles.DATA);
     try {
       Files.writeString(
           dir.resolve(WorldFiles.MANIFEST),

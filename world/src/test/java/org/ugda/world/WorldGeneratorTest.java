@@ -90,16 +90,7 @@ class WorldGeneratorTest {
             .start();
     String out = new String(p.getInputStream().readAllBytes());
     assertEquals(0, p.waitFor(), out);
-    for (String f :
-        List.of(
-            WorldFiles.SFT,
-            WorldFiles.PAIRS_TRAIN,
-            WorldFiles.PAIRS_TEST,
-            WorldFiles.PPO_PROMPTS,
-            WorldFiles.EVAL_PROMPTS,
-            WorldFiles.TOKENIZER,
-            WorldFiles.validation("helpful"),
-            WorldFiles.validation("harmless"))) {
+    for (String f : WorldFiles.DATA) {
       assertEquals(
           Files.readString(here.resolve(f)),
           Files.readString(there.resolve(f)),

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.ugda.world.text.Dialogue;
 
 /**
@@ -49,20 +50,16 @@ public final class PreferenceFiles {
   }
 
   public static void writeHh(Path file, List<PreferencePair> pairs) {
-    Jsonl.write(
+    write(
         file,
-        pairs.stream()
-            .map(
-                p -> {
-                  Map<String, String> m = new LinkedHashMap<>();
-                  m.put("chosen", Dialogue.join(p.prompt(), p.chosen()));
-                  m.put("rejected", Dialogue.join(p.prompt(), p.rejected()));
-                  if (!p.subset().isEmpty()) {
-                    m.put("subset", p.subset());
-                  }
-                  return m;
-                })
-            .toList());
+        pairs,
+        (p, m) -> {
+          m.put("chosen", Dialogue.join(p.prompt(), p.chosen()));
+          m.put("rejected", Dialogue.join(p.prompt(), p.rejected()));
+          if (!p.subset().isEmpty()) {
+            m.put("subset", p.subset());
+          }
+        });
   }
 
   public static List<PreferencePair> readRewardBench(Path file) {
@@ -86,18 +83,31 @@ public final class PreferenceFiles {
   }
 
   public static void writeRewardBench(Path file, List<PreferencePair> pairs) {
+    write(
+        file,
+        pairs,
+        (p, m) -> {
+          String human = Dialogue.lastHumanTurn(p.prompt());
+          boolean singleTurn = Dialogue.prompt(human).equals(p.prompt());
+          m.put("prompt", singleTurn ? human : p.prompt());
+          m.put("chosen", p.chosen());
+          m.put("rejected", p.rejected());
+          m.put("subset", p.subset());
+        });
+  }
+
+  /** Writes one line a pair: the fields {@code fields} puts, in the order it puts them. */
+  private static void write(
+      Path file,
+      List<PreferencePair> pairs,
+      BiConsumer<PreferencePair, Map<String, String>> fields) {
     Jsonl.write(
         file,
         pairs.stream()
             .map(
                 p -> {
                   Map<String, String> m = new LinkedHashMap<>();
-                  String human = Dialogue.lastHumanTurn(p.prompt());
-                  boolean singleTurn = Dialogue.prompt(human).equals(p.prompt());
-                  m.put("prompt", singleTurn ? human : p.prompt());
-                  m.put("chosen", p.chosen());
-                  m.put("rejected", p.rejected());
-                  m.put("subset", p.subset());
+                  fields.accept(p, m);
                   return m;
                 })
             .toList());
