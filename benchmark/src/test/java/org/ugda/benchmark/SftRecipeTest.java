@@ -28,6 +28,15 @@ import org.ugda.world.data.WorldData;
  * answers.
  */
 class SftRecipeTest {
+  /** A listener that ignores the progress. */
+  static final SftRecipe.Listener QUIET =
+      new SftRecipe.Listener() {
+        @Override
+        public void phase(String name, int steps) {}
+
+        @Override
+        public void step(int step, int total, double loss) {}
+      };
 
   @TempDir static Path dir;
   static Path world;
@@ -42,18 +51,7 @@ class SftRecipeTest {
             dir.resolve("world"),
             p -> {});
     model = dir.resolve("sft");
-    result =
-        SftRecipe.run(
-            world,
-            model,
-            SftRecipe.Config.tiny(5),
-            new SftRecipe.Listener() {
-              @Override
-              public void phase(String name, int steps) {}
-
-              @Override
-              public void step(int step, int total, double loss) {}
-            });
+    result = SftRecipe.run(world, model, SftRecipe.Config.tiny(5), QUIET);
   }
 
   @Test
@@ -118,18 +116,7 @@ class SftRecipeTest {
     IllegalArgumentException taken =
         assertThrows(
             IllegalArgumentException.class,
-            () ->
-                SftRecipe.run(
-                    world,
-                    model,
-                    SftRecipe.Config.tiny(1),
-                    new SftRecipe.Listener() {
-                      @Override
-                      public void phase(String name, int steps) {}
-
-                      @Override
-                      public void step(int step, int total, double loss) {}
-                    }));
+            () -> SftRecipe.run(world, model, SftRecipe.Config.tiny(1), QUIET));
     assertTrue(taken.getMessage().contains("not empty"), taken.getMessage());
   }
 }
