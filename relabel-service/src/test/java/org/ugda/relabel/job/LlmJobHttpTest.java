@@ -268,16 +268,17 @@ class LlmJobHttpTest extends RelabelServiceHttpTest {
   }
 
   private int labelRows(UUID jobId, int ordinal) {
-    return ofItem(
-        "SELECT count(*) FROM relabel.label l JOIN relabel.item i ON i.id = l.item_id",
-        jobId,
-        ordinal,
-        Integer.class);
+    return rowsOf("label", jobId, ordinal);
   }
 
   private int taskRows(UUID jobId, int ordinal) {
+    return rowsOf("task", jobId, ordinal);
+  }
+
+  /** How many rows of {@code relabel.table} belong to one item. */
+  private int rowsOf(String table, UUID jobId, int ordinal) {
     return ofItem(
-        "SELECT count(*) FROM relabel.task t JOIN relabel.item i ON i.id = t.item_id",
+        "SELECT count(*) FROM relabel." + table + " t JOIN relabel.item i ON i.id = t.item_id",
         jobId,
         ordinal,
         Integer.class);
