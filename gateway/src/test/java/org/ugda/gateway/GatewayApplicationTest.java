@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,8 +35,11 @@ class GatewayApplicationTest extends ServiceEndpointsContract {
 
   private final RestClient http;
 
+  private final int port;
+
   GatewayApplicationTest(@LocalServerPort int port) {
     super(port);
+    this.port = port;
     this.http = RestClient.create("http://localhost:" + port);
   }
 
@@ -49,6 +53,17 @@ class GatewayApplicationTest extends ServiceEndpointsContract {
               (exchange.getRequestMethod() + " " + exchange.getRequestURI())
                   .getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+          for (String forwarded : List.of("Prefix", "Host", "Proto", "Port")) {
+            exchange
+                .getResponseHeaders()
+                .set(
+                    "X-Seen-" + forwarded,
+                    String.join(
+                        ",",
+                        exchange
+                            .getRequestHeaders()
+                            .getOrDefault("X-Forwarded-" + forwarded, List.of())));
+          }
           exchange.sendResponseHeaders(200, body.length);
           try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
@@ -82,5 +97,29 @@ class GatewayApplicationTest extends ServiceEndpointsContract {
 
     assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
     assertThat(response.getBody()).isEqualTo("GET /v1/things/42?verbose=true");
+  }
+
+  /** The edge: a client's own X-Forwarded-* never counts here. */
+  @Override
+  protected boolean honoursForwardedHeaders() {
+    return false;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"reward", "policy", "selection", "relabel"})
+  void shouldTellTheServiceWhereItsClientIsAndIgnoreAClientsOwnClaims(String prefix) {
+    ResponseEntity<String> response =
+        http.get()
+            .uri("/" + prefix + "/v1/things/42")
+            .header("X-Forwarded-Prefix", "/evil")
+            .header("X-Forwarded-Host", "evil.example")
+            .header("X-Forwarded-Proto", "https")
+            .retrieve()
+            .toEntity(String.class);
+
+    assertThat(response.getHeaders().getFirst("X-Seen-Prefix")).isEqualTo("/" + prefix);
+    assertThat(response.getHeaders().getFirst("X-Seen-Host")).isEqualTo("localhost:" + port);
+    assertThat(response.getHeaders().getFirst("X-Seen-Proto")).isEqualTo("http");
+    assertThat(response.getHeaders().getFirst("X-Seen-Port")).isEqualTo(Integer.toString(port));
   }
 }

@@ -40,14 +40,19 @@ public class ServiceSupportAutoConfiguration {
   }
 
   /**
-   * Honours {@code X-Forwarded-Prefix} (and host, port, scheme) from the gateway, so that a {@code
-   * Location} built with {@link Locations} works through the gateway's address. The services are
-   * reachable only through the gateway in the deployed layouts, so the headers come from it.
+   * {@code X-Forwarded-*} headers: a service honours them (prefix, host, port, scheme from the
+   * gateway), so that a {@code Location} built with {@link Locations} works through the gateway's
+   * address; the services are reachable only through the gateway in the deployed layouts, so the
+   * headers come from it. The gateway, the edge, only removes what a client sent ({@code
+   * ugda.http.forwarded-headers: remove}) and writes its own.
    */
   @Bean
-  FilterRegistrationBean<ForwardedHeaderFilter> forwardedHeaderFilter() {
+  FilterRegistrationBean<ForwardedHeaderFilter> forwardedHeaderFilter(
+      RequestLimitsProperties http) {
+    ForwardedHeaderFilter filter = new ForwardedHeaderFilter();
+    filter.setRemoveOnly(http.forwardedHeaders() == RequestLimitsProperties.Forwarded.REMOVE);
     FilterRegistrationBean<ForwardedHeaderFilter> registration =
-        new FilterRegistrationBean<>(new ForwardedHeaderFilter());
+        new FilterRegistrationBean<>(filter);
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
     return registration;
   }
