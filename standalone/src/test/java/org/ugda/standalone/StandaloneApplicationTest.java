@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
@@ -61,6 +62,32 @@ class StandaloneApplicationTest {
       assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
       assertThat(health.getBody()).contains("\"status\":\"UP\"");
     }
+  }
+
+  @Test
+  void shouldAnswerALocationThatWorksThroughTheGateway() {
+    URI gateway = standalone.urls().get("gateway");
+    String job =
+        "{\"expert\":\"human\",\"items\":[{\"prompt\":\"what is 2 plus 2 ?\","
+            + "\"response\":\"4 .\"}]}";
+
+    ResponseEntity<String> created =
+        RestClient.create(gateway.toString())
+            .post()
+            .uri("/relabel/v1/relabel/jobs")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(job)
+            .retrieve()
+            .toEntity(String.class);
+
+    URI location = created.getHeaders().getLocation();
+    assertThat(created.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+    assertThat(location).isNotNull();
+    assertThat(location.toString()).startsWith(gateway + "/relabel/v1/relabel/jobs/");
+    ResponseEntity<String> followed =
+        RestClient.create().get().uri(location).retrieve().toEntity(String.class);
+    assertThat(followed.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(followed.getBody()).contains("\"expert\":\"human\"");
   }
 
   @Test

@@ -1,6 +1,5 @@
 package org.ugda.relabel.job;
 
-import java.net.URI;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -13,6 +12,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.ugda.api.job.Jobs;
 import org.ugda.api.relabel.CreateRelabelJob;
 import org.ugda.api.relabel.RelabelJob;
+import org.ugda.support.web.Locations;
 
 /** {@code /v1/relabel/jobs}: asynchronous relabel jobs, on the paths every service's jobs use. */
 @RestController
@@ -35,7 +35,7 @@ class JobController {
       @RequestBody CreateRelabelJob request) {
     JobService.Creation creation = jobs.create(idempotencyKey, request);
     return ResponseEntity.accepted()
-        .location(URI.create(JOBS + "/" + creation.job().id()))
+        .location(Locations.of(JOBS + "/" + creation.job().id()))
         .header(Jobs.REPLAYED, Boolean.toString(creation.replayed()))
         .body(creation.job());
   }

@@ -203,7 +203,7 @@ class LlmJobHttpTest extends RelabelServiceHttpTest {
     RelabelJob created = JSON.readValue(first.body(), RelabelJob.class);
     assertThat(first.status()).isEqualTo(202);
     assertThat(first.header("Idempotent-Replayed")).isEqualTo("false");
-    assertThat(first.header("Location")).isEqualTo("/v1/relabel/jobs/" + created.id());
+    assertThat(first.header("Location")).endsWith(":" + port + "/v1/relabel/jobs/" + created.id());
     assertThat(retry.status()).isEqualTo(202);
     assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
     assertThat(JSON.readValue(retry.body(), RelabelJob.class).id()).isEqualTo(created.id());
