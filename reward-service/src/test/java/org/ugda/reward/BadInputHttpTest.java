@@ -280,6 +280,26 @@ class BadInputHttpTest {
     assertUnchanged();
   }
 
+  /**
+   * No baseModel, and the default base ({@code models/world-sft} under the storage root) was never
+   * made: a 400 that gives the commands that make it, not a 500.
+   */
+  @Test
+  void shouldSayHowToMakeTheDefaultBaseModelWhenARequestNamesNone() throws Exception {
+    problem(
+        http.post("/v1/ensembles", Map.of("name", "no-base", "members", 2)),
+        400,
+        "baseModel is not given",
+        "ugda.reward.default-base-model",
+        "./ugda world generate --out <storage-root>/world",
+        "./ugda world train-sft --data <storage-root>/world --out <storage-root>/models/world-sft");
+    problem(
+        http.post("/v1/ensembles/import", Map.of("name", "no-base", "adapters", List.of("a"))),
+        400,
+        "ugda.reward.default-base-model");
+    assertUnchanged();
+  }
+
   /** Each request record refuses what it can judge alone, in its own words; nothing is stored. */
   @Test
   void shouldRefuseEachMalformedRequestRecordWith400AndItsSentence() throws Exception {

@@ -6,7 +6,8 @@ package org.ugda.api.reward;
  * root). Version 1 holds the freshly initialised members.
  *
  * @param name 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit; unique
- * @param baseModel the base checkpoint directory; required
+ * @param baseModel the base checkpoint directory; null: the service's default base ({@code
+ *     ugda.reward.default-base-model}, the benchmark world's SFT model unless configured otherwise)
  * @param mode {@code lora} (each member a LoRA adapter with its own head, the default) or {@code
  *     heads} (one shared trunk, one head output per member)
  * @param members k, 1 to {@value Ensemble#MAX_MEMBERS} (default 3)
@@ -18,8 +19,7 @@ public record CreateEnsemble(
 
   public CreateEnsemble {
     RequestChecks.ensembleName(name);
-    RequestChecks.notBlank(
-        baseModel, "baseModel", "a checkpoint directory under the storage root or a model root");
+    RequestChecks.baseModel(baseModel);
     RequestChecks.range(members, "members", 1, Ensemble.MAX_MEMBERS);
   }
 }

@@ -18,6 +18,19 @@ final class RequestChecks {
     }
   }
 
+  /**
+   * An optional base checkpoint: null takes the service's default, but a given one must name a
+   * directory.
+   */
+  static void baseModel(String baseModel) {
+    if (baseModel != null && baseModel.isBlank()) {
+      throw new IllegalArgumentException(
+          "baseModel is required to be a checkpoint directory under the storage root or a model"
+              + " root when given; leave it out for the service's default"
+              + " (ugda.reward.default-base-model)");
+    }
+  }
+
   /** A text that must be present and not blank; {@code what} says what it names. */
   static void notBlank(String value, String field, String what) {
     if (value == null || value.isBlank()) {

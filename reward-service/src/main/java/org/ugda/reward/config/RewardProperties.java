@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.ugda.core.train.TrainConfig;
 
 /**
@@ -12,6 +13,10 @@ import org.ugda.core.train.TrainConfig;
  * @param storageRoot where adapters, versions and uploaded datasets are written (a PVC in
  *     Kubernetes); base checkpoints are resolved relative to it
  * @param modelRoots other absolute directories a base checkpoint may come from
+ * @param defaultBaseModel the base checkpoint of an ensemble whose request names none, resolved as
+ *     a request's {@code baseModel} is (relative to the storage root, or absolute under a model
+ *     root); default {@code models/world-sft}, where the README's walk-through trains the benchmark
+ *     world's SFT model ({@code ./ugda world train-sft --out <storage-root>/models/world-sft})
  * @param batching dynamic batching of concurrent score requests
  * @param limits sizes beyond which a request is refused
  * @param loadedVersions ensemble versions kept in memory at once (least recently used are unloaded)
@@ -22,14 +27,24 @@ import org.ugda.core.train.TrainConfig;
 public record RewardProperties(
     Path storageRoot,
     List<Path> modelRoots,
+    @DefaultValue(DEFAULT_BASE_MODEL) String defaultBaseModel,
     Batching batching,
     Limits limits,
     int loadedVersions,
     Training training) {
 
+  /** Where the README's walk-through writes the world's SFT model, under the storage root. */
+  public static final String DEFAULT_BASE_MODEL = "models/world-sft";
+
   public RewardProperties {
     if (storageRoot == null) {
       throw new IllegalArgumentException("ugda.reward.storage-root is required");
+    }
+    if (defaultBaseModel == null || defaultBaseModel.isBlank()) {
+      throw new IllegalArgumentException(
+          "ugda.reward.default-base-model must name a checkpoint directory (relative to the"
+              + " storage root, or absolute under a model root); leave it unset for "
+              + DEFAULT_BASE_MODEL);
     }
     modelRoots = modelRoots == null ? List.of() : List.copyOf(modelRoots);
     batching = batching == null ? new Batching(true, 32, Duration.ofMillis(5), 1, 32) : batching;

@@ -20,6 +20,7 @@ import org.ugda.core.lora.LoraAdapter;
 import org.ugda.core.lora.LoraConfig;
 import org.ugda.core.lora.PeftAdapters;
 import org.ugda.core.model.Transformer;
+import org.ugda.reward.config.RewardProperties;
 import org.ugda.reward.runtime.LoadedBase;
 import org.ugda.reward.runtime.ModelRegistry;
 import org.ugda.reward.storage.StorageRoot;
@@ -39,28 +40,64 @@ public class EnsembleService {
   private final ModelRegistry registry;
   private final StorageRoot storage;
   private final TransactionTemplate tx;
+  private final String defaultBaseModel;
 
   EnsembleService(
       EnsembleRepository ensembles,
       VersionRepository versions,
       ModelRegistry registry,
       StorageRoot storage,
-      TransactionTemplate tx) {
+      TransactionTemplate tx,
+      RewardProperties props) {
     this.ensembles = ensembles;
     this.versions = versions;
     this.registry = registry;
     this.storage = storage;
     this.tx = tx;
+    this.defaultBaseModel = props.defaultBaseModel();
+  }
+
+  /**
+   * The base checkpoint a request names, or else the configured default ({@code
+   * ugda.reward.default-base-model}), which must then hold a checkpoint: if it does not, the 400
+   * says how to make one.
+   */
+  private String baseModel(String requested) {
+    if (requested != null) {
+      return requested;
+    }
+    if (!storage.holds(defaultBaseModel, "config.json")) {
+      String root = storage.rootInCommands();
+      String out =
+          Path.of(defaultBaseModel).isAbsolute()
+              ? "<ugda.reward.default-base-model>"
+              : root + "/" + defaultBaseModel;
+      throw new IllegalArgumentException(
+          "baseModel is not given, and the default base model '"
+              + StorageRoot.shown(defaultBaseModel)
+              + "' (ugda.reward.default-base-model, relative to the storage root"
+              + " ugda.reward.storage-root) holds no checkpoint yet. Make the benchmark world's SFT"
+              + " model there: ./ugda world generate --out "
+              + root
+              + "/world, then ./ugda world train-sft --data "
+              + root
+              + "/world --out "
+              + out
+              + "; or give baseModel, a Hugging Face checkpoint directory (config.json,"
+              + " safetensors, tokenizer.json) under the storage root or ugda.reward.model-roots");
+    }
+    return defaultBaseModel;
   }
 
   public Ensemble create(CreateEnsemble req) {
     String name = req.name();
+    String baseModel = baseModel(req.baseModel());
     EnsembleMode mode = req.mode() == null ? EnsembleMode.LORA : req.mode();
     int k = req.members() == null ? 3 : req.members();
     LoraConfig cfg = loraConfig(req.lora());
     long seed = req.seed() == null ? 0 : req.seed();
     requireFreeName(name);
-    LoadedBase base = registry.base(req.baseModel());
+    LoadedBase base = registry.base(baseModel);
     UUID id = UUID.randomUUID();
     Path tmp = storage.newTempDir();
     try {
@@ -71,13 +108,12 @@ public class EnsembleService {
             cfg.withHeadOutputs(k),
             seed,
             tmp.resolve(ModelRegistry.memberDir(0)),
-            req.baseModel(),
+            baseModel,
             id,
             0);
       } else {
         for (int i = 0; i < k; i++) {
-          writeFresh(
-              m, cfg, seed + i, tmp.resolve(ModelRegistry.memberDir(i)), req.baseModel(), id, i);
+          writeFresh(m, cfg, seed + i, tmp.resolve(ModelRegistry.memberDir(i)), baseModel, id, i);
         }
       }
     } catch (RuntimeException e) {
@@ -88,7 +124,7 @@ public class EnsembleService {
         new EnsembleEntity(
             id,
             name,
-            req.baseModel(),
+            baseModel,
             mode,
             k,
             cfg.rank(),
@@ -101,8 +137,9 @@ public class EnsembleService {
 
   public Ensemble importAdapters(ImportEnsemble req) {
     String name = req.name();
+    String baseModel = baseModel(req.baseModel());
     requireFreeName(name);
-    LoadedBase base = registry.base(req.baseModel());
+    LoadedBase base = registry.base(baseModel);
     UUID id = UUID.randomUUID();
     Path tmp = storage.newTempDir();
     LoraConfig first = null;
@@ -135,7 +172,7 @@ public class EnsembleService {
           PeftAdapters.write(
               tmp.resolve(ModelRegistry.memberDir(i)),
               a,
-              req.baseModel(),
+              baseModel,
               Map.of(
                   "ugda.ensemble",
                   id.toString(),
@@ -155,7 +192,7 @@ public class EnsembleService {
         new EnsembleEntity(
             id,
             name,
-            req.baseModel(),
+            baseModel,
             EnsembleMode.LORA,
             req.adapters().size(),
             first.rank(),

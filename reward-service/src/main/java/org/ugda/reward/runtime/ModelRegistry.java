@@ -66,15 +66,16 @@ public class ModelRegistry implements DisposableBean {
   }
 
   private synchronized LoadedBase load(String baseModel) {
-    Path dir = storage.resolveInput(baseModel, "baseModel");
+    Path dir = storage.resolveInput(baseModel, "baseModel", makeOne());
     LoadedBase b = bases.get(dir);
     if (b == null) {
       if (!Files.isRegularFile(dir.resolve("config.json"))) {
         throw new IllegalArgumentException(
             "baseModel '"
-                + baseModel
+                + StorageRoot.shown(baseModel)
                 + "' is not a Hugging Face checkpoint directory "
-                + "(config.json, *.safetensors, tokenizer.json)");
+                + "(config.json, *.safetensors, tokenizer.json). "
+                + makeOne());
       }
       Transformer t = Transformer.load(dir, device);
       HfTokenizer tok = null;
@@ -98,6 +99,20 @@ public class ModelRegistry implements DisposableBean {
     }
     byName.put(baseModel, b);
     return b;
+  }
+
+  /** How to make a base checkpoint under the storage root, for messages that refuse one. */
+  private String makeOne() {
+    String root = storage.rootInCommands();
+    return "The benchmark world's SFT model is made under the storage root with ./ugda world"
+        + " generate --out "
+        + root
+        + "/world, then ./ugda world train-sft --data "
+        + root
+        + "/world --out "
+        + root
+        + "/models/world-sft; then give baseModel models/world-sft, or leave it out while that is"
+        + " ugda.reward.default-base-model (the default).";
   }
 
   /** A lease on a version: close it when the forward passes using it are done. */

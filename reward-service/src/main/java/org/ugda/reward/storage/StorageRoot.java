@@ -33,10 +33,16 @@ public class StorageRoot {
 
   private final Path root;
   private final List<Path> modelRoots;
+  private final String rootInCommands;
 
   public StorageRoot(RewardProperties props) {
     this.root = props.storageRoot().toAbsolutePath().normalize();
     this.modelRoots = props.modelRoots().stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    Path configured = props.storageRoot().normalize();
+    this.rootInCommands =
+        configured.isAbsolute() || configured.toString().isEmpty()
+            ? "<storage-root>"
+            : configured.toString();
     try {
       Files.createDirectories(root.resolve("tmp"));
     } catch (IOException e) {
@@ -50,46 +56,102 @@ public class StorageRoot {
   }
 
   /**
+   * The storage root as a command a person runs beside the service should name it: the configured
+   * path where that is relative (the service's working directory is the user's, as with {@code
+   * ./ugda serve}), else the placeholder {@code <storage-root>}: a response never shows an absolute
+   * server path.
+   */
+  public String rootInCommands() {
+    return rootInCommands;
+  }
+
+  /**
    * Resolves a user-supplied path: relative paths are taken under the storage root; the result must
    * lie inside the storage root or a model root ("../" escapes and symlinks out are refused).
+   * Messages name the path as the caller gave it, never the server's absolute directories.
    */
   public Path resolveInput(String path, String what) {
+    return resolveInput(path, what, "");
+  }
+
+  /**
+   * As {@link #resolveInput(String, String)}; {@code hint} (a sentence, or empty) is added to the
+   * message when the path lies outside the allowed roots or does not exist.
+   */
+  public Path resolveInput(String path, String what, String hint) {
     if (path == null || path.isBlank()) {
       throw new IllegalArgumentException(what + " is required");
     }
+    String given = shown(path);
     if (path.indexOf('\0') >= 0) {
       throw new IllegalArgumentException(what + " contains a NUL character");
     }
-    Path p;
-    try {
-      Path given = Path.of(path);
-      p = (given.isAbsolute() ? given : root.resolve(given)).normalize();
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(what + " '" + path + "' is not a valid path");
+    Path p = normalised(path);
+    if (p == null) {
+      throw new IllegalArgumentException(what + " '" + given + "' is not a valid path");
     }
+    String tip = hint.isEmpty() ? "" : " " + hint;
     if (!inside(p)) {
       throw new IllegalArgumentException(
           what
               + " '"
-              + path
-              + "' lies outside the storage root "
-              + root
-              + " and ugda.reward.model-roots; copy it there or add its directory to ugda.reward.model-roots");
+              + given
+              + "' lies outside the storage root (ugda.reward.storage-root) and every"
+              + " ugda.reward.model-roots directory: give a path relative to the storage root"
+              + " and put the file or directory there, or add the absolute directory that holds it"
+              + " to ugda.reward.model-roots."
+              + tip);
     }
     if (!Files.exists(p)) {
-      throw new IllegalArgumentException(what + " '" + path + "' does not exist under " + root);
+      throw new IllegalArgumentException(
+          what
+              + " '"
+              + given
+              + "' does not exist "
+              + (p.startsWith(root)
+                  ? "under the storage root (ugda.reward.storage-root; paths are relative to it)."
+                  : "in its model root.")
+              + tip);
     }
     try {
       Path real = p.toRealPath();
       if (!inside(real) && !insideReal(real)) {
         throw new IllegalArgumentException(
-            what + " '" + path + "' leads outside the allowed roots through a link");
+            what + " '" + given + "' leads outside the allowed roots through a link");
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException(
-          what + " '" + path + "' cannot be read: " + e.getMessage());
+      throw new IllegalArgumentException(what + " '" + given + "' cannot be read");
     }
     return p;
+  }
+
+  /** Where a path the caller gave would lie (not checked against the roots), or null if invalid. */
+  private Path normalised(String path) {
+    try {
+      Path given = Path.of(path);
+      return (given.isAbsolute() ? given : root.resolve(given)).normalize();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether {@code path}, given as a request would give it, names an existing directory inside the
+   * allowed roots that holds {@code file}.
+   */
+  public boolean holds(String path, String file) {
+    if (path.indexOf('\0') >= 0) {
+      return false;
+    }
+    Path p = normalised(path);
+    return p != null && inside(p) && Files.isRegularFile(p.resolve(file));
+  }
+
+  /** A caller's text as a message may quote it: at most 200 characters, and says what was cut. */
+  public static String shown(String text) {
+    return text.length() <= 200
+        ? text
+        : text.substring(0, 200) + "... (" + text.length() + " characters)";
   }
 
   private boolean inside(Path p) {
