@@ -10,7 +10,8 @@ package org.ugda.api.reward;
  *     ugda.reward.default-base-model}, the benchmark world's SFT model unless configured otherwise)
  * @param mode {@code lora} (each member a LoRA adapter with its own head, the default) or {@code
  *     heads} (one shared trunk, one head output per member)
- * @param members k, 1 to {@value Ensemble#MAX_MEMBERS} (default 3)
+ * @param members k, 1 to {@value Ensemble#MAX_MEMBERS} (default 3); the service may allow fewer
+ *     ({@code ugda.reward.limits.max-members})
  * @param lora LoRA settings (default: the paper's)
  * @param seed member i is initialised (and ordered during training) from seed + i (default 0)
  */

@@ -13,7 +13,7 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.ugda.api.reward.Dataset;
 import org.ugda.api.reward.DatasetRef;
-import org.ugda.reward.config.RewardProperties;
+import org.ugda.reward.config.RewardLimits;
 import org.ugda.reward.storage.StorageRoot;
 import org.ugda.support.problem.NotFoundException;
 import org.ugda.support.problem.TooLargeException;
@@ -29,12 +29,12 @@ import org.ugda.world.text.Dialogue;
 public class DatasetService {
   private final DatasetRepository repo;
   private final StorageRoot storage;
-  private final RewardProperties.Limits limits;
+  private final RewardLimits limits;
 
-  DatasetService(DatasetRepository repo, StorageRoot storage, RewardProperties props) {
+  DatasetService(DatasetRepository repo, StorageRoot storage, RewardLimits limits) {
     this.repo = repo;
     this.storage = storage;
-    this.limits = props.limits();
+    this.limits = limits;
   }
 
   /** Stores an upload after parsing all of it; a malformed line stores nothing. */
@@ -43,10 +43,16 @@ public class DatasetService {
     Path tmp = storage.newTempDir().resolve("upload.jsonl");
     try {
       Files.copy(body, tmp, StandardCopyOption.REPLACE_EXISTING);
+      requireSize("the upload", tmp);
       List<PreferencePair> pairs = PreferenceFiles.readAny(tmp);
       if (pairs.isEmpty()) {
         throw new IllegalArgumentException("the upload holds no preference pair");
       }
+      RewardLimits.atMost(
+          "the number of pairs in the upload",
+          pairs.size(),
+          limits.maxDatasetPairs(),
+          "max-dataset-pairs");
       String format = isRewardBench(tmp) ? "rewardbench" : "hh";
       Path target = storage.datasetFile(id);
       Files.createDirectories(target.getParent());
@@ -95,9 +101,10 @@ public class DatasetService {
 
   /**
    * The pairs a reference names (it holds exactly one of id, path and pairs, each pair complete),
-   * at most {@code maxPairs}.
+   * at most {@code maxPairs}, the limit {@code ugda.reward.limits.<key>}: a 400 that names it
+   * beyond.
    */
-  public List<PreferencePair> pairs(DatasetRef ref, int maxPairs) {
+  public List<PreferencePair> pairs(DatasetRef ref, int maxPairs, String key) {
     List<PreferencePair> out;
     if (ref.pairs() != null) {
       if (ref.pairs().size() > limits.maxInlinePairs()) {
@@ -121,17 +128,37 @@ public class DatasetService {
     } else {
       Path p = storage.resolveInput(ref.path(), "dataset.path");
       if (!Files.isRegularFile(p)) {
-        throw new IllegalArgumentException("dataset.path '" + ref.path() + "' is not a file");
+        throw new IllegalArgumentException(
+            "dataset.path '" + StorageRoot.shown(ref.path()) + "' is not a file");
       }
+      requireSize("dataset.path '" + StorageRoot.shown(ref.path()) + "'", p);
       out = PreferenceFiles.readAny(p);
     }
     if (out.isEmpty()) {
       throw new IllegalArgumentException("the dataset holds no preference pair");
     }
-    if (out.size() > maxPairs) {
-      throw new TooLargeException(
-          "the dataset has " + out.size() + " pairs; this operation takes at most " + maxPairs);
-    }
+    RewardLimits.atMost("the number of pairs in the dataset", out.size(), maxPairs, key);
     return out;
+  }
+
+  /** A dataset file within {@code max-dataset-size}, checked before it is read. */
+  private void requireSize(String what, Path file) {
+    long bytes;
+    try {
+      bytes = Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (bytes > limits.maxDatasetSize().toBytes()) {
+      throw new IllegalArgumentException(
+          what
+              + " has "
+              + bytes
+              + " bytes; this service reads datasets of at most "
+              + limits.maxDatasetSize().toBytes()
+              + " bytes ("
+              + RewardLimits.PREFIX
+              + "max-dataset-size)");
+    }
   }
 }

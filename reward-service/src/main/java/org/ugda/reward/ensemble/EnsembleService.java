@@ -1,5 +1,8 @@
 package org.ugda.reward.ensemble;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,6 +23,7 @@ import org.ugda.core.lora.LoraAdapter;
 import org.ugda.core.lora.LoraConfig;
 import org.ugda.core.lora.PeftAdapters;
 import org.ugda.core.model.Transformer;
+import org.ugda.reward.config.RewardLimits;
 import org.ugda.reward.config.RewardProperties;
 import org.ugda.reward.runtime.LoadedBase;
 import org.ugda.reward.runtime.ModelRegistry;
@@ -41,6 +45,7 @@ public class EnsembleService {
   private final StorageRoot storage;
   private final TransactionTemplate tx;
   private final String defaultBaseModel;
+  private final RewardLimits limits;
 
   EnsembleService(
       EnsembleRepository ensembles,
@@ -48,13 +53,15 @@ public class EnsembleService {
       ModelRegistry registry,
       StorageRoot storage,
       TransactionTemplate tx,
-      RewardProperties props) {
+      RewardProperties props,
+      RewardLimits limits) {
     this.ensembles = ensembles;
     this.versions = versions;
     this.registry = registry;
     this.storage = storage;
     this.tx = tx;
     this.defaultBaseModel = props.defaultBaseModel();
+    this.limits = limits;
   }
 
   /**
@@ -96,6 +103,8 @@ public class EnsembleService {
     int k = req.members() == null ? 3 : req.members();
     LoraConfig cfg = loraConfig(req.lora());
     long seed = req.seed() == null ? 0 : req.seed();
+    RewardLimits.atMost("members", k, limits.maxMembers(), "max-members");
+    RewardLimits.atMost("lora.rank", cfg.rank(), limits.maxLoraRank(), "max-lora-rank");
     requireFreeName(name);
     LoadedBase base = registry.base(baseModel);
     UUID id = UUID.randomUUID();
@@ -138,6 +147,11 @@ public class EnsembleService {
   public Ensemble importAdapters(ImportEnsemble req) {
     String name = req.name();
     String baseModel = baseModel(req.baseModel());
+    RewardLimits.atMost(
+        "the number of adapters (members)",
+        req.adapters().size(),
+        limits.maxMembers(),
+        "max-members");
     requireFreeName(name);
     LoadedBase base = registry.base(baseModel);
     UUID id = UUID.randomUUID();
@@ -146,6 +160,7 @@ public class EnsembleService {
     try {
       for (int i = 0; i < req.adapters().size(); i++) {
         Path dir = storage.resolveInput(req.adapters().get(i), "adapters[" + i + "]");
+        requireRankWithinLimit(dir, "adapters[" + i + "]");
         PeftAdapters.Loaded l = PeftAdapters.read(dir, base.model().config());
         if (l.config().headModule() == null) {
           throw new IllegalArgumentException(
@@ -201,6 +216,29 @@ public class EnsembleService {
             0,
             Instant.now());
     return publishFirst(e, tmp, "import");
+  }
+
+  /**
+   * An adapter's rank ({@code r} in its {@code adapter_config.json}) within {@code max-lora-rank},
+   * read before its tensors are: the tensors' size grows with it. A config without a readable
+   * {@code r} is left to the adapter reader, whose message names what is wrong.
+   */
+  private void requireRankWithinLimit(Path dir, String where) {
+    Path config = dir.resolve("adapter_config.json");
+    if (!Files.isRegularFile(config)) {
+      return;
+    }
+    long rank;
+    try {
+      JsonElement r = JsonParser.parseString(Files.readString(config)).getAsJsonObject().get("r");
+      if (r == null || !r.isJsonPrimitive() || !r.getAsJsonPrimitive().isNumber()) {
+        return;
+      }
+      rank = r.getAsLong();
+    } catch (IOException | RuntimeException e) {
+      return;
+    }
+    RewardLimits.atMost(where + "'s rank r", rank, limits.maxLoraRank(), "max-lora-rank");
   }
 
   private Ensemble publishFirst(EnsembleEntity e, Path tmp, String kind) {

@@ -20,6 +20,7 @@ import org.ugda.api.reward.ScoreRequest;
 import org.ugda.api.reward.ScoreResponse;
 import org.ugda.api.reward.ScoredItem;
 import org.ugda.core.reward.EnsembleStats;
+import org.ugda.reward.config.RewardLimits;
 import org.ugda.reward.config.RewardProperties;
 import org.ugda.reward.ensemble.EnsembleEntity;
 import org.ugda.reward.ensemble.EnsembleService;
@@ -55,7 +56,7 @@ public class ScoringService implements DisposableBean {
 
   private final EnsembleService ensembles;
   private final ModelRegistry registry;
-  private final RewardProperties.Limits limits;
+  private final RewardLimits limits;
   private final DynamicBatcher<Key, Encoded, float[]> batcher;
   private final MeterRegistry meters;
   private final Timer latency;
@@ -71,10 +72,11 @@ public class ScoringService implements DisposableBean {
       EnsembleService ensembles,
       ModelRegistry registry,
       RewardProperties props,
+      RewardLimits limits,
       MeterRegistry meters) {
     this.ensembles = ensembles;
     this.registry = registry;
-    this.limits = props.limits();
+    this.limits = limits;
     this.meters = meters;
     this.latency =
         Timer.builder("ugda.reward.latency")
