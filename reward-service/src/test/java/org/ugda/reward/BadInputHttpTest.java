@@ -300,6 +300,71 @@ class BadInputHttpTest {
     assertUnchanged();
   }
 
+  /**
+   * A 5 MB name, base model or path: a 400 whose body is short (no input of any size is echoed),
+   * and nothing stored.
+   */
+  @Test
+  void shouldRefuseFiveMegabyteNamesAndPathsWithAShortBody() throws Exception {
+    String huge = "a".repeat(5 << 20);
+    String train = "/v1/ensembles/" + ensemble + "/train";
+    List<Http.Response> responses =
+        List.of(
+            http.post("/v1/ensembles", Map.of("name", huge, "baseModel", "sft")),
+            http.post("/v1/ensembles", Map.of("name", "huge-base", "baseModel", huge)),
+            http.post(
+                "/v1/ensembles/import",
+                Map.of("name", "huge-adapter", "baseModel", "sft", "adapters", List.of(huge))),
+            http.post(train, Map.of("dataset", Map.of("path", huge))),
+            http.post(
+                "/v1/ensembles/" + ensemble + "/evaluate",
+                Map.of("dataset", Map.of("path", huge))));
+    for (Http.Response r : responses) {
+      problem(r, 400);
+      assertThat(r.body().length()).as(r.body()).isLessThan(2000);
+      assertThat(r.json().get("detail").asString()).contains("5242880 characters");
+    }
+    assertUnchanged();
+  }
+
+  /**
+   * Errors about paths name them as the caller gave them or relative to the storage root, never by
+   * the server's absolute directories: neither the storage root nor anything above it appears.
+   */
+  @Test
+  void shouldNeverShowAnAbsoluteServerPathInAnError() throws Exception {
+    String train = "/v1/ensembles/" + ensemble + "/train";
+    byte[] malformed = "{\"chosen\": 7}\n".getBytes();
+    Map<Http.Response, String> cases = new LinkedHashMap<>();
+    cases.put(
+        http.post("/v1/ensembles", Map.of("name", "evil", "baseModel", "../../../etc")),
+        "'../../../etc' lies outside the storage root");
+    cases.put(
+        http.post("/v1/ensembles", Map.of("name", "missing", "baseModel", "no-such-model")),
+        "'no-such-model' does not exist under the storage root");
+    cases.put(
+        http.post(
+            "/v1/ensembles/import",
+            Map.of("name", "not-adapters", "baseModel", "sft", "adapters", List.of("world"))),
+        "world");
+    cases.put(http.postMultipart("/v1/datasets", "bad.jsonl", malformed), "bad.jsonl:1:");
+    cases.put(
+        http.post(train, Map.of("dataset", Map.of("path", "world/" + WorldFiles.TOKENIZER))),
+        "world/" + WorldFiles.TOKENIZER + ":1");
+    cases.put(
+        http.post(train, Map.of("dataset", Map.of("path", "world"))), "'world' is not a file");
+    String here = Path.of("").toAbsolutePath().toString();
+    for (var c : cases.entrySet()) {
+      Http.Response r = c.getKey();
+      problem(r, 400, c.getValue());
+      assertThat(r.body())
+          .as("no absolute server path")
+          .doesNotContain(storage.toString())
+          .doesNotContain(here);
+    }
+    assertUnchanged();
+  }
+
   /** Each request record refuses what it can judge alone, in its own words; nothing is stored. */
   @Test
   void shouldRefuseEachMalformedRequestRecordWith400AndItsSentence() throws Exception {

@@ -14,8 +14,15 @@ final class RequestChecks {
       throw new IllegalArgumentException(
           "name must be 1-100 characters of letters, digits, '.', '_' or '-', "
               + "starting with a letter or digit; got "
-              + (name == null ? "none" : "'" + name + "'"));
+              + (name == null ? "none" : quoted(name)));
     }
+  }
+
+  /** A caller's text quoted as a message may quote it: at most 100 characters, and its length. */
+  static String quoted(String text) {
+    return text.length() <= 100
+        ? "'" + text + "'"
+        : "'" + text.substring(0, 100) + "...' (" + text.length() + " characters)";
   }
 
   /**

@@ -17,6 +17,7 @@ import org.ugda.reward.config.RewardLimits;
 import org.ugda.reward.storage.StorageRoot;
 import org.ugda.support.problem.NotFoundException;
 import org.ugda.support.problem.TooLargeException;
+import org.ugda.world.data.JsonlException;
 import org.ugda.world.data.PreferenceFiles;
 import org.ugda.world.data.PreferencePair;
 import org.ugda.world.text.Dialogue;
@@ -37,14 +38,28 @@ public class DatasetService {
     this.limits = limits;
   }
 
-  /** Stores an upload after parsing all of it; a malformed line stores nothing. */
+  /** The longest dataset name kept; a longer one is refused. */
+  static final int MAX_NAME_CHARS = 200;
+
+  /**
+   * Stores an upload after parsing all of it; a malformed line stores nothing. {@code name} is the
+   * dataset's name (or the uploaded file's), which messages about its lines use.
+   */
   public Dataset upload(String name, InputStream body) {
+    if (name != null && name.length() > MAX_NAME_CHARS) {
+      throw new IllegalArgumentException(
+          "name has "
+              + name.length()
+              + " characters; a dataset name has at most "
+              + MAX_NAME_CHARS);
+    }
+    String shown = name == null || name.isBlank() ? "the upload" : name;
     UUID id = UUID.randomUUID();
     Path tmp = storage.newTempDir().resolve("upload.jsonl");
     try {
       Files.copy(body, tmp, StandardCopyOption.REPLACE_EXISTING);
       requireSize("the upload", tmp);
-      List<PreferencePair> pairs = PreferenceFiles.readAny(tmp);
+      List<PreferencePair> pairs = read(tmp, shown);
       if (pairs.isEmpty()) {
         throw new IllegalArgumentException("the upload holds no preference pair");
       }
@@ -124,7 +139,7 @@ public class DatasetService {
       DatasetEntity e =
           repo.findById(ref.id())
               .orElseThrow(() -> new NotFoundException("no dataset " + ref.id()));
-      out = PreferenceFiles.readAny(storage.root().resolve(e.path()));
+      out = read(storage.root().resolve(e.path()), "dataset " + e.id());
     } else {
       Path p = storage.resolveInput(ref.path(), "dataset.path");
       if (!Files.isRegularFile(p)) {
@@ -132,13 +147,44 @@ public class DatasetService {
             "dataset.path '" + StorageRoot.shown(ref.path()) + "' is not a file");
       }
       requireSize("dataset.path '" + StorageRoot.shown(ref.path()) + "'", p);
-      out = PreferenceFiles.readAny(p);
+      out = read(p, StorageRoot.shown(ref.path()));
     }
     if (out.isEmpty()) {
       throw new IllegalArgumentException("the dataset holds no preference pair");
     }
     RewardLimits.atMost("the number of pairs in the dataset", out.size(), maxPairs, key);
     return out;
+  }
+
+  /**
+   * Every pair of a JSONL file in either layout. A malformed line is a 400 that names the file as
+   * {@code shown} (the caller's path or name, never the server's absolute path), the line and what
+   * is wrong.
+   */
+  private static List<PreferencePair> read(Path file, String shown) {
+    try {
+      return PreferenceFiles.readAny(file);
+    } catch (JsonlException e) {
+      throw new IllegalArgumentException(
+          shown
+              + (e.line() > 0 ? ":" + e.line() : "")
+              + (e.field() == null ? "" : ": field \"" + e.field() + "\"")
+              + ": "
+              + reason(e),
+          e);
+    }
+  }
+
+  /** What the reader found wrong, without its own prefix (which names the absolute file). */
+  private static String reason(JsonlException e) {
+    String prefix =
+        e.file()
+            + ":"
+            + e.line()
+            + (e.field() == null ? "" : ": field \"" + e.field() + "\"")
+            + ": ";
+    String message = e.getMessage();
+    return message.startsWith(prefix) ? message.substring(prefix.length()) : "malformed line";
   }
 
   /** A dataset file within {@code max-dataset-size}, checked before it is read. */

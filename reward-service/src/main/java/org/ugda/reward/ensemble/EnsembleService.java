@@ -161,14 +161,16 @@ public class EnsembleService {
       for (int i = 0; i < req.adapters().size(); i++) {
         Path dir = storage.resolveInput(req.adapters().get(i), "adapters[" + i + "]");
         requireRankWithinLimit(dir, "adapters[" + i + "]");
-        PeftAdapters.Loaded l = PeftAdapters.read(dir, base.model().config());
+        PeftAdapters.Loaded l =
+            storage.hidingPaths(() -> PeftAdapters.read(dir, base.model().config()));
+        String given = req.adapters().get(i);
         if (l.config().headModule() == null) {
           throw new IllegalArgumentException(
               "adapters["
                   + i
-                  + "] ("
-                  + req.adapters().get(i)
-                  + ") has no reward head: "
+                  + "] ('"
+                  + StorageRoot.shown(given)
+                  + "') has no reward head: "
                   + "a member needs modules_to_save [\"score\"] and its score weight");
         }
         if (first != null
@@ -182,7 +184,9 @@ public class EnsembleService {
         }
         first = first == null ? l.config() : first;
         String tmpName = "import-" + id + "-" + i;
-        LoraAdapter a = base.model().addAdapter(tmpName, l.config(), l.tensors(), dir.toString());
+        LoraAdapter a =
+            storage.hidingPaths(
+                () -> base.model().addAdapter(tmpName, l.config(), l.tensors(), given));
         try {
           PeftAdapters.write(
               tmp.resolve(ModelRegistry.memberDir(i)),
@@ -194,7 +198,7 @@ public class EnsembleService {
                   "ugda.member",
                   Integer.toString(i),
                   "ugda.source",
-                  dir.toString()));
+                  given));
         } finally {
           base.model().removeAdapter(tmpName);
         }
@@ -474,7 +478,12 @@ public class EnsembleService {
   public Path versionPath(VersionEntity v) {
     Path p = storage.root().resolve(v.storagePath());
     if (!Files.isDirectory(p)) {
-      throw new ConflictException("version " + v.number() + " has no files at " + p);
+      throw new ConflictException(
+          "version "
+              + v.number()
+              + " has no files at "
+              + v.storagePath()
+              + " under the storage root; restore them from a backup");
     }
     return p;
   }

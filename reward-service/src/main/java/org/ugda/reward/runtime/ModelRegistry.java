@@ -77,18 +77,20 @@ public class ModelRegistry implements DisposableBean {
                 + "(config.json, *.safetensors, tokenizer.json). "
                 + makeOne());
       }
-      Transformer t = Transformer.load(dir, device);
+      Transformer t = storage.hidingPaths(() -> Transformer.load(dir, device));
       HfTokenizer tok = null;
       try {
         if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-          tok = HfTokenizer.load(dir);
+          tok = storage.hidingPaths(() -> HfTokenizer.load(dir));
         }
       } catch (RuntimeException e) {
         t.close();
         throw e;
       }
       ModelConfig c = t.config();
-      b = new LoadedBase(dir, t, tok, tok == null ? null : new RewardCodec(tok, c));
+      b =
+          new LoadedBase(
+              dir, storage.shownPath(dir), t, tok, tok == null ? null : new RewardCodec(tok, c));
       bases.put(dir, b);
       log.info(
           "loaded base {} ({}, {} layers, hidden {})",
@@ -166,8 +168,10 @@ public class ModelRegistry implements DisposableBean {
       for (int i = 0; i < adapters; i++) {
         String name = "v" + v.id() + "-m" + i;
         Path member = dir.resolve(memberDir(i));
-        PeftAdapters.Loaded l = PeftAdapters.read(member, b.model().config());
-        b.model().addAdapter(name, l.config(), l.tensors(), member.toString());
+        PeftAdapters.Loaded l =
+            storage.hidingPaths(() -> PeftAdapters.read(member, b.model().config()));
+        storage.hidingPaths(
+            () -> b.model().addAdapter(name, l.config(), l.tensors(), storage.shownPath(member)));
         names.add(name);
       }
       lv = new LoadedVersion(v.id(), b, names, e.headsMode(), e.members(), maxRowsPerPass);

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import org.ugda.core.format.AtomicFiles;
@@ -147,6 +148,61 @@ public class StorageRoot {
     return p != null && inside(p) && Files.isRegularFile(p.resolve(file));
   }
 
+  /**
+   * A path as a response may name it: relative to the storage root where it lies there (the way
+   * requests name it), else as it is, which for a model root is how a caller gave it.
+   */
+  public String shownPath(Path p) {
+    Path n = p.toAbsolutePath().normalize();
+    if (n.equals(root)) {
+      return "<storage-root>";
+    }
+    return n.startsWith(root) ? root.relativize(n).toString() : n.toString();
+  }
+
+  /**
+   * A message from code that names files by their absolute path (core's readers, the JSONL reader),
+   * as a response may carry it: the storage root's absolute path (also as the file system resolves
+   * it, through links) is cut from every path, which leaves the path relative to the storage root,
+   * the way requests name it.
+   */
+  public String hide(String message) {
+    if (message == null) {
+      return null;
+    }
+    String out = message;
+    for (Path r : rootSpellings()) {
+      String prefix = r.toString().endsWith("/") ? r.toString() : r + "/";
+      out = out.replace(prefix, "").replace(r.toString(), "<storage-root>");
+    }
+    return out;
+  }
+
+  /**
+   * Runs {@code work}, whose IllegalArgumentException (a 400) may name files by their absolute
+   * path, and rethrows that with the storage root hidden ({@link #hide}).
+   */
+  public <T> T hidingPaths(Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(hide(e.getMessage()), e);
+    }
+  }
+
+  private List<Path> rootSpellings() {
+    List<Path> spellings = new ArrayList<>(List.of(root));
+    try {
+      Path real = root.toRealPath();
+      if (!real.equals(root)) {
+        spellings.add(real);
+      }
+    } catch (IOException e) {
+      // the configured spelling is all there is
+    }
+    return spellings;
+  }
+
   /** A caller's text as a message may quote it: at most 200 characters, and says what was cut. */
   public static String shown(String text) {
     return text.length() <= 200
@@ -255,7 +311,7 @@ public class StorageRoot {
         }
       }
     } catch (IOException | RuntimeException e) {
-      problems.add("manifest unreadable: " + e.getMessage());
+      problems.add(MANIFEST + " is missing or unreadable");
     }
     return problems;
   }
