@@ -365,6 +365,53 @@ class BadInputHttpTest {
     assertUnchanged();
   }
 
+  /**
+   * A dataset path that names a file which is no dataset (another service's configuration, a
+   * secret): the error says which line and what was wrong, but never quotes what the file holds.
+   */
+  @Test
+  void shouldNeverQuoteTheContentOfAFileNamedAsADatasetPath() throws Exception {
+    Path dir = Files.createDirectories(storage.resolve("quote-test"));
+    Files.writeString(
+        dir.resolve("pg_hba.conf"),
+        "# PostgreSQL Client Authentication Configuration File\nlocal all all trust\n");
+    Files.writeString(
+        dir.resolve("secret.jsonl"), "{\"chosen\": 31415926535, \"rejected\": \"token-abcdef\"}\n");
+    Files.writeString(dir.resolve("half.jsonl"), "{\"api-key-xyz\": \n");
+    String train = "/v1/ensembles/" + ensemble + "/train";
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put("quote-test/pg_hba.conf", ":1: each line must be a JSON object");
+    cases.put("quote-test/secret.jsonl", ":1: field \"chosen\": must be a string");
+    cases.put("quote-test/half.jsonl", ":1: malformed JSON");
+    for (var c : cases.entrySet()) {
+      Http.Response r = http.post(train, Map.of("dataset", Map.of("path", c.getKey())));
+      problem(r, 400, c.getKey() + c.getValue(), "not quoted");
+      assertThat(r.body())
+          .doesNotContain("PostgreSQL")
+          .doesNotContain("Client Authentication")
+          .doesNotContain("31415926535")
+          .doesNotContain("token-abcdef")
+          .doesNotContain("api-key-xyz");
+      problem(
+          http.post(
+              "/v1/ensembles/" + ensemble + "/evaluate",
+              Map.of("dataset", Map.of("path", c.getKey()))),
+          400,
+          c.getValue());
+    }
+    assertUnchanged();
+  }
+
+  /** An upload's error may quote the caller's own bytes, but only a bounded part of them. */
+  @Test
+  void shouldQuoteAnUploadsOwnLineOnlyInPart() throws Exception {
+    String line = "# my notes " + "x".repeat(10_000);
+    Http.Response r = http.postMultipart("/v1/datasets", "notes.jsonl", (line + "\n").getBytes());
+    problem(r, 400, "notes.jsonl:1: each line must be a JSON object, got # my notes");
+    assertThat(r.body().length()).as(r.body()).isLessThan(1000);
+    assertUnchanged();
+  }
+
   /** Each request record refuses what it can judge alone, in its own words; nothing is stored. */
   @Test
   void shouldRefuseEachMalformedRequestRecordWith400AndItsSentence() throws Exception {

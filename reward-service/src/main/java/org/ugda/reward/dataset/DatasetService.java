@@ -59,7 +59,7 @@ public class DatasetService {
     try {
       Files.copy(body, tmp, StandardCopyOption.REPLACE_EXISTING);
       requireSize("the upload", tmp);
-      List<PreferencePair> pairs = read(tmp, shown);
+      List<PreferencePair> pairs = read(tmp, shown, true);
       if (pairs.isEmpty()) {
         throw new IllegalArgumentException("the upload holds no preference pair");
       }
@@ -139,7 +139,8 @@ public class DatasetService {
       DatasetEntity e =
           repo.findById(ref.id())
               .orElseThrow(() -> new NotFoundException("no dataset " + ref.id()));
-      out = read(storage.root().resolve(e.path()), "dataset " + e.id());
+      // an upload, but maybe another caller's: quoted no more than a path's file
+      out = read(storage.root().resolve(e.path()), "dataset " + e.id(), false);
     } else {
       Path p = storage.resolveInput(ref.path(), "dataset.path");
       if (!Files.isRegularFile(p)) {
@@ -147,7 +148,7 @@ public class DatasetService {
             "dataset.path '" + StorageRoot.shown(ref.path()) + "' is not a file");
       }
       requireSize("dataset.path '" + StorageRoot.shown(ref.path()) + "'", p);
-      out = read(p, StorageRoot.shown(ref.path()));
+      out = read(p, StorageRoot.shown(ref.path()), false);
     }
     if (out.isEmpty()) {
       throw new IllegalArgumentException("the dataset holds no preference pair");
@@ -159,20 +160,62 @@ public class DatasetService {
   /**
    * Every pair of a JSONL file in either layout. A malformed line is a 400 that names the file as
    * {@code shown} (the caller's path or name, never the server's absolute path), the line and what
-   * is wrong.
+   * is wrong. Only the caller's own upload ({@code ownBytes}) may be quoted, as the reader quotes
+   * it (at most 60 characters); a file that was already under the storage root may be anything
+   * (another service's configuration, a secret), so its messages say what was wrong but never what
+   * the line holds.
    */
-  private static List<PreferencePair> read(Path file, String shown) {
+  private static List<PreferencePair> read(Path file, String shown, boolean ownBytes) {
     try {
       return PreferenceFiles.readAny(file);
     } catch (JsonlException e) {
+      String reason = ownBytes ? StorageRoot.shown(reason(e)) : withoutContent(reason(e));
       throw new IllegalArgumentException(
           shown
               + (e.line() > 0 ? ":" + e.line() : "")
               + (e.field() == null ? "" : ": field \"" + e.field() + "\"")
               + ": "
-              + reason(e),
+              + reason
+              + (ownBytes ? "" : NOT_QUOTED),
           e);
     }
+  }
+
+  private static final String NOT_QUOTED =
+      " (the line is not quoted; a dataset is a JSONL file of preference pairs in HH or"
+          + " RewardBench layout)";
+
+  /** The reader's reasons that never hold the line's content, word for word. */
+  private static final List<String> FIXED_REASONS =
+      List.of(
+          "missing",
+          "must not be empty",
+          "not valid UTF-8",
+          "no \"\\n\\nAssistant:\" turn in the dialogue",
+          "chosen and rejected must share the dialogue up to the last \"\\n\\nAssistant:\"");
+
+  /** The reader's reasons that go on to quote the line ("..., got {...}"): only their start. */
+  private static final List<String> QUOTING_REASONS =
+      List.of(
+          "must be a string",
+          "must be an integer",
+          "each line must be a JSON object",
+          "malformed JSON");
+
+  /**
+   * What was wrong with a line, without anything the line holds: a reason known to be free of
+   * content as it is, a quoting one cut before its quote, and anything else in general words.
+   */
+  static String withoutContent(String reason) {
+    if (FIXED_REASONS.contains(reason) || reason.matches("line longer than \\d+ characters")) {
+      return reason;
+    }
+    for (String start : QUOTING_REASONS) {
+      if (reason.startsWith(start)) {
+        return start;
+      }
+    }
+    return "not a preference pair";
   }
 
   /** What the reader found wrong, without its own prefix (which names the absolute file). */

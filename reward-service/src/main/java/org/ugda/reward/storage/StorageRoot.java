@@ -19,9 +19,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.ugda.core.format.AtomicFiles;
 import org.ugda.reward.config.RewardProperties;
+import org.ugda.support.database.DatabaseProperties;
 
 /**
  * The storage root: where versions and datasets are written, atomically (a temporary directory
@@ -36,7 +38,12 @@ public class StorageRoot {
   private final List<Path> modelRoots;
   private final String rootInCommands;
 
-  public StorageRoot(RewardProperties props) {
+  /**
+   * Also refuses to start (a clear message in the log) when the embedded PostgreSQL keeps its data
+   * ({@code ugda.database.embedded-data-directory}) inside the storage root or a model root:
+   * requests name files there, so the database's files would be readable as datasets.
+   */
+  public StorageRoot(RewardProperties props, ObjectProvider<DatabaseProperties> database) {
     this.root = props.storageRoot().toAbsolutePath().normalize();
     this.modelRoots = props.modelRoots().stream().map(p -> p.toAbsolutePath().normalize()).toList();
     Path configured = props.storageRoot().normalize();
@@ -44,6 +51,10 @@ public class StorageRoot {
         configured.isAbsolute() || configured.toString().isEmpty()
             ? "<storage-root>"
             : configured.toString();
+    DatabaseProperties db = database.getIfAvailable();
+    if (db != null && db.embeddedDataDirectory() != null) {
+      requireOutsideRoots(db.embeddedDataDirectory());
+    }
     try {
       Files.createDirectories(root.resolve("tmp"));
     } catch (IOException e) {
@@ -54,6 +65,48 @@ public class StorageRoot {
 
   public Path root() {
     return root;
+  }
+
+  private void requireOutsideRoots(Path dataDirectory) {
+    Path data = dataDirectory.toAbsolutePath().normalize();
+    List<String> keys = new ArrayList<>();
+    if (within(data, root)) {
+      keys.add("ugda.reward.storage-root (" + root + ")");
+    }
+    for (Path m : modelRoots) {
+      if (within(data, m)) {
+        keys.add("ugda.reward.model-roots entry " + m);
+      }
+    }
+    if (!keys.isEmpty()) {
+      throw new IllegalStateException(
+          "ugda.database.embedded-data-directory ("
+              + data
+              + ") lies inside "
+              + String.join(" and ", keys)
+              + ", where requests name files (datasets, checkpoints, adapters): the database's"
+              + " files would be theirs to read. Keep it outside every one of them, e.g. beside"
+              + " the storage root (the standalone's default is ./ugda-postgres next to"
+              + " ./ugda-storage; its ugda.standalone.data-dir sets it)");
+    }
+  }
+
+  /** Whether {@code p} is {@code dir} or lies below it, as written or through links. */
+  private static boolean within(Path p, Path dir) {
+    if (p.startsWith(dir)) {
+      return true;
+    }
+    try {
+      Path realDir = dir.toRealPath();
+      Path existing = p;
+      while (existing != null && !Files.exists(existing)) {
+        existing = existing.getParent();
+      }
+      return existing != null
+          && existing.toRealPath().resolve(existing.relativize(p)).normalize().startsWith(realDir);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**
