@@ -218,6 +218,28 @@ class BadInputHttpTest {
     assertUnchanged();
   }
 
+  /**
+   * A label of 2.5 is not silently cut to 2, and a label that is no number is no label: each is a
+   * 400 that names the field, with no job row and no version made.
+   */
+  @Test
+  void shouldRefuseFractionalAndNonNumericLabels() throws Exception {
+    String refine = "/v1/ensembles/" + ensemble + "/refine";
+    String log = "\"logRewards\": [[0.1, 0.2], [0.3, 0.4]]";
+    for (String label : List.of("2.5", "4.999", "\"three\"", "true", "[3]", "{\"value\": 3}")) {
+      String body =
+          "{\"labels\": [{\"prompt\": \"p\", \"response\": \"r\", \"label\": "
+              + label
+              + "}], "
+              + log
+              + "}";
+      Http.Response r = http.post(refine, body, null);
+      problem(r, 400);
+      assertThat(r.json().get("detail").asString()).as(label).contains("label");
+    }
+    assertUnchanged();
+  }
+
   @Test
   void shouldRefuseMalformedJson() throws Exception {
     problem(
