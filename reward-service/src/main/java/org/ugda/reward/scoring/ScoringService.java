@@ -2,7 +2,9 @@ package org.ugda.reward.scoring;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 import org.ugda.api.reward.ScoreItem;
@@ -66,7 +69,7 @@ public class ScoringService implements DisposableBean {
   private final Counter items;
   private final Timer forward;
   private final Counter requests;
-  private final Map<String, DistributionSummary> memberScores = new ConcurrentHashMap<>();
+  private final Map<String, MemberScores> memberScores = new ConcurrentHashMap<>();
 
   public ScoringService(
       EnsembleService ensembles,
@@ -173,7 +176,7 @@ public class ScoringService implements DisposableBean {
       List<Double> members = new ArrayList<>();
       for (int m = 0; m < r.length; m++) {
         members.add((double) r[m]);
-        memberScore(e.name(), m).record(r[m]);
+        memberScores(e.name(), m).record(r[m]);
       }
       out.add(
           new ScoredItem(
@@ -235,16 +238,64 @@ public class ScoringService implements DisposableBean {
     }
   }
 
-  /** The per-member score distribution, registered once per (ensemble, member). */
-  private DistributionSummary memberScore(String ensemble, int member) {
+  /** One member's score meters: how many it gave, and a window of the latest with their sign. */
+  private record MemberScores(Counter count, ScoreWindow window) {
+    void record(double reward) {
+      count.increment();
+      window.add(reward);
+    }
+  }
+
+  /**
+   * The per-member score meters, registered once per (ensemble, member): {@code
+   * ugda.reward.member.scores} counts every reward given; gauges {@code
+   * ugda.reward.member.score.mean}, {@code .stddev}, {@code .min}, {@code .max} and {@code .window}
+   * (how many rewards they are over) describe the last {@value ScoreWindow#SIZE}, negative ones
+   * included.
+   */
+  private MemberScores memberScores(String ensemble, int member) {
     return memberScores.computeIfAbsent(
         ensemble + "\u0000" + member,
-        k ->
-            DistributionSummary.builder("ugda.reward.member.score")
-                .description("rewards given, per member")
-                .tag("ensemble", ensemble)
-                .tag("member", Integer.toString(member))
-                .register(meters));
+        k -> {
+          Tags tags = Tags.of("ensemble", ensemble, "member", Integer.toString(member));
+          ScoreWindow window = new ScoreWindow();
+          String over = " of the member's last " + ScoreWindow.SIZE + " rewards";
+          gauge("mean", "mean" + over, window, ScoreWindow.Stats::mean, tags);
+          gauge(
+              "stddev",
+              "population standard deviation" + over,
+              window,
+              ScoreWindow.Stats::stddev,
+              tags);
+          gauge("min", "smallest" + over, window, ScoreWindow.Stats::min, tags);
+          gauge("max", "largest" + over, window, ScoreWindow.Stats::max, tags);
+          gauge(
+              "window",
+              "rewards the other gauges are over",
+              window,
+              ScoreWindow.Stats::count,
+              tags);
+          Counter count =
+              Counter.builder("ugda.reward.member.scores")
+                  .description("rewards given, per member, negative ones included")
+                  .tags(tags)
+                  .register(meters);
+          return new MemberScores(count, window);
+        });
+  }
+
+  private void gauge(
+      String statistic,
+      String description,
+      ScoreWindow window,
+      ToDoubleFunction<ScoreWindow.Stats> value,
+      Tags tags) {
+    Gauge.builder(
+            "ugda.reward.member.score." + statistic, window, w -> value.applyAsDouble(w.stats()))
+        .description(description)
+        .tags(tags)
+        .strongReference(true)
+        .register(meters);
   }
 
   @Override
