@@ -189,9 +189,19 @@ public class JobService implements DisposableBean {
       return;
     }
     try {
-      Map<String, Object> result = work.apply(new RowContext(id));
+      RowContext context = new RowContext(id);
+      Map<String, Object> result = work.apply(context);
       String r = JsonColumns.write(result);
-      update(id, e -> e.finish(JobState.SUCCEEDED, r, null, Instant.now()));
+      String lastDetail = context.lastDetail();
+      update(
+          id,
+          e -> {
+            // the last report may have fallen between two throttled writes
+            if (lastDetail != null) {
+              e.progress(1, lastDetail, Instant.now());
+            }
+            e.finish(JobState.SUCCEEDED, r, null, Instant.now());
+          });
       meters.counter("ugda.reward.jobs", "kind", tag(kind), "event", "succeeded").increment();
     } catch (CancellationException e) {
       if (shuttingDown) {
@@ -224,18 +234,26 @@ public class JobService implements DisposableBean {
 
   /**
    * A running job's line to its row: progress is written at most every {@value #PROGRESS_EVERY_MS}
-   * ms, and each write picks up a cancel requested in the row (by any replica).
+   * ms, and each write picks up a cancel requested in the row (by any replica). The last detail
+   * reported is kept, so that a job that succeeds ends with it even if its write was skipped.
    */
   private final class RowContext implements JobRunner.JobContext {
     private final UUID id;
     private long lastWrite;
+    private Map<String, Object> last;
 
     RowContext(UUID id) {
       this.id = id;
     }
 
+    /** The last detail reported, as JSON, or null if none was. */
+    String lastDetail() {
+      return last == null ? null : JsonColumns.write(last);
+    }
+
     @Override
     public void progress(double fraction, Map<String, Object> detail) {
+      last = detail;
       long now = System.currentTimeMillis();
       if (now - lastWrite >= PROGRESS_EVERY_MS || fraction >= 1) {
         lastWrite = now;

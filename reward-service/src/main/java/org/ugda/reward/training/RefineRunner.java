@@ -285,6 +285,8 @@ class RefineRunner implements JobRunner<RefineRequest> {
               ctx::cancelled);
       live.put("member" + a + "Steps", r.steps());
     }
+    // the last step's report came before the last adapter's step count: report them all
+    ctx.progress(1, live);
   }
 
   /**

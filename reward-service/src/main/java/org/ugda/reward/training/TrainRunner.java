@@ -153,6 +153,8 @@ class TrainRunner implements JobRunner<TrainRequest> {
         perMember.add(m);
         liveMembers.add(m);
       }
+      // the last step's report came before the last member's summary: report the complete list
+      ctx.progress(1, live);
       Map<String, Object> metrics = new LinkedHashMap<>();
       metrics.put("pairs", pairs.size());
       metrics.put("truncatedSequences", truncated);
