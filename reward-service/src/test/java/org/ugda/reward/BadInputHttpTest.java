@@ -166,6 +166,19 @@ class BadInputHttpTest {
     assertUnchanged();
   }
 
+  /** The configured max-tokens (24 here) is the limit where it is below the model's positions. */
+  @Test
+  void shouldSayWhichTokenLimitApplied() throws Exception {
+    JsonNode s =
+        http.post(
+                "/v1/ensembles/" + ensemble + "/score",
+                Map.of("items", List.of(item("i hope this helps . ".repeat(20)))))
+            .json();
+    assertThat(s.get("items").get(0).get("maxTokens").asInt()).isEqualTo(24);
+    assertThat(s.get("items").get(0).get("tokens").asInt()).isEqualTo(24);
+    assertUnchanged();
+  }
+
   @Test
   void shouldAnswer404ForUnknownEnsembleOrVersion() throws Exception {
     problem(

@@ -50,16 +50,18 @@ public class EvaluationService {
     int k = e.members();
     Map<String, long[]> right = new LinkedHashMap<>();
     Map<String, Integer> counts = new LinkedHashMap<>();
+    // the model's max_position_embeddings caps it where smaller (RewardCodec.limit)
+    int maxTokens = codec.limit(limits.maxTokens());
     try (ModelRegistry.Lease lease = registry.lease(e, v)) {
       LoadedVersion lv = lease.version();
       for (int from = 0; from < pairs.size(); from += 32) {
         List<PreferencePair> part = pairs.subList(from, Math.min(pairs.size(), from + 32));
         List<long[]> seqs = new ArrayList<>();
         for (PreferencePair p : part) {
-          seqs.add(codec.encode(p.prompt(), p.chosen(), limits.maxTokens()).ids());
+          seqs.add(codec.encode(p.prompt(), p.chosen(), maxTokens).ids());
         }
         for (PreferencePair p : part) {
-          seqs.add(codec.encode(p.prompt(), p.rejected(), limits.maxTokens()).ids());
+          seqs.add(codec.encode(p.prompt(), p.rejected(), maxTokens).ids());
         }
         float[][] s = lv.score(seqs);
         for (int i = 0; i < part.size(); i++) {

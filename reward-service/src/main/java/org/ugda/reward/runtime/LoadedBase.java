@@ -13,6 +13,14 @@ import org.ugda.core.model.Transformer;
 public record LoadedBase(
     Path dir, String shown, Transformer model, HfTokenizer tokenizer, RewardCodec codec) {
 
+  /**
+   * The token limit for sequences on this base: the smaller of {@code configured} ({@code
+   * ugda.reward.limits.max-tokens}) and the model's {@code max_position_embeddings}.
+   */
+  public int tokenLimit(int configured) {
+    return Math.min(configured, RewardCodec.positions(model.config()));
+  }
+
   /** The codec, or a 400 saying that this base reads token ids only. */
   public RewardCodec requireCodec() {
     if (codec == null) {

@@ -138,10 +138,11 @@ public class ScoringService implements DisposableBean {
     var base = registry.base(e.baseModel());
     List<Encoded> enc = new ArrayList<>();
     int vocab = base.model().config().vocabSize();
+    int maxTokens = base.tokenLimit(limits.maxTokens());
     for (int i = 0; i < req.items().size(); i++) {
       ScoreItem it = req.items().get(i);
       if (it.tokenIds() != null) {
-        enc.add(tokens(it, i, vocab));
+        enc.add(tokens(it, i, vocab, maxTokens));
         continue;
       }
       if (it.prompt().length() > limits.maxTextChars()
@@ -153,8 +154,7 @@ public class ScoringService implements DisposableBean {
                 + limits.maxTextChars()
                 + " characters (ugda.reward.limits.max-text-chars)");
       }
-      RewardCodec.Encoded x =
-          base.requireCodec().encode(it.prompt(), it.response(), limits.maxTokens());
+      RewardCodec.Encoded x = base.requireCodec().encode(it.prompt(), it.response(), maxTokens);
       enc.add(new Encoded(x.ids(), x.dropped()));
     }
     List<float[]> rewards;
@@ -185,7 +185,8 @@ public class ScoringService implements DisposableBean {
               mv.variance(),
               enc.get(i).ids().length,
               enc.get(i).dropped() > 0,
-              enc.get(i).dropped()));
+              enc.get(i).dropped(),
+              maxTokens));
     }
     items.increment(enc.size());
     latency.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
@@ -194,9 +195,9 @@ public class ScoringService implements DisposableBean {
 
   /**
    * Token ids sent by the client (the request checked they are non-negative): checked against the
-   * vocabulary, cut from the left past the limit.
+   * vocabulary, cut from the left past {@code maxTokens} (the limit that applies on this base).
    */
-  private Encoded tokens(ScoreItem it, int i, int vocab) {
+  private Encoded tokens(ScoreItem it, int i, int vocab, int maxTokens) {
     List<Long> ids = it.tokenIds();
     if (ids.size() > limits.maxTextChars()) {
       throw new TooLargeException(
@@ -208,7 +209,7 @@ public class ScoringService implements DisposableBean {
               + limits.maxTextChars()
               + " are accepted");
     }
-    int dropped = Math.max(0, ids.size() - limits.maxTokens());
+    int dropped = Math.max(0, ids.size() - maxTokens);
     long[] out = new long[ids.size() - dropped];
     for (int j = 0; j < out.length; j++) {
       Long id = ids.get(dropped + j);

@@ -178,20 +178,26 @@ class RefineRunner implements JobRunner<RefineRequest> {
     }
   }
 
-  /** The labelled samples as token sequences, and their labels in the same order. */
-  private record Labelled(List<long[]> sequences, int[] labels) {}
+  /**
+   * The labelled samples as token sequences, their labels in the same order, the token limit that
+   * applied (the smaller of max-tokens and the model's positions) and how many were cut to it.
+   */
+  private record Labelled(List<long[]> sequences, int[] labels, int maxTokens, int truncated) {}
 
   /** Step 1: every labelled (prompt, response) encoded as the reward model reads it. */
   private Labelled encodeLabels(List<LabelledSample> samples, RewardCodec codec) {
-    int maxTokens = limits.maxTokens();
+    int maxTokens = codec.limit(limits.maxTokens());
     List<long[]> sequences = new ArrayList<>(samples.size());
     int[] labels = new int[samples.size()];
+    int truncated = 0;
     for (int s = 0; s < labels.length; s++) {
       LabelledSample l = samples.get(s);
-      sequences.add(codec.encode(l.prompt(), l.response(), maxTokens).ids());
+      RewardCodec.Encoded encoded = codec.encode(l.prompt(), l.response(), maxTokens);
+      sequences.add(encoded.ids());
+      truncated += encoded.dropped() > 0 ? 1 : 0;
       labels[s] = l.label();
     }
-    return new Labelled(sequences, labels);
+    return new Labelled(sequences, labels, maxTokens, truncated);
   }
 
   /**
@@ -228,7 +234,7 @@ class RefineRunner implements JobRunner<RefineRequest> {
 
   private float[][] scoreLog(
       List<ScoreItem> samples, LoadedVersion source, RewardCodec codec, int members) {
-    int maxTokens = limits.maxTokens();
+    int maxTokens = codec.limit(limits.maxTokens());
     List<long[]> sequences = new ArrayList<>(samples.size());
     for (ScoreItem it : samples) {
       sequences.add(codec.encode(it.prompt(), it.response(), maxTokens).ids());
@@ -335,6 +341,8 @@ class RefineRunner implements JobRunner<RefineRequest> {
     }
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("labels", labelled.labels().length);
+    metrics.put("maxTokens", labelled.maxTokens());
+    metrics.put("truncatedLabels", labelled.truncated());
     metrics.put("logSize", log[0].length);
     metrics.put("sigma", sigma);
     metrics.put("seed", seed);

@@ -105,7 +105,7 @@ class TrainRunner implements JobRunner<TrainRequest> {
         TrainConfigResolver.resolve(req.training(), props.training(), e.seed(), limits);
     double centering = req.centering() == null ? 0 : req.centering();
     RewardCodec codec = registry.base(e.baseModel()).requireCodec();
-    int maxTokens = limits.maxTokens();
+    int maxTokens = codec.limit(limits.maxTokens());
     List<RewardTrainer.Pair> encoded = new ArrayList<>();
     int truncated = 0;
     for (PreferencePair p : pairs) {
@@ -157,6 +157,7 @@ class TrainRunner implements JobRunner<TrainRequest> {
       ctx.progress(1, live);
       Map<String, Object> metrics = new LinkedHashMap<>();
       metrics.put("pairs", pairs.size());
+      metrics.put("maxTokens", maxTokens);
       metrics.put("truncatedSequences", truncated);
       metrics.put("centering", centering);
       metrics.put("members", perMember);
