@@ -24,8 +24,9 @@ import org.ugda.api.reward.RefineRequest;
  * @param maxTextChars characters per prompt or response, and token ids per item (default 20,000;
  *     413 beyond): bounds the tokenizer's work before truncation
  * @param maxInlinePairs preference pairs sent inline in a request (default 5,000; 413 beyond)
- * @param maxEvalPairs pairs one evaluate request scores; it runs synchronously (default 10,000: two
- *     sequences per pair, seconds to a minute on a CPU for the world's model)
+ * @param maxEvalPairs pairs one evaluate request scores; it runs synchronously (default 5,000: on
+ *     the 2-core machine the small world's model with 3 members evaluated 600 pairs in 5.8 s, so
+ *     5,000 take about 50 s, within a client's usual minute)
  * @param maxDatasetPairs pairs in an upload or in a train job's dataset (default 20,000)
  * @param maxDatasetSize bytes of an uploaded or referenced ({@code {path}}) dataset file, checked
  *     before it is read (default 64 MB, the upload limit)
@@ -42,7 +43,8 @@ import org.ugda.api.reward.RefineRequest;
  *     which is scored (default 20,000)
  * @param maxTrainingExamples what one job trains, in examples seen: pairs (train) or labels
  *     (refine) x epochs x trained adapters (k in lora mode, 1 in heads mode); bounds a job's time
- *     (default 200,000: the small world's 3,000 pairs for 2 epochs with 3 members is 18,000)
+ *     (default 100,000: on the 2-core machine the small world's 3,000 pairs for 2 epochs with 3
+ *     members, 18,000, trained in 2.8 min, so the limit is about a quarter of an hour)
  */
 @ConfigurationProperties("ugda.reward.limits")
 public record RewardLimits(
@@ -50,7 +52,7 @@ public record RewardLimits(
     @DefaultValue("512") int maxTokens,
     @DefaultValue("20000") int maxTextChars,
     @DefaultValue("5000") int maxInlinePairs,
-    @DefaultValue("10000") int maxEvalPairs,
+    @DefaultValue("5000") int maxEvalPairs,
     @DefaultValue("20000") int maxDatasetPairs,
     @DefaultValue("64MB") DataSize maxDatasetSize,
     @DefaultValue("64") int maxLoraRank,
@@ -60,7 +62,7 @@ public record RewardLimits(
     @DefaultValue("64") int maxAccumulation,
     @DefaultValue("10000") int maxLabels,
     @DefaultValue("20000") int maxLogSize,
-    @DefaultValue("200000") long maxTrainingExamples) {
+    @DefaultValue("100000") long maxTrainingExamples) {
 
   /** The prefix of every key this record binds. */
   public static final String PREFIX = "ugda.reward.limits.";
