@@ -362,6 +362,15 @@ class BadInputHttpTest {
     assertUnchanged();
   }
 
+  /** A dataset name is at most 200 characters: a longer one is refused, not stored. */
+  @Test
+  void shouldRefuseADatasetNameOfMoreThan200Characters() throws Exception {
+    byte[] body = "{\"prompt\": \"p\", \"chosen\": \"a .\", \"rejected\": \"b .\"}\n".getBytes();
+    Http.Response r = http.postMultipart("/v1/datasets?name=" + "n".repeat(300), "ok.jsonl", body);
+    problem(r, 400, "name has 300 characters; a dataset name has at most 200");
+    assertUnchanged();
+  }
+
   /**
    * Errors about paths name them as the caller gave them or relative to the storage root, never by
    * the server's absolute directories: neither the storage root nor anything above it appears.

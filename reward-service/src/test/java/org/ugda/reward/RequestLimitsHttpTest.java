@@ -240,6 +240,24 @@ class RequestLimitsHttpTest {
         "ugda.reward.limits.max-log-size");
   }
 
+  /** Labels and log samples are texts the job tokenizes: bounded as a score item's are (413). */
+  @Test
+  void shouldRefuseRefineTextsLongerThanTheTextLimitWith413() throws Exception {
+    Map<String, Object> longLabel = new LinkedHashMap<>(label(3));
+    longLabel.put("response", "x".repeat(20_001));
+
+    Http.Response r =
+        http.post(
+            "/v1/ensembles/" + ensemble + "/refine",
+            Map.of("labels", List.of(longLabel), "logRewards", logRewards(2)));
+
+    assertThat(r.status()).as(r.body()).isEqualTo(413);
+    assertThat(r.json().get("detail").asString())
+        .contains("labels[0] has a text longer than 20000 characters")
+        .contains("ugda.reward.limits.max-text-chars");
+    assertThat(StoredState.of(DB, storage)).as("stored state is unchanged").isEqualTo(before);
+  }
+
   /** A limit past the API's own bound, or a training default past a limit, stops the start. */
   @Test
   void shouldRefuseToStartWithLimitsThatCannotHold() {
