@@ -166,6 +166,19 @@ class BadInputHttpTest {
     assertUnchanged();
   }
 
+  /** The configured max-tokens (24 here) is the limit where it is below the model's positions. */
+  @Test
+  void shouldSayWhichTokenLimitApplied() throws Exception {
+    JsonNode s =
+        http.post(
+                "/v1/ensembles/" + ensemble + "/score",
+                Map.of("items", List.of(item("i hope this helps . ".repeat(20)))))
+            .json();
+    assertThat(s.get("items").get(0).get("maxTokens").asInt()).isEqualTo(24);
+    assertThat(s.get("items").get(0).get("tokens").asInt()).isEqualTo(24);
+    assertUnchanged();
+  }
+
   @Test
   void shouldAnswer404ForUnknownEnsembleOrVersion() throws Exception {
     problem(
@@ -215,6 +228,28 @@ class BadInputHttpTest {
             Map.of("labels", List.of(Map.of("prompt", "p", "response", "r", "label", 3)))),
         400,
         "exactly one of logRewards");
+    assertUnchanged();
+  }
+
+  /**
+   * A label of 2.5 is not silently cut to 2, and a label that is no number is no label: each is a
+   * 400 that names the field, with no job row and no version made.
+   */
+  @Test
+  void shouldRefuseFractionalAndNonNumericLabels() throws Exception {
+    String refine = "/v1/ensembles/" + ensemble + "/refine";
+    String log = "\"logRewards\": [[0.1, 0.2], [0.3, 0.4]]";
+    for (String label : List.of("2.5", "4.999", "\"three\"", "true", "[3]", "{\"value\": 3}")) {
+      String body =
+          "{\"labels\": [{\"prompt\": \"p\", \"response\": \"r\", \"label\": "
+              + label
+              + "}], "
+              + log
+              + "}";
+      Http.Response r = http.post(refine, body, null);
+      problem(r, 400);
+      assertThat(r.json().get("detail").asString()).as(label).contains("label");
+    }
     assertUnchanged();
   }
 
@@ -277,6 +312,138 @@ class BadInputHttpTest {
                 "dataset", Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN, "pairs", List.of()))),
         400,
         "exactly one of id, path and pairs");
+    assertUnchanged();
+  }
+
+  /**
+   * No baseModel, and the default base ({@code models/world-sft} under the storage root) was never
+   * made: a 400 that gives the commands that make it, not a 500.
+   */
+  @Test
+  void shouldSayHowToMakeTheDefaultBaseModelWhenARequestNamesNone() throws Exception {
+    problem(
+        http.post("/v1/ensembles", Map.of("name", "no-base", "members", 2)),
+        400,
+        "baseModel is not given",
+        "ugda.reward.default-base-model",
+        "./ugda world generate --out <storage-root>/world",
+        "./ugda world train-sft --data <storage-root>/world --out <storage-root>/models/world-sft");
+    problem(
+        http.post("/v1/ensembles/import", Map.of("name", "no-base", "adapters", List.of("a"))),
+        400,
+        "ugda.reward.default-base-model");
+    assertUnchanged();
+  }
+
+  /**
+   * A 5 MB name, base model or path: a 400 whose body is short (no input of any size is echoed),
+   * and nothing stored.
+   */
+  @Test
+  void shouldRefuseFiveMegabyteNamesAndPathsWithAShortBody() throws Exception {
+    String huge = "a".repeat(5 << 20);
+    String train = "/v1/ensembles/" + ensemble + "/train";
+    List<Http.Response> responses =
+        List.of(
+            http.post("/v1/ensembles", Map.of("name", huge, "baseModel", "sft")),
+            http.post("/v1/ensembles", Map.of("name", "huge-base", "baseModel", huge)),
+            http.post(
+                "/v1/ensembles/import",
+                Map.of("name", "huge-adapter", "baseModel", "sft", "adapters", List.of(huge))),
+            http.post(train, Map.of("dataset", Map.of("path", huge))),
+            http.post(
+                "/v1/ensembles/" + ensemble + "/evaluate",
+                Map.of("dataset", Map.of("path", huge))));
+    for (Http.Response r : responses) {
+      problem(r, 400);
+      assertThat(r.body().length()).as(r.body()).isLessThan(2000);
+      assertThat(r.json().get("detail").asString()).contains("5242880 characters");
+    }
+    assertUnchanged();
+  }
+
+  /**
+   * Errors about paths name them as the caller gave them or relative to the storage root, never by
+   * the server's absolute directories: neither the storage root nor anything above it appears.
+   */
+  @Test
+  void shouldNeverShowAnAbsoluteServerPathInAnError() throws Exception {
+    String train = "/v1/ensembles/" + ensemble + "/train";
+    byte[] malformed = "{\"chosen\": 7}\n".getBytes();
+    Map<Http.Response, String> cases = new LinkedHashMap<>();
+    cases.put(
+        http.post("/v1/ensembles", Map.of("name", "evil", "baseModel", "../../../etc")),
+        "'../../../etc' lies outside the storage root");
+    cases.put(
+        http.post("/v1/ensembles", Map.of("name", "missing", "baseModel", "no-such-model")),
+        "'no-such-model' does not exist under the storage root");
+    cases.put(
+        http.post(
+            "/v1/ensembles/import",
+            Map.of("name", "not-adapters", "baseModel", "sft", "adapters", List.of("world"))),
+        "world");
+    cases.put(http.postMultipart("/v1/datasets", "bad.jsonl", malformed), "bad.jsonl:1:");
+    cases.put(
+        http.post(train, Map.of("dataset", Map.of("path", "world/" + WorldFiles.TOKENIZER))),
+        "world/" + WorldFiles.TOKENIZER + ":1");
+    cases.put(
+        http.post(train, Map.of("dataset", Map.of("path", "world"))), "'world' is not a file");
+    String here = Path.of("").toAbsolutePath().toString();
+    for (var c : cases.entrySet()) {
+      Http.Response r = c.getKey();
+      problem(r, 400, c.getValue());
+      assertThat(r.body())
+          .as("no absolute server path")
+          .doesNotContain(storage.toString())
+          .doesNotContain(here);
+    }
+    assertUnchanged();
+  }
+
+  /**
+   * A dataset path that names a file which is no dataset (another service's configuration, a
+   * secret): the error says which line and what was wrong, but never quotes what the file holds.
+   */
+  @Test
+  void shouldNeverQuoteTheContentOfAFileNamedAsADatasetPath() throws Exception {
+    Path dir = Files.createDirectories(storage.resolve("quote-test"));
+    Files.writeString(
+        dir.resolve("pg_hba.conf"),
+        "# PostgreSQL Client Authentication Configuration File\nlocal all all trust\n");
+    Files.writeString(
+        dir.resolve("secret.jsonl"), "{\"chosen\": 31415926535, \"rejected\": \"token-abcdef\"}\n");
+    Files.writeString(dir.resolve("half.jsonl"), "{\"api-key-xyz\": \n");
+    String train = "/v1/ensembles/" + ensemble + "/train";
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put("quote-test/pg_hba.conf", ":1: each line must be a JSON object");
+    cases.put("quote-test/secret.jsonl", ":1: field \"chosen\": must be a string");
+    cases.put("quote-test/half.jsonl", ":1: malformed JSON");
+    for (var c : cases.entrySet()) {
+      Http.Response r = http.post(train, Map.of("dataset", Map.of("path", c.getKey())));
+      problem(r, 400, c.getKey() + c.getValue(), "not quoted");
+      assertThat(r.body())
+          .doesNotContain("PostgreSQL")
+          .doesNotContain("Client Authentication")
+          .doesNotContain("31415926535")
+          .doesNotContain("token-abcdef")
+          .doesNotContain("api-key-xyz");
+      problem(
+          http.post(
+              "/v1/ensembles/" + ensemble + "/evaluate",
+              Map.of("dataset", Map.of("path", c.getKey()))),
+          400,
+          c.getValue());
+    }
+    assertUnchanged();
+  }
+
+  /** An upload's error may quote the caller's own bytes, but only a bounded part of them. */
+  @Test
+  void shouldQuoteAnUploadsOwnLineOnlyInPart() throws Exception {
+    String line = "# my notes " + "x".repeat(10_000);
+    Http.Response r = http.postMultipart("/v1/datasets", "notes.jsonl", (line + "\n").getBytes());
+    problem(r, 400, "notes.jsonl:1: each line must be a JSON object, got # my notes");
+    assertThat(r.body().length()).as(r.body()).isLessThan(1000);
     assertUnchanged();
   }
 

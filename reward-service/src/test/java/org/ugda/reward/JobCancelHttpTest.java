@@ -35,7 +35,9 @@ class JobCancelHttpTest {
                 "--spring.datasource.username=" + DB.username(),
                 "--spring.datasource.password=" + DB.password(),
                 "--ugda.reward.storage-root=" + TestWorld.root(),
-                "--ugda.device=cpu");
+                "--ugda.device=cpu",
+                // its jobs run 50 epochs on purpose, to be long enough to cancel or replay
+                "--ugda.reward.limits.max-epochs=50");
     http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
   }
 

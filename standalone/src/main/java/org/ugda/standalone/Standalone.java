@@ -37,7 +37,11 @@ import org.ugda.support.database.EmbeddedPostgresServer;
  *       the services' contexts ({@link #GATEWAY_AUTO_CONFIGURATIONS}); {@code
  *       spring.cloud.gateway.server.webmvc.enabled=false} alone is not enough with Gateway 5.0.4,
  *       whose {@code FilterAutoConfiguration} ignores it and then fails for want of {@code
- *       GatewayMvcProperties}.
+ *       GatewayMvcProperties};
+ *   <li>environment post-processors cannot be excluded: the gateway's {@code
+ *       MultipartEnvironmentPostProcessor} sets {@code spring.servlet.multipart.enabled=false} in
+ *       every context that leaves it unset, so a service that takes uploads says {@code true} in
+ *       its own config file (reward-service: {@code POST /v1/datasets});
  *   <li>logging is JVM-wide and each context re-initialises it, so the last context started would
  *       label every log line with its name; the application name is left out of log lines instead
  *       ({@code logging.include-application-name=false}).
@@ -82,15 +86,19 @@ final class Standalone implements AutoCloseable {
               false));
 
   /**
-   * Spring Boot's own data source and Flyway, excluded from every context: each service's data
-   * source comes from service-support (for the services that name a schema), and Boot's Flyway
-   * would migrate every service's scripts into one schema.
+   * Spring Boot's own data source, Flyway and database health indicator, excluded from every
+   * context: each service's data source comes from service-support (for the services that name a
+   * schema), Boot's Flyway would migrate every service's scripts into one schema, and Boot's {@code
+   * db} indicator (its jar is on the shared classpath because of reward-service's JPA) would make
+   * service-support's {@code database} indicator back off, so relabel-service's readiness group,
+   * which names {@code database}, would fail the start.
    */
   private static final String BOOT_DATABASE_AUTO_CONFIGURATIONS =
       String.join(
           ",",
           "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-          "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration");
+          "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+          "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration");
 
   /** Spring Boot's JPA, excluded where a service maps no entities. */
   private static final String JPA_AUTO_CONFIGURATIONS =

@@ -3,14 +3,18 @@ package org.ugda.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
 
 /** Starts the whole platform in this JVM on random ports. */
@@ -98,6 +102,42 @@ class StandaloneApplicationTest {
 
       assertThat(metrics.getStatusCode()).isEqualTo(HttpStatus.OK);
     }
+  }
+
+  /**
+   * A dataset upload (multipart) reaches reward-service on its own port and through the gateway:
+   * the reward context has a multipart configuration in this JVM too.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"reward-service", "gateway"})
+  void shouldAcceptADatasetUploadOnRewardServiceAndThroughTheGateway(String via) {
+    URI base = standalone.urls().get(via);
+    String path = via.equals("gateway") ? "/reward/v1/datasets" : "/v1/datasets";
+    MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
+    form.add(
+        "file",
+        new ByteArrayResource(
+            ("{\"prompt\": \"what is 1 plus 1 ?\", \"chosen\": \"2 .\", "
+                    + "\"rejected\": \"3 .\", \"subset\": \"helpful\"}\n")
+                .getBytes(StandardCharsets.UTF_8)) {
+          @Override
+          public String getFilename() {
+            return "pairs.jsonl";
+          }
+        });
+
+    ResponseEntity<String> created =
+        RestClient.create(base.toString())
+            .post()
+            .uri(path)
+            .contentType(MediaType.MULTIPART_FORM_DATA)
+            .body(form)
+            .retrieve()
+            .onStatus(status -> true, (request, response) -> {})
+            .toEntity(String.class);
+
+    assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(HttpStatus.CREATED);
+    assertThat(created.getBody()).contains("\"format\":\"rewardbench\"", "\"pairs\":1");
   }
 
   private static ResponseEntity<String> get(URI base, String path) {

@@ -6,10 +6,12 @@ package org.ugda.api.reward;
  * root). Version 1 holds the freshly initialised members.
  *
  * @param name 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit; unique
- * @param baseModel the base checkpoint directory; required
+ * @param baseModel the base checkpoint directory; null: the service's default base ({@code
+ *     ugda.reward.default-base-model}, the benchmark world's SFT model unless configured otherwise)
  * @param mode {@code lora} (each member a LoRA adapter with its own head, the default) or {@code
  *     heads} (one shared trunk, one head output per member)
- * @param members k, 1 to {@value Ensemble#MAX_MEMBERS} (default 3)
+ * @param members k, 1 to {@value Ensemble#MAX_MEMBERS} (default 3); the service may allow fewer
+ *     ({@code ugda.reward.limits.max-members})
  * @param lora LoRA settings (default: the paper's)
  * @param seed member i is initialised (and ordered during training) from seed + i (default 0)
  */
@@ -18,8 +20,7 @@ public record CreateEnsemble(
 
   public CreateEnsemble {
     RequestChecks.ensembleName(name);
-    RequestChecks.notBlank(
-        baseModel, "baseModel", "a checkpoint directory under the storage root or a model root");
+    RequestChecks.baseModel(baseModel);
     RequestChecks.range(members, "members", 1, Ensemble.MAX_MEMBERS);
   }
 }

@@ -6,15 +6,15 @@ import java.util.List;
  * Creates an ensemble whose version 1 is made of existing PEFT adapters (one directory per member).
  *
  * @param name as in {@link CreateEnsemble}
- * @param baseModel the base checkpoint the adapters were trained on; required
+ * @param baseModel the base checkpoint the adapters were trained on; null: the service's default
+ *     base, as in {@link CreateEnsemble}
  * @param adapters one PEFT adapter directory per member (with its {@code score} head), 1 to {@value
  *     Ensemble#MAX_MEMBERS}
  */
 public record ImportEnsemble(String name, String baseModel, List<String> adapters) {
   public ImportEnsemble {
     RequestChecks.ensembleName(name);
-    RequestChecks.notBlank(
-        baseModel, "baseModel", "a checkpoint directory under the storage root or a model root");
+    RequestChecks.baseModel(baseModel);
     if (adapters == null || adapters.isEmpty()) {
       throw new IllegalArgumentException(
           "adapters must list one PEFT adapter directory per member");

@@ -6,7 +6,8 @@ import java.util.List;
  * LoRA settings of the members; null fields take the paper's defaults (r 8, alpha 64, q_proj and
  * v_proj). Which module names a base has is checked by the service.
  *
- * @param rank r, positive
+ * @param rank r, positive; the service caps it ({@code ugda.reward.limits.max-lora-rank}, 64 by
+ *     default: a member's weights grow linearly with r)
  * @param alpha lora_alpha, positive (the update is scaled by alpha / r)
  * @param targets the linear layers that get an adapter, at least one
  */

@@ -14,7 +14,27 @@ final class RequestChecks {
       throw new IllegalArgumentException(
           "name must be 1-100 characters of letters, digits, '.', '_' or '-', "
               + "starting with a letter or digit; got "
-              + (name == null ? "none" : "'" + name + "'"));
+              + (name == null ? "none" : quoted(name)));
+    }
+  }
+
+  /** A caller's text quoted as a message may quote it: at most 100 characters, and its length. */
+  static String quoted(String text) {
+    return text.length() <= 100
+        ? "'" + text + "'"
+        : "'" + text.substring(0, 100) + "...' (" + text.length() + " characters)";
+  }
+
+  /**
+   * An optional base checkpoint: null takes the service's default, but a given one must name a
+   * directory.
+   */
+  static void baseModel(String baseModel) {
+    if (baseModel != null && baseModel.isBlank()) {
+      throw new IllegalArgumentException(
+          "baseModel is required to be a checkpoint directory under the storage root or a model"
+              + " root when given; leave it out for the service's default"
+              + " (ugda.reward.default-base-model)");
     }
   }
 

@@ -11,6 +11,8 @@ import java.util.List;
  * @param tokens tokens scored, after any truncation
  * @param truncated whether the text exceeded the token limit and was cut
  * @param droppedTokens how many tokens were cut from the start of the prompt (then the response)
+ * @param maxTokens the token limit that applied: the smaller of the service's ({@code
+ *     ugda.reward.limits.max-tokens}) and the base model's {@code max_position_embeddings}
  */
 public record ScoredItem(
     List<Double> members,
@@ -18,7 +20,8 @@ public record ScoredItem(
     double variance,
     int tokens,
     boolean truncated,
-    int droppedTokens) {
+    int droppedTokens,
+    int maxTokens) {
   public ScoredItem {
     members = List.copyOf(members);
   }

@@ -4,7 +4,8 @@ package org.ugda.api.reward;
  * Optimizer settings of a train or refine job (requests carry them as {@code training}); null
  * fields take the service's configured defaults ({@code ugda.reward.training.*}). Each given field
  * is checked here; whether a field fits the defaults of the others (a floor learning rate above the
- * default peak) is checked by the service.
+ * default peak) is checked by the service, and so are its limits ({@code ugda.reward.limits.*}:
+ * epochs, batch size and accumulation may be capped lower than the bounds below).
  *
  * @param epochs passes over the data, 1..100
  * @param batchSize sequences per micro-batch, 1..512

@@ -4,16 +4,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.ugda.core.train.TrainConfig;
 
 /**
- * Settings of the reward service ({@code ugda.reward.*}).
+ * Settings of the reward service ({@code ugda.reward.*}); what one request may cost is {@link
+ * RewardLimits} ({@code ugda.reward.limits.*}).
  *
  * @param storageRoot where adapters, versions and uploaded datasets are written (a PVC in
  *     Kubernetes); base checkpoints are resolved relative to it
  * @param modelRoots other absolute directories a base checkpoint may come from
+ * @param defaultBaseModel the base checkpoint of an ensemble whose request names none, resolved as
+ *     a request's {@code baseModel} is (relative to the storage root, or absolute under a model
+ *     root); default {@code models/world-sft}, where the README's walk-through trains the benchmark
+ *     world's SFT model ({@code ./ugda world train-sft --out <storage-root>/models/world-sft})
  * @param batching dynamic batching of concurrent score requests
- * @param limits sizes beyond which a request is refused
  * @param loadedVersions ensemble versions kept in memory at once (least recently used are unloaded)
  * @param training defaults for train and refine jobs (the tiny benchmark models need a larger
  *     learning rate than the paper's 1e-6)
@@ -22,18 +27,26 @@ import org.ugda.core.train.TrainConfig;
 public record RewardProperties(
     Path storageRoot,
     List<Path> modelRoots,
+    @DefaultValue(DEFAULT_BASE_MODEL) String defaultBaseModel,
     Batching batching,
-    Limits limits,
     int loadedVersions,
     Training training) {
+
+  /** Where the README's walk-through writes the world's SFT model, under the storage root. */
+  public static final String DEFAULT_BASE_MODEL = "models/world-sft";
 
   public RewardProperties {
     if (storageRoot == null) {
       throw new IllegalArgumentException("ugda.reward.storage-root is required");
     }
+    if (defaultBaseModel == null || defaultBaseModel.isBlank()) {
+      throw new IllegalArgumentException(
+          "ugda.reward.default-base-model must name a checkpoint directory (relative to the"
+              + " storage root, or absolute under a model root); leave it unset for "
+              + DEFAULT_BASE_MODEL);
+    }
     modelRoots = modelRoots == null ? List.of() : List.copyOf(modelRoots);
     batching = batching == null ? new Batching(true, 32, Duration.ofMillis(5), 1, 32) : batching;
-    limits = limits == null ? new Limits(256, 512, 20000, 5000, 20000) : limits;
     loadedVersions = loadedVersions <= 0 ? 8 : loadedVersions;
     training = training == null ? new Training(2, 8, 1, 1e-3, 1e-4, 0.05, 0.0, 1.0) : training;
   }
@@ -63,17 +76,6 @@ public record RewardProperties(
       maxRowsPerPass = maxRowsPerPass <= 0 ? 32 : maxRowsPerPass;
     }
   }
-
-  /**
-   * @param maxItems items per score request (more is a 413)
-   * @param maxTokens tokens scored per item; longer texts are truncated from the start of the
-   *     prompt (the paper's max length, 512)
-   * @param maxTextChars characters per prompt or response (more is a 413)
-   * @param maxInlinePairs preference pairs sent inline in a request
-   * @param maxEvalPairs pairs evaluated synchronously
-   */
-  public record Limits(
-      int maxItems, int maxTokens, int maxTextChars, int maxInlinePairs, int maxEvalPairs) {}
 
   /** Defaults of {@link TrainConfig} for jobs. */
   public record Training(

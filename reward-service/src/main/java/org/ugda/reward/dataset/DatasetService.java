@@ -13,10 +13,11 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.ugda.api.reward.Dataset;
 import org.ugda.api.reward.DatasetRef;
-import org.ugda.reward.config.RewardProperties;
+import org.ugda.reward.config.RewardLimits;
 import org.ugda.reward.storage.StorageRoot;
 import org.ugda.support.problem.NotFoundException;
 import org.ugda.support.problem.TooLargeException;
+import org.ugda.world.data.JsonlException;
 import org.ugda.world.data.PreferenceFiles;
 import org.ugda.world.data.PreferencePair;
 import org.ugda.world.text.Dialogue;
@@ -29,24 +30,44 @@ import org.ugda.world.text.Dialogue;
 public class DatasetService {
   private final DatasetRepository repo;
   private final StorageRoot storage;
-  private final RewardProperties.Limits limits;
+  private final RewardLimits limits;
 
-  DatasetService(DatasetRepository repo, StorageRoot storage, RewardProperties props) {
+  DatasetService(DatasetRepository repo, StorageRoot storage, RewardLimits limits) {
     this.repo = repo;
     this.storage = storage;
-    this.limits = props.limits();
+    this.limits = limits;
   }
 
-  /** Stores an upload after parsing all of it; a malformed line stores nothing. */
+  /** The longest dataset name kept; a longer one is refused. */
+  static final int MAX_NAME_CHARS = 200;
+
+  /**
+   * Stores an upload after parsing all of it; a malformed line stores nothing. {@code name} is the
+   * dataset's name (or the uploaded file's), which messages about its lines use.
+   */
   public Dataset upload(String name, InputStream body) {
+    if (name != null && name.length() > MAX_NAME_CHARS) {
+      throw new IllegalArgumentException(
+          "name has "
+              + name.length()
+              + " characters; a dataset name has at most "
+              + MAX_NAME_CHARS);
+    }
+    String shown = name == null || name.isBlank() ? "the upload" : name;
     UUID id = UUID.randomUUID();
     Path tmp = storage.newTempDir().resolve("upload.jsonl");
     try {
       Files.copy(body, tmp, StandardCopyOption.REPLACE_EXISTING);
-      List<PreferencePair> pairs = PreferenceFiles.readAny(tmp);
+      requireSize("the upload", tmp);
+      List<PreferencePair> pairs = read(tmp, shown, true);
       if (pairs.isEmpty()) {
         throw new IllegalArgumentException("the upload holds no preference pair");
       }
+      RewardLimits.atMost(
+          "the number of pairs in the upload",
+          pairs.size(),
+          limits.maxDatasetPairs(),
+          "max-dataset-pairs");
       String format = isRewardBench(tmp) ? "rewardbench" : "hh";
       Path target = storage.datasetFile(id);
       Files.createDirectories(target.getParent());
@@ -95,9 +116,10 @@ public class DatasetService {
 
   /**
    * The pairs a reference names (it holds exactly one of id, path and pairs, each pair complete),
-   * at most {@code maxPairs}.
+   * at most {@code maxPairs}, the limit {@code ugda.reward.limits.<key>}: a 400 that names it
+   * beyond.
    */
-  public List<PreferencePair> pairs(DatasetRef ref, int maxPairs) {
+  public List<PreferencePair> pairs(DatasetRef ref, int maxPairs, String key) {
     List<PreferencePair> out;
     if (ref.pairs() != null) {
       if (ref.pairs().size() > limits.maxInlinePairs()) {
@@ -117,21 +139,115 @@ public class DatasetService {
       DatasetEntity e =
           repo.findById(ref.id())
               .orElseThrow(() -> new NotFoundException("no dataset " + ref.id()));
-      out = PreferenceFiles.readAny(storage.root().resolve(e.path()));
+      // an upload, but maybe another caller's: quoted no more than a path's file
+      out = read(storage.root().resolve(e.path()), "dataset " + e.id(), false);
     } else {
       Path p = storage.resolveInput(ref.path(), "dataset.path");
       if (!Files.isRegularFile(p)) {
-        throw new IllegalArgumentException("dataset.path '" + ref.path() + "' is not a file");
+        throw new IllegalArgumentException(
+            "dataset.path '" + StorageRoot.shown(ref.path()) + "' is not a file");
       }
-      out = PreferenceFiles.readAny(p);
+      requireSize("dataset.path '" + StorageRoot.shown(ref.path()) + "'", p);
+      out = read(p, StorageRoot.shown(ref.path()), false);
     }
     if (out.isEmpty()) {
       throw new IllegalArgumentException("the dataset holds no preference pair");
     }
-    if (out.size() > maxPairs) {
-      throw new TooLargeException(
-          "the dataset has " + out.size() + " pairs; this operation takes at most " + maxPairs);
-    }
+    RewardLimits.atMost("the number of pairs in the dataset", out.size(), maxPairs, key);
     return out;
+  }
+
+  /**
+   * Every pair of a JSONL file in either layout. A malformed line is a 400 that names the file as
+   * {@code shown} (the caller's path or name, never the server's absolute path), the line and what
+   * is wrong. Only the caller's own upload ({@code ownBytes}) may be quoted, as the reader quotes
+   * it (at most 60 characters); a file that was already under the storage root may be anything
+   * (another service's configuration, a secret), so its messages say what was wrong but never what
+   * the line holds.
+   */
+  private static List<PreferencePair> read(Path file, String shown, boolean ownBytes) {
+    try {
+      return PreferenceFiles.readAny(file);
+    } catch (JsonlException e) {
+      String reason = ownBytes ? StorageRoot.shown(reason(e)) : withoutContent(reason(e));
+      throw new IllegalArgumentException(
+          shown
+              + (e.line() > 0 ? ":" + e.line() : "")
+              + (e.field() == null ? "" : ": field \"" + e.field() + "\"")
+              + ": "
+              + reason
+              + (ownBytes ? "" : NOT_QUOTED),
+          e);
+    }
+  }
+
+  private static final String NOT_QUOTED =
+      " (the line is not quoted; a dataset is a JSONL file of preference pairs in HH or"
+          + " RewardBench layout)";
+
+  /** The reader's reasons that never hold the line's content, word for word. */
+  private static final List<String> FIXED_REASONS =
+      List.of(
+          "missing",
+          "must not be empty",
+          "not valid UTF-8",
+          "no \"\\n\\nAssistant:\" turn in the dialogue",
+          "chosen and rejected must share the dialogue up to the last \"\\n\\nAssistant:\"");
+
+  /** The reader's reasons that go on to quote the line ("..., got {...}"): only their start. */
+  private static final List<String> QUOTING_REASONS =
+      List.of(
+          "must be a string",
+          "must be an integer",
+          "each line must be a JSON object",
+          "malformed JSON");
+
+  /**
+   * What was wrong with a line, without anything the line holds: a reason known to be free of
+   * content as it is, a quoting one cut before its quote, and anything else in general words.
+   */
+  static String withoutContent(String reason) {
+    if (FIXED_REASONS.contains(reason) || reason.matches("line longer than \\d+ characters")) {
+      return reason;
+    }
+    for (String start : QUOTING_REASONS) {
+      if (reason.startsWith(start)) {
+        return start;
+      }
+    }
+    return "not a preference pair";
+  }
+
+  /** What the reader found wrong, without its own prefix (which names the absolute file). */
+  private static String reason(JsonlException e) {
+    String prefix =
+        e.file()
+            + ":"
+            + e.line()
+            + (e.field() == null ? "" : ": field \"" + e.field() + "\"")
+            + ": ";
+    String message = e.getMessage();
+    return message.startsWith(prefix) ? message.substring(prefix.length()) : "malformed line";
+  }
+
+  /** A dataset file within {@code max-dataset-size}, checked before it is read. */
+  private void requireSize(String what, Path file) {
+    long bytes;
+    try {
+      bytes = Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (bytes > limits.maxDatasetSize().toBytes()) {
+      throw new IllegalArgumentException(
+          what
+              + " has "
+              + bytes
+              + " bytes; this service reads datasets of at most "
+              + limits.maxDatasetSize().toBytes()
+              + " bytes ("
+              + RewardLimits.PREFIX
+              + "max-dataset-size)");
+    }
   }
 }

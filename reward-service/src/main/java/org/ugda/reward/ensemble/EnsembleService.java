@@ -1,5 +1,8 @@
 package org.ugda.reward.ensemble;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,6 +23,8 @@ import org.ugda.core.lora.LoraAdapter;
 import org.ugda.core.lora.LoraConfig;
 import org.ugda.core.lora.PeftAdapters;
 import org.ugda.core.model.Transformer;
+import org.ugda.reward.config.RewardLimits;
+import org.ugda.reward.config.RewardProperties;
 import org.ugda.reward.runtime.LoadedBase;
 import org.ugda.reward.runtime.ModelRegistry;
 import org.ugda.reward.storage.StorageRoot;
@@ -39,28 +44,69 @@ public class EnsembleService {
   private final ModelRegistry registry;
   private final StorageRoot storage;
   private final TransactionTemplate tx;
+  private final String defaultBaseModel;
+  private final RewardLimits limits;
 
   EnsembleService(
       EnsembleRepository ensembles,
       VersionRepository versions,
       ModelRegistry registry,
       StorageRoot storage,
-      TransactionTemplate tx) {
+      TransactionTemplate tx,
+      RewardProperties props,
+      RewardLimits limits) {
     this.ensembles = ensembles;
     this.versions = versions;
     this.registry = registry;
     this.storage = storage;
     this.tx = tx;
+    this.defaultBaseModel = props.defaultBaseModel();
+    this.limits = limits;
+  }
+
+  /**
+   * The base checkpoint a request names, or else the configured default ({@code
+   * ugda.reward.default-base-model}), which must then hold a checkpoint: if it does not, the 400
+   * says how to make one.
+   */
+  private String baseModel(String requested) {
+    if (requested != null) {
+      return requested;
+    }
+    if (!storage.holds(defaultBaseModel, "config.json")) {
+      String root = storage.rootInCommands();
+      String out =
+          Path.of(defaultBaseModel).isAbsolute()
+              ? "<ugda.reward.default-base-model>"
+              : root + "/" + defaultBaseModel;
+      throw new IllegalArgumentException(
+          "baseModel is not given, and the default base model '"
+              + StorageRoot.shown(defaultBaseModel)
+              + "' (ugda.reward.default-base-model, relative to the storage root"
+              + " ugda.reward.storage-root) holds no checkpoint yet. Make the benchmark world's SFT"
+              + " model there: ./ugda world generate --out "
+              + root
+              + "/world, then ./ugda world train-sft --data "
+              + root
+              + "/world --out "
+              + out
+              + "; or give baseModel, a Hugging Face checkpoint directory (config.json,"
+              + " safetensors, tokenizer.json) under the storage root or ugda.reward.model-roots");
+    }
+    return defaultBaseModel;
   }
 
   public Ensemble create(CreateEnsemble req) {
     String name = req.name();
+    String baseModel = baseModel(req.baseModel());
     EnsembleMode mode = req.mode() == null ? EnsembleMode.LORA : req.mode();
     int k = req.members() == null ? 3 : req.members();
     LoraConfig cfg = loraConfig(req.lora());
     long seed = req.seed() == null ? 0 : req.seed();
+    RewardLimits.atMost("members", k, limits.maxMembers(), "max-members");
+    RewardLimits.atMost("lora.rank", cfg.rank(), limits.maxLoraRank(), "max-lora-rank");
     requireFreeName(name);
-    LoadedBase base = registry.base(req.baseModel());
+    LoadedBase base = registry.base(baseModel);
     UUID id = UUID.randomUUID();
     Path tmp = storage.newTempDir();
     try {
@@ -71,13 +117,12 @@ public class EnsembleService {
             cfg.withHeadOutputs(k),
             seed,
             tmp.resolve(ModelRegistry.memberDir(0)),
-            req.baseModel(),
+            baseModel,
             id,
             0);
       } else {
         for (int i = 0; i < k; i++) {
-          writeFresh(
-              m, cfg, seed + i, tmp.resolve(ModelRegistry.memberDir(i)), req.baseModel(), id, i);
+          writeFresh(m, cfg, seed + i, tmp.resolve(ModelRegistry.memberDir(i)), baseModel, id, i);
         }
       }
     } catch (RuntimeException e) {
@@ -88,7 +133,7 @@ public class EnsembleService {
         new EnsembleEntity(
             id,
             name,
-            req.baseModel(),
+            baseModel,
             mode,
             k,
             cfg.rank(),
@@ -101,22 +146,31 @@ public class EnsembleService {
 
   public Ensemble importAdapters(ImportEnsemble req) {
     String name = req.name();
+    String baseModel = baseModel(req.baseModel());
+    RewardLimits.atMost(
+        "the number of adapters (members)",
+        req.adapters().size(),
+        limits.maxMembers(),
+        "max-members");
     requireFreeName(name);
-    LoadedBase base = registry.base(req.baseModel());
+    LoadedBase base = registry.base(baseModel);
     UUID id = UUID.randomUUID();
     Path tmp = storage.newTempDir();
     LoraConfig first = null;
     try {
       for (int i = 0; i < req.adapters().size(); i++) {
         Path dir = storage.resolveInput(req.adapters().get(i), "adapters[" + i + "]");
-        PeftAdapters.Loaded l = PeftAdapters.read(dir, base.model().config());
+        requireRankWithinLimit(dir, "adapters[" + i + "]");
+        PeftAdapters.Loaded l =
+            storage.hidingPaths(() -> PeftAdapters.read(dir, base.model().config()));
+        String given = req.adapters().get(i);
         if (l.config().headModule() == null) {
           throw new IllegalArgumentException(
               "adapters["
                   + i
-                  + "] ("
-                  + req.adapters().get(i)
-                  + ") has no reward head: "
+                  + "] ('"
+                  + StorageRoot.shown(given)
+                  + "') has no reward head: "
                   + "a member needs modules_to_save [\"score\"] and its score weight");
         }
         if (first != null
@@ -130,19 +184,21 @@ public class EnsembleService {
         }
         first = first == null ? l.config() : first;
         String tmpName = "import-" + id + "-" + i;
-        LoraAdapter a = base.model().addAdapter(tmpName, l.config(), l.tensors(), dir.toString());
+        LoraAdapter a =
+            storage.hidingPaths(
+                () -> base.model().addAdapter(tmpName, l.config(), l.tensors(), given));
         try {
           PeftAdapters.write(
               tmp.resolve(ModelRegistry.memberDir(i)),
               a,
-              req.baseModel(),
+              baseModel,
               Map.of(
                   "ugda.ensemble",
                   id.toString(),
                   "ugda.member",
                   Integer.toString(i),
                   "ugda.source",
-                  dir.toString()));
+                  given));
         } finally {
           base.model().removeAdapter(tmpName);
         }
@@ -155,7 +211,7 @@ public class EnsembleService {
         new EnsembleEntity(
             id,
             name,
-            req.baseModel(),
+            baseModel,
             EnsembleMode.LORA,
             req.adapters().size(),
             first.rank(),
@@ -164,6 +220,29 @@ public class EnsembleService {
             0,
             Instant.now());
     return publishFirst(e, tmp, "import");
+  }
+
+  /**
+   * An adapter's rank ({@code r} in its {@code adapter_config.json}) within {@code max-lora-rank},
+   * read before its tensors are: the tensors' size grows with it. A config without a readable
+   * {@code r} is left to the adapter reader, whose message names what is wrong.
+   */
+  private void requireRankWithinLimit(Path dir, String where) {
+    Path config = dir.resolve("adapter_config.json");
+    if (!Files.isRegularFile(config)) {
+      return;
+    }
+    long rank;
+    try {
+      JsonElement r = JsonParser.parseString(Files.readString(config)).getAsJsonObject().get("r");
+      if (r == null || !r.isJsonPrimitive() || !r.getAsJsonPrimitive().isNumber()) {
+        return;
+      }
+      rank = r.getAsLong();
+    } catch (IOException | RuntimeException e) {
+      return;
+    }
+    RewardLimits.atMost(where + "'s rank r", rank, limits.maxLoraRank(), "max-lora-rank");
   }
 
   private Ensemble publishFirst(EnsembleEntity e, Path tmp, String kind) {
@@ -399,7 +478,12 @@ public class EnsembleService {
   public Path versionPath(VersionEntity v) {
     Path p = storage.root().resolve(v.storagePath());
     if (!Files.isDirectory(p)) {
-      throw new ConflictException("version " + v.number() + " has no files at " + p);
+      throw new ConflictException(
+          "version "
+              + v.number()
+              + " has no files at "
+              + v.storagePath()
+              + " under the storage root; restore them from a backup");
     }
     return p;
   }

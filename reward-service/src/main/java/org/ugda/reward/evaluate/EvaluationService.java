@@ -8,7 +8,7 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.ugda.api.reward.AccuracyReport;
 import org.ugda.api.reward.EvaluateRequest;
-import org.ugda.reward.config.RewardProperties;
+import org.ugda.reward.config.RewardLimits;
 import org.ugda.reward.dataset.DatasetService;
 import org.ugda.reward.ensemble.EnsembleEntity;
 import org.ugda.reward.ensemble.EnsembleService;
@@ -28,37 +28,40 @@ public class EvaluationService {
   private final EnsembleService ensembles;
   private final DatasetService datasets;
   private final ModelRegistry registry;
-  private final RewardProperties props;
+  private final RewardLimits limits;
 
   EvaluationService(
       EnsembleService ensembles,
       DatasetService datasets,
       ModelRegistry registry,
-      RewardProperties props) {
+      RewardLimits limits) {
     this.ensembles = ensembles;
     this.datasets = datasets;
     this.registry = registry;
-    this.props = props;
+    this.limits = limits;
   }
 
   public AccuracyReport evaluate(UUID ensembleId, EvaluateRequest req) {
     EnsembleEntity e = ensembles.entity(ensembleId);
     VersionEntity v = ensembles.version(ensembleId, req.version());
-    List<PreferencePair> pairs = datasets.pairs(req.dataset(), props.limits().maxEvalPairs());
+    List<PreferencePair> pairs =
+        datasets.pairs(req.dataset(), limits.maxEvalPairs(), "max-eval-pairs");
     RewardCodec codec = registry.base(e.baseModel()).requireCodec();
     int k = e.members();
     Map<String, long[]> right = new LinkedHashMap<>();
     Map<String, Integer> counts = new LinkedHashMap<>();
+    // the model's max_position_embeddings caps it where smaller (RewardCodec.limit)
+    int maxTokens = codec.limit(limits.maxTokens());
     try (ModelRegistry.Lease lease = registry.lease(e, v)) {
       LoadedVersion lv = lease.version();
       for (int from = 0; from < pairs.size(); from += 32) {
         List<PreferencePair> part = pairs.subList(from, Math.min(pairs.size(), from + 32));
         List<long[]> seqs = new ArrayList<>();
         for (PreferencePair p : part) {
-          seqs.add(codec.encode(p.prompt(), p.chosen(), props.limits().maxTokens()).ids());
+          seqs.add(codec.encode(p.prompt(), p.chosen(), maxTokens).ids());
         }
         for (PreferencePair p : part) {
-          seqs.add(codec.encode(p.prompt(), p.rejected(), props.limits().maxTokens()).ids());
+          seqs.add(codec.encode(p.prompt(), p.rejected(), maxTokens).ids());
         }
         float[][] s = lv.score(seqs);
         for (int i = 0; i < part.size(); i++) {

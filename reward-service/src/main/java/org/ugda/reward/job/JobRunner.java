@@ -30,7 +30,11 @@ public interface JobRunner<R> {
 
   /** What a running job can tell the service, and ask it. */
   interface JobContext {
-    /** Progress in 0..1 and live figures; written to the database at most every few hundred ms. */
+    /**
+     * Progress in 0..1 and live figures; written to the database at most every few hundred ms (a
+     * fraction of 1 at once). A job that succeeds ends with the last detail it reported, so its
+     * final report should be complete: what the result says, as far as the detail shows it.
+     */
     void progress(double fraction, Map<String, Object> detail);
 
     boolean cancelled();

@@ -31,9 +31,11 @@ import org.ugda.api.reward.JobKind;
 import org.ugda.reward.ensemble.EnsembleService;
 import org.ugda.reward.ensemble.JsonColumns;
 import org.ugda.reward.ensemble.VersionEntity;
+import org.ugda.reward.storage.StorageRoot;
 import org.ugda.support.idempotency.IdempotencyKeys;
 import org.ugda.support.problem.ConflictException;
 import org.ugda.support.problem.NotFoundException;
+import org.ugda.support.problem.Problems;
 
 /**
  * Asynchronous train and refine jobs. A job is checked before its row is written (bad input leaves
@@ -57,6 +59,7 @@ public class JobService implements DisposableBean {
   private final JobRepository repo;
   private final TransactionTemplate tx;
   private final EnsembleService ensembles;
+  private final StorageRoot storage;
   private final Map<JobKind, JobRunner<?>> runners = new EnumMap<>(JobKind.class);
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
@@ -73,11 +76,13 @@ public class JobService implements DisposableBean {
       JobRepository repo,
       TransactionTemplate tx,
       EnsembleService ensembles,
+      StorageRoot storage,
       List<JobRunner<?>> runners,
       MeterRegistry meters) {
     this.repo = repo;
     this.tx = tx;
     this.ensembles = ensembles;
+    this.storage = storage;
     for (JobRunner<?> runner : runners) {
       if (this.runners.put(runner.kind(), runner) != null) {
         throw new IllegalStateException("two runners for " + runner.kind() + " jobs");
@@ -184,9 +189,19 @@ public class JobService implements DisposableBean {
       return;
     }
     try {
-      Map<String, Object> result = work.apply(new RowContext(id));
+      RowContext context = new RowContext(id);
+      Map<String, Object> result = work.apply(context);
       String r = JsonColumns.write(result);
-      update(id, e -> e.finish(JobState.SUCCEEDED, r, null, Instant.now()));
+      String lastDetail = context.lastDetail();
+      update(
+          id,
+          e -> {
+            // the last report may have fallen between two throttled writes
+            if (lastDetail != null) {
+              e.progress(1, lastDetail, Instant.now());
+            }
+            e.finish(JobState.SUCCEEDED, r, null, Instant.now());
+          });
       meters.counter("ugda.reward.jobs", "kind", tag(kind), "event", "succeeded").increment();
     } catch (CancellationException e) {
       if (shuttingDown) {
@@ -204,7 +219,12 @@ public class JobService implements DisposableBean {
       meters.counter("ugda.reward.jobs", "kind", tag(kind), "event", "cancelled").increment();
     } catch (RuntimeException | Error e) {
       log.error("job {} ({}) failed", id, kind, e);
-      String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      // a job's error is read over HTTP: files named by core or the JSONL reader lose the storage
+      // root's absolute path, and no input of any size is repeated in full
+      String msg =
+          e.getMessage() == null
+              ? e.getClass().getSimpleName()
+              : Problems.cut(storage.hide(e.getMessage()));
       update(id, x -> x.finish(JobState.FAILED, null, msg, Instant.now()));
       meters.counter("ugda.reward.jobs", "kind", tag(kind), "event", "failed").increment();
     } finally {
@@ -214,18 +234,26 @@ public class JobService implements DisposableBean {
 
   /**
    * A running job's line to its row: progress is written at most every {@value #PROGRESS_EVERY_MS}
-   * ms, and each write picks up a cancel requested in the row (by any replica).
+   * ms, and each write picks up a cancel requested in the row (by any replica). The last detail
+   * reported is kept, so that a job that succeeds ends with it even if its write was skipped.
    */
   private final class RowContext implements JobRunner.JobContext {
     private final UUID id;
     private long lastWrite;
+    private Map<String, Object> last;
 
     RowContext(UUID id) {
       this.id = id;
     }
 
+    /** The last detail reported, as JSON, or null if none was. */
+    String lastDetail() {
+      return last == null ? null : JsonColumns.write(last);
+    }
+
     @Override
     public void progress(double fraction, Map<String, Object> detail) {
+      last = detail;
       long now = System.currentTimeMillis();
       if (now - lastWrite >= PROGRESS_EVERY_MS || fraction >= 1) {
         lastWrite = now;

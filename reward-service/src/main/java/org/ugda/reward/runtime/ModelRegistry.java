@@ -66,28 +66,31 @@ public class ModelRegistry implements DisposableBean {
   }
 
   private synchronized LoadedBase load(String baseModel) {
-    Path dir = storage.resolveInput(baseModel, "baseModel");
+    Path dir = storage.resolveInput(baseModel, "baseModel", makeOne());
     LoadedBase b = bases.get(dir);
     if (b == null) {
       if (!Files.isRegularFile(dir.resolve("config.json"))) {
         throw new IllegalArgumentException(
             "baseModel '"
-                + baseModel
+                + StorageRoot.shown(baseModel)
                 + "' is not a Hugging Face checkpoint directory "
-                + "(config.json, *.safetensors, tokenizer.json)");
+                + "(config.json, *.safetensors, tokenizer.json). "
+                + makeOne());
       }
-      Transformer t = Transformer.load(dir, device);
+      Transformer t = storage.hidingPaths(() -> Transformer.load(dir, device));
       HfTokenizer tok = null;
       try {
         if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-          tok = HfTokenizer.load(dir);
+          tok = storage.hidingPaths(() -> HfTokenizer.load(dir));
         }
       } catch (RuntimeException e) {
         t.close();
         throw e;
       }
       ModelConfig c = t.config();
-      b = new LoadedBase(dir, t, tok, tok == null ? null : new RewardCodec(tok, c));
+      b =
+          new LoadedBase(
+              dir, storage.shownPath(dir), t, tok, tok == null ? null : new RewardCodec(tok, c));
       bases.put(dir, b);
       log.info(
           "loaded base {} ({}, {} layers, hidden {})",
@@ -98,6 +101,20 @@ public class ModelRegistry implements DisposableBean {
     }
     byName.put(baseModel, b);
     return b;
+  }
+
+  /** How to make a base checkpoint under the storage root, for messages that refuse one. */
+  private String makeOne() {
+    String root = storage.rootInCommands();
+    return "The benchmark world's SFT model is made under the storage root with ./ugda world"
+        + " generate --out "
+        + root
+        + "/world, then ./ugda world train-sft --data "
+        + root
+        + "/world --out "
+        + root
+        + "/models/world-sft; then give baseModel models/world-sft, or leave it out while that is"
+        + " ugda.reward.default-base-model (the default).";
   }
 
   /** A lease on a version: close it when the forward passes using it are done. */
@@ -151,8 +168,10 @@ public class ModelRegistry implements DisposableBean {
       for (int i = 0; i < adapters; i++) {
         String name = "v" + v.id() + "-m" + i;
         Path member = dir.resolve(memberDir(i));
-        PeftAdapters.Loaded l = PeftAdapters.read(member, b.model().config());
-        b.model().addAdapter(name, l.config(), l.tensors(), member.toString());
+        PeftAdapters.Loaded l =
+            storage.hidingPaths(() -> PeftAdapters.read(member, b.model().config()));
+        storage.hidingPaths(
+            () -> b.model().addAdapter(name, l.config(), l.tensors(), storage.shownPath(member)));
         names.add(name);
       }
       lv = new LoadedVersion(v.id(), b, names, e.headsMode(), e.members(), maxRowsPerPass);

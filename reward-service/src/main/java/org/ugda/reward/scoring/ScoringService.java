@@ -2,7 +2,9 @@ package org.ugda.reward.scoring;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 import org.ugda.api.reward.ScoreItem;
@@ -20,6 +23,7 @@ import org.ugda.api.reward.ScoreRequest;
 import org.ugda.api.reward.ScoreResponse;
 import org.ugda.api.reward.ScoredItem;
 import org.ugda.core.reward.EnsembleStats;
+import org.ugda.reward.config.RewardLimits;
 import org.ugda.reward.config.RewardProperties;
 import org.ugda.reward.ensemble.EnsembleEntity;
 import org.ugda.reward.ensemble.EnsembleService;
@@ -55,7 +59,7 @@ public class ScoringService implements DisposableBean {
 
   private final EnsembleService ensembles;
   private final ModelRegistry registry;
-  private final RewardProperties.Limits limits;
+  private final RewardLimits limits;
   private final DynamicBatcher<Key, Encoded, float[]> batcher;
   private final MeterRegistry meters;
   private final Timer latency;
@@ -65,16 +69,17 @@ public class ScoringService implements DisposableBean {
   private final Counter items;
   private final Timer forward;
   private final Counter requests;
-  private final Map<String, DistributionSummary> memberScores = new ConcurrentHashMap<>();
+  private final Map<String, MemberScores> memberScores = new ConcurrentHashMap<>();
 
   public ScoringService(
       EnsembleService ensembles,
       ModelRegistry registry,
       RewardProperties props,
+      RewardLimits limits,
       MeterRegistry meters) {
     this.ensembles = ensembles;
     this.registry = registry;
-    this.limits = props.limits();
+    this.limits = limits;
     this.meters = meters;
     this.latency =
         Timer.builder("ugda.reward.latency")
@@ -133,10 +138,11 @@ public class ScoringService implements DisposableBean {
     var base = registry.base(e.baseModel());
     List<Encoded> enc = new ArrayList<>();
     int vocab = base.model().config().vocabSize();
+    int maxTokens = base.tokenLimit(limits.maxTokens());
     for (int i = 0; i < req.items().size(); i++) {
       ScoreItem it = req.items().get(i);
       if (it.tokenIds() != null) {
-        enc.add(tokens(it, i, vocab));
+        enc.add(tokens(it, i, vocab, maxTokens));
         continue;
       }
       if (it.prompt().length() > limits.maxTextChars()
@@ -148,8 +154,7 @@ public class ScoringService implements DisposableBean {
                 + limits.maxTextChars()
                 + " characters (ugda.reward.limits.max-text-chars)");
       }
-      RewardCodec.Encoded x =
-          base.requireCodec().encode(it.prompt(), it.response(), limits.maxTokens());
+      RewardCodec.Encoded x = base.requireCodec().encode(it.prompt(), it.response(), maxTokens);
       enc.add(new Encoded(x.ids(), x.dropped()));
     }
     List<float[]> rewards;
@@ -171,7 +176,7 @@ public class ScoringService implements DisposableBean {
       List<Double> members = new ArrayList<>();
       for (int m = 0; m < r.length; m++) {
         members.add((double) r[m]);
-        memberScore(e.name(), m).record(r[m]);
+        memberScores(e.name(), m).record(r[m]);
       }
       out.add(
           new ScoredItem(
@@ -180,7 +185,8 @@ public class ScoringService implements DisposableBean {
               mv.variance(),
               enc.get(i).ids().length,
               enc.get(i).dropped() > 0,
-              enc.get(i).dropped()));
+              enc.get(i).dropped(),
+              maxTokens));
     }
     items.increment(enc.size());
     latency.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
@@ -189,9 +195,9 @@ public class ScoringService implements DisposableBean {
 
   /**
    * Token ids sent by the client (the request checked they are non-negative): checked against the
-   * vocabulary, cut from the left past the limit.
+   * vocabulary, cut from the left past {@code maxTokens} (the limit that applies on this base).
    */
-  private Encoded tokens(ScoreItem it, int i, int vocab) {
+  private Encoded tokens(ScoreItem it, int i, int vocab, int maxTokens) {
     List<Long> ids = it.tokenIds();
     if (ids.size() > limits.maxTextChars()) {
       throw new TooLargeException(
@@ -203,7 +209,7 @@ public class ScoringService implements DisposableBean {
               + limits.maxTextChars()
               + " are accepted");
     }
-    int dropped = Math.max(0, ids.size() - limits.maxTokens());
+    int dropped = Math.max(0, ids.size() - maxTokens);
     long[] out = new long[ids.size() - dropped];
     for (int j = 0; j < out.length; j++) {
       Long id = ids.get(dropped + j);
@@ -233,16 +239,64 @@ public class ScoringService implements DisposableBean {
     }
   }
 
-  /** The per-member score distribution, registered once per (ensemble, member). */
-  private DistributionSummary memberScore(String ensemble, int member) {
+  /** One member's score meters: how many it gave, and a window of the latest with their sign. */
+  private record MemberScores(Counter count, ScoreWindow window) {
+    void record(double reward) {
+      count.increment();
+      window.add(reward);
+    }
+  }
+
+  /**
+   * The per-member score meters, registered once per (ensemble, member): {@code
+   * ugda.reward.member.scores} counts every reward given; gauges {@code
+   * ugda.reward.member.score.mean}, {@code .stddev}, {@code .min}, {@code .max} and {@code .window}
+   * (how many rewards they are over) describe the last {@value ScoreWindow#SIZE}, negative ones
+   * included.
+   */
+  private MemberScores memberScores(String ensemble, int member) {
     return memberScores.computeIfAbsent(
         ensemble + "\u0000" + member,
-        k ->
-            DistributionSummary.builder("ugda.reward.member.score")
-                .description("rewards given, per member")
-                .tag("ensemble", ensemble)
-                .tag("member", Integer.toString(member))
-                .register(meters));
+        k -> {
+          Tags tags = Tags.of("ensemble", ensemble, "member", Integer.toString(member));
+          ScoreWindow window = new ScoreWindow();
+          String over = " of the member's last " + ScoreWindow.SIZE + " rewards";
+          gauge("mean", "mean" + over, window, ScoreWindow.Stats::mean, tags);
+          gauge(
+              "stddev",
+              "population standard deviation" + over,
+              window,
+              ScoreWindow.Stats::stddev,
+              tags);
+          gauge("min", "smallest" + over, window, ScoreWindow.Stats::min, tags);
+          gauge("max", "largest" + over, window, ScoreWindow.Stats::max, tags);
+          gauge(
+              "window",
+              "rewards the other gauges are over",
+              window,
+              ScoreWindow.Stats::count,
+              tags);
+          Counter count =
+              Counter.builder("ugda.reward.member.scores")
+                  .description("rewards given, per member, negative ones included")
+                  .tags(tags)
+                  .register(meters);
+          return new MemberScores(count, window);
+        });
+  }
+
+  private void gauge(
+      String statistic,
+      String description,
+      ScoreWindow window,
+      ToDoubleFunction<ScoreWindow.Stats> value,
+      Tags tags) {
+    Gauge.builder(
+            "ugda.reward.member.score." + statistic, window, w -> value.applyAsDouble(w.stats()))
+        .description(description)
+        .tags(tags)
+        .strongReference(true)
+        .register(meters);
   }
 
   @Override

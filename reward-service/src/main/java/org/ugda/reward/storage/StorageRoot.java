@@ -17,10 +17,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.ugda.core.format.AtomicFiles;
 import org.ugda.reward.config.RewardProperties;
+import org.ugda.support.database.DatabaseProperties;
 
 /**
  * The storage root: where versions and datasets are written, atomically (a temporary directory
@@ -33,10 +36,25 @@ public class StorageRoot {
 
   private final Path root;
   private final List<Path> modelRoots;
+  private final String rootInCommands;
 
-  public StorageRoot(RewardProperties props) {
+  /**
+   * Also refuses to start (a clear message in the log) when the embedded PostgreSQL keeps its data
+   * ({@code ugda.database.embedded-data-directory}) inside the storage root or a model root:
+   * requests name files there, so the database's files would be readable as datasets.
+   */
+  public StorageRoot(RewardProperties props, ObjectProvider<DatabaseProperties> database) {
     this.root = props.storageRoot().toAbsolutePath().normalize();
     this.modelRoots = props.modelRoots().stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    Path configured = props.storageRoot().normalize();
+    this.rootInCommands =
+        configured.isAbsolute() || configured.toString().isEmpty()
+            ? "<storage-root>"
+            : configured.toString();
+    DatabaseProperties db = database.getIfAvailable();
+    if (db != null && db.embeddedDataDirectory() != null) {
+      requireOutsideRoots(db.embeddedDataDirectory());
+    }
     try {
       Files.createDirectories(root.resolve("tmp"));
     } catch (IOException e) {
@@ -49,47 +67,200 @@ public class StorageRoot {
     return root;
   }
 
+  private void requireOutsideRoots(Path dataDirectory) {
+    Path data = dataDirectory.toAbsolutePath().normalize();
+    List<String> keys = new ArrayList<>();
+    if (within(data, root)) {
+      keys.add("ugda.reward.storage-root (" + root + ")");
+    }
+    for (Path m : modelRoots) {
+      if (within(data, m)) {
+        keys.add("ugda.reward.model-roots entry " + m);
+      }
+    }
+    if (!keys.isEmpty()) {
+      throw new IllegalStateException(
+          "ugda.database.embedded-data-directory ("
+              + data
+              + ") lies inside "
+              + String.join(" and ", keys)
+              + ", where requests name files (datasets, checkpoints, adapters): the database's"
+              + " files would be theirs to read. Keep it outside every one of them, e.g. beside"
+              + " the storage root (the standalone's default is ./ugda-postgres next to"
+              + " ./ugda-storage; its ugda.standalone.data-dir sets it)");
+    }
+  }
+
+  /** Whether {@code p} is {@code dir} or lies below it, as written or through links. */
+  private static boolean within(Path p, Path dir) {
+    if (p.startsWith(dir)) {
+      return true;
+    }
+    try {
+      Path realDir = dir.toRealPath();
+      Path existing = p;
+      while (existing != null && !Files.exists(existing)) {
+        existing = existing.getParent();
+      }
+      return existing != null
+          && existing.toRealPath().resolve(existing.relativize(p)).normalize().startsWith(realDir);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The storage root as a command a person runs beside the service should name it: the configured
+   * path where that is relative (the service's working directory is the user's, as with {@code
+   * ./ugda serve}), else the placeholder {@code <storage-root>}: a response never shows an absolute
+   * server path.
+   */
+  public String rootInCommands() {
+    return rootInCommands;
+  }
+
   /**
    * Resolves a user-supplied path: relative paths are taken under the storage root; the result must
    * lie inside the storage root or a model root ("../" escapes and symlinks out are refused).
+   * Messages name the path as the caller gave it, never the server's absolute directories.
    */
   public Path resolveInput(String path, String what) {
+    return resolveInput(path, what, "");
+  }
+
+  /**
+   * As {@link #resolveInput(String, String)}; {@code hint} (a sentence, or empty) is added to the
+   * message when the path lies outside the allowed roots or does not exist.
+   */
+  public Path resolveInput(String path, String what, String hint) {
     if (path == null || path.isBlank()) {
       throw new IllegalArgumentException(what + " is required");
     }
+    String given = shown(path);
     if (path.indexOf('\0') >= 0) {
       throw new IllegalArgumentException(what + " contains a NUL character");
     }
-    Path p;
-    try {
-      Path given = Path.of(path);
-      p = (given.isAbsolute() ? given : root.resolve(given)).normalize();
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(what + " '" + path + "' is not a valid path");
+    Path p = normalised(path);
+    if (p == null) {
+      throw new IllegalArgumentException(what + " '" + given + "' is not a valid path");
     }
+    String tip = hint.isEmpty() ? "" : " " + hint;
     if (!inside(p)) {
       throw new IllegalArgumentException(
           what
               + " '"
-              + path
-              + "' lies outside the storage root "
-              + root
-              + " and ugda.reward.model-roots; copy it there or add its directory to ugda.reward.model-roots");
+              + given
+              + "' lies outside the storage root (ugda.reward.storage-root) and every"
+              + " ugda.reward.model-roots directory: give a path relative to the storage root"
+              + " and put the file or directory there, or add the absolute directory that holds it"
+              + " to ugda.reward.model-roots."
+              + tip);
     }
     if (!Files.exists(p)) {
-      throw new IllegalArgumentException(what + " '" + path + "' does not exist under " + root);
+      throw new IllegalArgumentException(
+          what
+              + " '"
+              + given
+              + "' does not exist "
+              + (p.startsWith(root)
+                  ? "under the storage root (ugda.reward.storage-root; paths are relative to it)."
+                  : "in its model root.")
+              + tip);
     }
     try {
       Path real = p.toRealPath();
       if (!inside(real) && !insideReal(real)) {
         throw new IllegalArgumentException(
-            what + " '" + path + "' leads outside the allowed roots through a link");
+            what + " '" + given + "' leads outside the allowed roots through a link");
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException(
-          what + " '" + path + "' cannot be read: " + e.getMessage());
+      throw new IllegalArgumentException(what + " '" + given + "' cannot be read");
     }
     return p;
+  }
+
+  /** Where a path the caller gave would lie (not checked against the roots), or null if invalid. */
+  private Path normalised(String path) {
+    try {
+      Path given = Path.of(path);
+      return (given.isAbsolute() ? given : root.resolve(given)).normalize();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether {@code path}, given as a request would give it, names an existing directory inside the
+   * allowed roots that holds {@code file}.
+   */
+  public boolean holds(String path, String file) {
+    if (path.indexOf('\0') >= 0) {
+      return false;
+    }
+    Path p = normalised(path);
+    return p != null && inside(p) && Files.isRegularFile(p.resolve(file));
+  }
+
+  /**
+   * A path as a response may name it: relative to the storage root where it lies there (the way
+   * requests name it), else as it is, which for a model root is how a caller gave it.
+   */
+  public String shownPath(Path p) {
+    Path n = p.toAbsolutePath().normalize();
+    if (n.equals(root)) {
+      return "<storage-root>";
+    }
+    return n.startsWith(root) ? root.relativize(n).toString() : n.toString();
+  }
+
+  /**
+   * A message from code that names files by their absolute path (core's readers, the JSONL reader),
+   * as a response may carry it: the storage root's absolute path (also as the file system resolves
+   * it, through links) is cut from every path, which leaves the path relative to the storage root,
+   * the way requests name it.
+   */
+  public String hide(String message) {
+    if (message == null) {
+      return null;
+    }
+    String out = message;
+    for (Path r : rootSpellings()) {
+      String prefix = r.toString().endsWith("/") ? r.toString() : r + "/";
+      out = out.replace(prefix, "").replace(r.toString(), "<storage-root>");
+    }
+    return out;
+  }
+
+  /**
+   * Runs {@code work}, whose IllegalArgumentException (a 400) may name files by their absolute
+   * path, and rethrows that with the storage root hidden ({@link #hide}).
+   */
+  public <T> T hidingPaths(Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(hide(e.getMessage()), e);
+    }
+  }
+
+  private List<Path> rootSpellings() {
+    List<Path> spellings = new ArrayList<>(List.of(root));
+    try {
+      Path real = root.toRealPath();
+      if (!real.equals(root)) {
+        spellings.add(real);
+      }
+    } catch (IOException e) {
+      // the configured spelling is all there is
+    }
+    return spellings;
+  }
+
+  /** A caller's text as a message may quote it: at most 200 characters, and says what was cut. */
+  public static String shown(String text) {
+    return text.length() <= 200
+        ? text
+        : text.substring(0, 200) + "... (" + text.length() + " characters)";
   }
 
   private boolean inside(Path p) {
@@ -193,7 +364,7 @@ public class StorageRoot {
         }
       }
     } catch (IOException | RuntimeException e) {
-      problems.add("manifest unreadable: " + e.getMessage());
+      problems.add(MANIFEST + " is missing or unreadable");
     }
     return problems;
   }

@@ -18,6 +18,7 @@ import org.ugda.core.reward.QuantileTargets;
 import org.ugda.core.reward.RewardTrainer;
 import org.ugda.core.train.TrainConfig;
 import org.ugda.core.train.TrainingLoop;
+import org.ugda.reward.config.RewardLimits;
 import org.ugda.reward.config.RewardProperties;
 import org.ugda.reward.config.ServicesProperties;
 import org.ugda.reward.ensemble.EnsembleEntity;
@@ -27,6 +28,7 @@ import org.ugda.reward.job.JobRunner;
 import org.ugda.reward.runtime.LoadedVersion;
 import org.ugda.reward.runtime.ModelRegistry;
 import org.ugda.reward.runtime.RewardCodec;
+import org.ugda.support.problem.TooLargeException;
 import org.ugda.support.problem.UnavailableException;
 
 /**
@@ -44,6 +46,7 @@ class RefineRunner implements JobRunner<RefineRequest> {
   private final EnsembleService ensembles;
   private final ModelRegistry registry;
   private final RewardProperties props;
+  private final RewardLimits limits;
   private final ServicesProperties services;
   private final PolicyClient policy;
 
@@ -51,11 +54,13 @@ class RefineRunner implements JobRunner<RefineRequest> {
       EnsembleService ensembles,
       ModelRegistry registry,
       RewardProperties props,
+      RewardLimits limits,
       ServicesProperties services,
       PolicyClient policy) {
     this.ensembles = ensembles;
     this.registry = registry;
     this.props = props;
+    this.limits = limits;
     this.services = services;
     this.policy = policy;
   }
@@ -83,8 +88,51 @@ class RefineRunner implements JobRunner<RefineRequest> {
           "runId needs ugda.services.policy-url (the policy-service to fetch the run's "
               + "rewards from); or send logRewards or logSamples instead");
     }
-    TrainConfigResolver.resolve(req.training(), props.training(), e.seed());
+    TrainConfig cfg =
+        TrainConfigResolver.resolve(req.training(), props.training(), e.seed(), limits);
+    requireWithinLimits(req);
+    TrainRunner.requireExamples("labels", req.labels().size(), cfg, e, limits);
     return req;
+  }
+
+  /** The labels and the interaction log against {@code ugda.reward.limits.*}. */
+  private void requireWithinLimits(RefineRequest req) {
+    RewardLimits.atMost(
+        "the number of labels", req.labels().size(), limits.maxLabels(), "max-labels");
+    for (int i = 0; i < req.labels().size(); i++) {
+      LabelledSample l = req.labels().get(i);
+      requireText("labels[" + i + "]", l.prompt(), l.response());
+    }
+    if (req.logRewards() != null) {
+      for (int i = 0; i < req.logRewards().size(); i++) {
+        RewardLimits.atMost(
+            "the number of rewards in logRewards[" + i + "]",
+            req.logRewards().get(i).size(),
+            limits.maxLogSize(),
+            "max-log-size");
+      }
+    }
+    if (req.logSamples() != null) {
+      RewardLimits.atMost(
+          "the number of logSamples", req.logSamples().size(), limits.maxLogSize(), "max-log-size");
+      for (int i = 0; i < req.logSamples().size(); i++) {
+        ScoreItem it = req.logSamples().get(i);
+        requireText("logSamples[" + i + "]", it.prompt(), it.response());
+      }
+    }
+  }
+
+  /** A prompt and response within {@code max-text-chars}: 413 beyond, as when scoring. */
+  private void requireText(String where, String prompt, String response) {
+    if (prompt.length() > limits.maxTextChars() || response.length() > limits.maxTextChars()) {
+      throw new TooLargeException(
+          where
+              + " has a text longer than "
+              + limits.maxTextChars()
+              + " characters ("
+              + RewardLimits.PREFIX
+              + "max-text-chars)");
+    }
   }
 
   private static void requireOneListPerMember(List<List<Double>> log, int members) {
@@ -104,7 +152,8 @@ class RefineRunner implements JobRunner<RefineRequest> {
   public Map<String, Object> run(UUID jobId, UUID ensembleId, RefineRequest req, JobContext ctx) {
     EnsembleEntity e = ensembles.entity(ensembleId);
     VersionEntity from = ensembles.version(ensembleId, req.fromVersion());
-    TrainConfig cfg = TrainConfigResolver.resolve(req.training(), props.training(), e.seed());
+    TrainConfig cfg =
+        TrainConfigResolver.resolve(req.training(), props.training(), e.seed(), limits);
     double sigma = req.sigma() == null ? DEFAULT_SIGMA : req.sigma();
     long seed = req.seed() == null ? e.seed() : req.seed();
     RewardCodec codec = registry.base(e.baseModel()).requireCodec();
@@ -129,20 +178,26 @@ class RefineRunner implements JobRunner<RefineRequest> {
     }
   }
 
-  /** The labelled samples as token sequences, and their labels in the same order. */
-  private record Labelled(List<long[]> sequences, int[] labels) {}
+  /**
+   * The labelled samples as token sequences, their labels in the same order, the token limit that
+   * applied (the smaller of max-tokens and the model's positions) and how many were cut to it.
+   */
+  private record Labelled(List<long[]> sequences, int[] labels, int maxTokens, int truncated) {}
 
   /** Step 1: every labelled (prompt, response) encoded as the reward model reads it. */
   private Labelled encodeLabels(List<LabelledSample> samples, RewardCodec codec) {
-    int maxTokens = props.limits().maxTokens();
+    int maxTokens = codec.limit(limits.maxTokens());
     List<long[]> sequences = new ArrayList<>(samples.size());
     int[] labels = new int[samples.size()];
+    int truncated = 0;
     for (int s = 0; s < labels.length; s++) {
       LabelledSample l = samples.get(s);
-      sequences.add(codec.encode(l.prompt(), l.response(), maxTokens).ids());
+      RewardCodec.Encoded encoded = codec.encode(l.prompt(), l.response(), maxTokens);
+      sequences.add(encoded.ids());
+      truncated += encoded.dropped() > 0 ? 1 : 0;
       labels[s] = l.label();
     }
-    return new Labelled(sequences, labels);
+    return new Labelled(sequences, labels, maxTokens, truncated);
   }
 
   /**
@@ -179,7 +234,7 @@ class RefineRunner implements JobRunner<RefineRequest> {
 
   private float[][] scoreLog(
       List<ScoreItem> samples, LoadedVersion source, RewardCodec codec, int members) {
-    int maxTokens = props.limits().maxTokens();
+    int maxTokens = codec.limit(limits.maxTokens());
     List<long[]> sequences = new ArrayList<>(samples.size());
     for (ScoreItem it : samples) {
       sequences.add(codec.encode(it.prompt(), it.response(), maxTokens).ids());
@@ -236,6 +291,8 @@ class RefineRunner implements JobRunner<RefineRequest> {
               ctx::cancelled);
       live.put("member" + a + "Steps", r.steps());
     }
+    // the last step's report came before the last adapter's step count: report them all
+    ctx.progress(1, live);
   }
 
   /**
@@ -284,6 +341,8 @@ class RefineRunner implements JobRunner<RefineRequest> {
     }
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("labels", labelled.labels().length);
+    metrics.put("maxTokens", labelled.maxTokens());
+    metrics.put("truncatedLabels", labelled.truncated());
     metrics.put("logSize", log[0].length);
     metrics.put("sigma", sigma);
     metrics.put("seed", seed);
@@ -351,6 +410,13 @@ class RefineRunner implements JobRunner<RefineRequest> {
           "policy-service answered without a \"members\" list for run " + runId);
     }
     requireRunRewards(run.members(), members, runId);
+    for (int i = 0; i < members; i++) {
+      RewardLimits.atMost(
+          "the number of rewards run " + runId + " logged for member " + i,
+          run.members().get(i).size(),
+          limits.maxLogSize(),
+          "max-log-size");
+    }
     return run.members();
   }
 

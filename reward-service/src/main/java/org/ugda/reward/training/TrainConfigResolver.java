@@ -3,6 +3,7 @@ package org.ugda.reward.training;
 import org.ugda.api.reward.TrainingSettings;
 import org.ugda.core.train.Adam;
 import org.ugda.core.train.TrainConfig;
+import org.ugda.reward.config.RewardLimits;
 import org.ugda.reward.config.RewardProperties;
 
 /**
@@ -15,9 +16,11 @@ final class TrainConfigResolver {
 
   /**
    * The {@link TrainConfig} of a job: each setting the request gives, else the configured default
-   * ({@code ugda.reward.training.*}); the seed defaults to the ensemble's.
+   * ({@code ugda.reward.training.*}); the seed defaults to the ensemble's. Epochs, batch size and
+   * accumulation past their limits ({@code ugda.reward.limits.*}) are a 400 that names the key.
    */
-  static TrainConfig resolve(TrainingSettings s, RewardProperties.Training d, long defaultSeed) {
+  static TrainConfig resolve(
+      TrainingSettings s, RewardProperties.Training d, long defaultSeed, RewardLimits limits) {
     TrainingSettings t = s == null ? TrainingSettings.DEFAULTS : s;
     int epochs = t.epochs() == null ? d.epochs() : t.epochs();
     int batch = t.batchSize() == null ? d.batchSize() : t.batchSize();
@@ -29,6 +32,10 @@ final class TrainConfigResolver {
     double wd = t.weightDecay() == null ? d.weightDecay() : t.weightDecay();
     double clip = t.clipNorm() == null ? d.clipNorm() : t.clipNorm();
     long seed = t.seed() == null ? defaultSeed : t.seed();
+    RewardLimits.atMost("training.epochs", epochs, limits.maxEpochs(), "max-epochs");
+    RewardLimits.atMost(
+        "training.batchSize", batch, limits.maxTrainingBatchSize(), "max-training-batch-size");
+    RewardLimits.atMost("training.accumulation", acc, limits.maxAccumulation(), "max-accumulation");
     if (floor > lr) {
       throw new IllegalArgumentException(
           "training.floorLearningRate "

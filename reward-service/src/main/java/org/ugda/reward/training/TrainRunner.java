@@ -11,6 +11,7 @@ import org.ugda.api.reward.TrainRequest;
 import org.ugda.core.reward.RewardTrainer;
 import org.ugda.core.train.TrainConfig;
 import org.ugda.core.train.TrainingLoop;
+import org.ugda.reward.config.RewardLimits;
 import org.ugda.reward.config.RewardProperties;
 import org.ugda.reward.dataset.DatasetService;
 import org.ugda.reward.ensemble.EnsembleEntity;
@@ -33,16 +34,20 @@ class TrainRunner implements JobRunner<TrainRequest> {
   private final DatasetService datasets;
   private final ModelRegistry registry;
   private final RewardProperties props;
+  private final RewardLimits limits;
 
   TrainRunner(
       EnsembleService ensembles,
       DatasetService datasets,
       ModelRegistry registry,
-      RewardProperties props) {
+      RewardProperties props,
+      RewardLimits limits) {
     this.ensembles = ensembles;
     this.datasets = datasets;
     this.registry = registry;
     this.props = props;
+    this.limits = limits;
+    limits.requireWithin(props.training());
   }
 
   @Override
@@ -60,20 +65,47 @@ class TrainRunner implements JobRunner<TrainRequest> {
     EnsembleEntity e = ensembles.entity(ensembleId);
     ensembles.version(ensembleId, req.fromVersion());
     registry.base(e.baseModel()).requireCodec();
-    datasets.pairs(req.dataset(), Integer.MAX_VALUE);
-    TrainConfigResolver.resolve(req.training(), props.training(), e.seed());
+    TrainConfig cfg =
+        TrainConfigResolver.resolve(req.training(), props.training(), e.seed(), limits);
+    int pairs = datasets.pairs(req.dataset(), limits.maxDatasetPairs(), "max-dataset-pairs").size();
+    requireExamples("pairs", pairs, cfg, e, limits);
     return req;
+  }
+
+  /**
+   * What a job trains, examples x epochs x trained adapters (k in lora mode, one trunk in heads
+   * mode), against {@code ugda.reward.limits.max-training-examples}: the bound on a job's time.
+   */
+  static void requireExamples(
+      String what, int examples, TrainConfig cfg, EnsembleEntity e, RewardLimits limits) {
+    int adapters = e.headsMode() ? 1 : e.members();
+    RewardLimits.atMost(
+        "the job's training examples ("
+            + examples
+            + " "
+            + what
+            + " x "
+            + cfg.epochs()
+            + " epochs x "
+            + adapters
+            + (e.headsMode() ? " trunk" : " members")
+            + ")",
+        (long) examples * cfg.epochs() * adapters,
+        limits.maxTrainingExamples(),
+        "max-training-examples");
   }
 
   @Override
   public Map<String, Object> run(UUID jobId, UUID ensembleId, TrainRequest req, JobContext ctx) {
     EnsembleEntity e = ensembles.entity(ensembleId);
     VersionEntity from = ensembles.version(ensembleId, req.fromVersion());
-    List<PreferencePair> pairs = datasets.pairs(req.dataset(), Integer.MAX_VALUE);
-    TrainConfig base = TrainConfigResolver.resolve(req.training(), props.training(), e.seed());
+    List<PreferencePair> pairs =
+        datasets.pairs(req.dataset(), limits.maxDatasetPairs(), "max-dataset-pairs");
+    TrainConfig base =
+        TrainConfigResolver.resolve(req.training(), props.training(), e.seed(), limits);
     double centering = req.centering() == null ? 0 : req.centering();
     RewardCodec codec = registry.base(e.baseModel()).requireCodec();
-    int maxTokens = props.limits().maxTokens();
+    int maxTokens = codec.limit(limits.maxTokens());
     List<RewardTrainer.Pair> encoded = new ArrayList<>();
     int truncated = 0;
     for (PreferencePair p : pairs) {
@@ -120,8 +152,11 @@ class TrainRunner implements JobRunner<TrainRequest> {
         perMember.add(m);
         liveMembers.add(m);
       }
+      // the last step's report came before the last member's summary: report the complete list
+      ctx.progress(1, live);
       Map<String, Object> metrics = new LinkedHashMap<>();
       metrics.put("pairs", pairs.size());
+      metrics.put("maxTokens", maxTokens);
       metrics.put("truncatedSequences", truncated);
       metrics.put("centering", centering);
       metrics.put("members", perMember);

@@ -1,0 +1,110 @@
+package org.ugda.reward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.ugda.reward.support.Http;
+import org.ugda.reward.support.TestWorld;
+import org.ugda.testsupport.TestDatabase;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A finished job's {@code detail} is complete and agrees with its {@code result}, although progress
+ * writes are throttled: the last report before the end is not the last one made.
+ */
+class JobDetailHttpTest {
+  static final TestDatabase DB = TestDatabase.fresh();
+  static ConfigurableApplicationContext app;
+  static Http http;
+  static String ensemble;
+
+  @BeforeAll
+  static void start() {
+    app =
+        RewardServiceApplication.application()
+            .run(
+                "--server.port=0",
+                "--spring.datasource.url=" + DB.url(),
+                "--spring.datasource.username=" + DB.username(),
+                "--spring.datasource.password=" + DB.password(),
+                "--ugda.reward.storage-root=" + TestWorld.root(),
+                "--ugda.device=cpu");
+    http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
+    Http.Response r =
+        http.post("/v1/ensembles", Map.of("name", "detail", "baseModel", "sft", "members", 3));
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    ensemble = r.json().get("id").asString();
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  static JsonNode await(Http.Response submitted) {
+    assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+    JsonNode done = http.awaitJob(submitted.json().get("id").asString(), Duration.ofMinutes(3));
+    assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+    return done;
+  }
+
+  @Test
+  void shouldEndATrainJobWithEveryMemberInItsDetailAsInItsResult() {
+    List<Map<String, Object>> pairs = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      pairs.add(
+          Map.of(
+              "prompt", "what is " + i + " plus 1 ?",
+              "chosen", i + " plus 1 is " + (i + 1) + " .",
+              "rejected", "i hope this helps ."));
+    }
+
+    JsonNode done =
+        await(
+            http.post(
+                "/v1/ensembles/" + ensemble + "/train",
+                Map.of(
+                    "dataset",
+                    Map.of("pairs", pairs),
+                    "training",
+                    Map.of("epochs", 1, "batchSize", 8))));
+
+    assertThat(done.get("result").get("members")).hasSize(3);
+    assertThat(done.get("detail").get("members"))
+        .as("detail: %s", done.get("detail"))
+        .isEqualTo(done.get("result").get("members"));
+    assertThat(done.get("progress").asDouble()).isEqualTo(1.0);
+  }
+
+  @Test
+  void shouldEndARefineJobWithEveryMembersStepsInItsDetail() {
+    JsonNode done =
+        await(
+            http.post(
+                "/v1/ensembles/" + ensemble + "/refine",
+                Map.of(
+                    "labels",
+                    List.of(
+                        Map.of("prompt", "what is 1 plus 1 ?", "response", "2 .", "label", 5),
+                        Map.of("prompt", "what is 1 plus 1 ?", "response", "3 .", "label", 1)),
+                    "logRewards",
+                    List.of(
+                        List.of(-0.2, 0.1, 0.3), List.of(-0.1, 0.0, 0.2), List.of(0.1, 0.2, 0.4)),
+                    "training",
+                    Map.of("epochs", 1, "batchSize", 2))));
+
+    for (int m = 0; m < 3; m++) {
+      assertThat(done.get("detail").has("member" + m + "Steps"))
+          .as("detail: %s", done.get("detail"))
+          .isTrue();
+    }
+  }
+}
