@@ -9,10 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.ugda.reward.support.Http;
-import org.ugda.reward.support.TestWorld;
+import org.ugda.reward.support.RewardApp;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
 
@@ -28,20 +27,9 @@ class JobDetailHttpTest {
 
   @BeforeAll
   static void start() {
-    app =
-        RewardServiceApplication.application()
-            .run(
-                "--server.port=0",
-                "--spring.datasource.url=" + DB.url(),
-                "--spring.datasource.username=" + DB.username(),
-                "--spring.datasource.password=" + DB.password(),
-                "--ugda.reward.storage-root=" + TestWorld.root(),
-                "--ugda.device=cpu");
-    http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
-    Http.Response r =
-        http.post("/v1/ensembles", Map.of("name", "detail", "baseModel", "sft", "members", 3));
-    assertThat(r.status()).as(r.body()).isEqualTo(201);
-    ensemble = r.json().get("id").asString();
+    app = RewardApp.start(DB);
+    http = RewardApp.http(app);
+    ensemble = http.createEnsemble("detail", 3);
   }
 
   @AfterAll
@@ -50,10 +38,7 @@ class JobDetailHttpTest {
   }
 
   static JsonNode await(Http.Response submitted) {
-    assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
-    JsonNode done = http.awaitJob(submitted.json().get("id").asString(), Duration.ofMinutes(3));
-    assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
-    return done;
+    return http.succeeded(submitted, Duration.ofMinutes(3));
   }
 
   @Test

@@ -12,10 +12,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.ugda.reward.support.Http;
-import org.ugda.reward.support.TestWorld;
+import org.ugda.reward.support.RewardApp;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
 
@@ -31,16 +30,8 @@ class MemberScoreMetricsHttpTest {
 
   @BeforeAll
   static void start() {
-    app =
-        RewardServiceApplication.application()
-            .run(
-                "--server.port=0",
-                "--spring.datasource.url=" + DB.url(),
-                "--spring.datasource.username=" + DB.username(),
-                "--spring.datasource.password=" + DB.password(),
-                "--ugda.reward.storage-root=" + TestWorld.root(),
-                "--ugda.device=cpu");
-    http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
+    app = RewardApp.start(DB);
+    http = RewardApp.http(app);
   }
 
   @AfterAll
@@ -50,11 +41,8 @@ class MemberScoreMetricsHttpTest {
 
   @Test
   void shouldExportEachMembersScoresWithTheirSign() {
-    Http.Response created =
-        http.post(
-            "/v1/ensembles", Map.of("name", "signed", "baseModel", "sft", "members", 3, "seed", 5));
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    String id = created.json().get("id").asString();
+    String id =
+        http.createEnsemble(Map.of("name", "signed", "baseModel", "sft", "members", 3, "seed", 5));
     List<Map<String, Object>> items = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       items.add(Map.of("prompt", "what is " + i + " plus 2 ?", "response", i + " plus 2 is 7 ."));

@@ -9,10 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.ugda.core.format.ModelConfig;
 import org.ugda.reward.support.Http;
+import org.ugda.reward.support.RewardApp;
 import org.ugda.reward.support.TestWorld;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
@@ -37,20 +37,9 @@ class ModelTokenLimitHttpTest {
   static void start() {
     positions = ModelConfig.load(TestWorld.root().resolve("sft")).maxPositionEmbeddings();
     assertThat(positions).as("the test world's model has fewer positions than 512").isEqualTo(256);
-    app =
-        RewardServiceApplication.application()
-            .run(
-                "--server.port=0",
-                "--spring.datasource.url=" + DB.url(),
-                "--spring.datasource.username=" + DB.username(),
-                "--spring.datasource.password=" + DB.password(),
-                "--ugda.reward.storage-root=" + TestWorld.root(),
-                "--ugda.device=cpu");
-    http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
-    Http.Response r =
-        http.post("/v1/ensembles", Map.of("name", "positions", "baseModel", "sft", "members", 2));
-    assertThat(r.status()).as(r.body()).isEqualTo(201);
-    ensemble = r.json().get("id").asString();
+    app = RewardApp.start(DB);
+    http = RewardApp.http(app);
+    ensemble = http.createEnsemble("positions", 2);
   }
 
   @AfterAll
@@ -129,9 +118,6 @@ class ModelTokenLimitHttpTest {
   }
 
   static JsonNode done(Http.Response submitted) {
-    assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
-    JsonNode done = http.awaitJob(submitted.json().get("id").asString(), Duration.ofMinutes(3));
-    assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
-    return done;
+    return http.succeeded(submitted, Duration.ofMinutes(3));
   }
 }

@@ -1,5 +1,7 @@
 package org.ugda.reward.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -8,6 +10,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -88,6 +91,26 @@ public final class Http {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Creates an ensemble of {@code members} on the base "sft"; asserts 201 and returns its id. */
+  public String createEnsemble(String name, int members) {
+    return createEnsemble(Map.of("name", name, "baseModel", "sft", "members", members));
+  }
+
+  /** Creates an ensemble from {@code body}; asserts 201 and returns its id. */
+  public String createEnsemble(Map<String, ?> body) {
+    Response r = post("/v1/ensembles", body);
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    return r.json().get("id").asString();
+  }
+
+  /** Asserts a job was accepted (202), waits for it and asserts it SUCCEEDED; returns its JSON. */
+  public JsonNode succeeded(Response submitted, Duration timeout) {
+    assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+    JsonNode done = awaitJob(submitted.json().get("id").asString(), timeout);
+    assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+    return done;
   }
 
   /** Polls a job until it leaves QUEUED/RUNNING; returns its final JSON. */
