@@ -77,9 +77,7 @@ class RefineRunner implements JobRunner<RefineRequest> {
 
   @Override
   public RefineRequest validate(UUID ensembleId, RefineRequest req) {
-    EnsembleEntity e = ensembles.entity(ensembleId);
-    ensembles.version(ensembleId, req.fromVersion());
-    registry.base(e.baseModel()).requireCodec();
+    EnsembleEntity e = Runs.checkedEnsemble(ensembles, registry, ensembleId, req.fromVersion());
     if (req.logRewards() != null) {
       requireOneListPerMember(req.logRewards(), e.members());
     }
@@ -358,12 +356,7 @@ class RefineRunner implements JobRunner<RefineRequest> {
       UUID jobId,
       MemberAdapters members,
       Map<String, Object> metrics) {
-    int number =
-        ensembles.publishVersion(e, from.number(), "refine", jobId, members.names(), metrics);
-    Map<String, Object> result = new LinkedHashMap<>(metrics);
-    result.put("version", number);
-    result.put("fromVersion", from.number());
-    return result;
+    return Runs.publish(ensembles, e, from, "refine", jobId, members, metrics);
   }
 
   /** What policy-service sent for a run: one non-empty list of finite rewards per member. */
