@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ugda.reward.support.Http;
 import org.ugda.reward.support.JobBodies;
-import org.ugda.reward.support.RewardApp;
+import org.ugda.reward.support.RewardServer;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
 
@@ -21,23 +19,12 @@ import tools.jackson.databind.JsonNode;
  */
 class JobCancelHttpTest {
   static final TestDatabase DB = TestDatabase.fresh();
-  static ConfigurableApplicationContext app;
-  static Http http;
 
-  @BeforeAll
-  static void start() {
-    app =
-        RewardApp.start(
-            DB,
-            // its jobs run 50 epochs on purpose, to be long enough to cancel or replay
-            "--ugda.reward.limits.max-epochs=50");
-    http = RewardApp.http(app);
-  }
+  // its jobs run 50 epochs on purpose, to be long enough to cancel or replay
+  @RegisterExtension
+  static final RewardServer SERVER = new RewardServer(DB, "--ugda.reward.limits.max-epochs=50");
 
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  static final Http http = SERVER.http();
 
   @Test
   void shouldEndEveryCancelledJobCancelledWhenItWasCancelled() throws Exception {

@@ -6,12 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ugda.reward.support.Http;
-import org.ugda.reward.support.RewardApp;
+import org.ugda.reward.support.RewardServer;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
 
@@ -21,20 +20,15 @@ import tools.jackson.databind.JsonNode;
  */
 class JobDetailHttpTest {
   static final TestDatabase DB = TestDatabase.fresh();
-  static ConfigurableApplicationContext app;
-  static Http http;
+
+  @RegisterExtension static final RewardServer SERVER = new RewardServer(DB);
+
+  static final Http http = SERVER.http();
   static String ensemble;
 
   @BeforeAll
   static void start() {
-    app = RewardApp.start(DB);
-    http = RewardApp.http(app);
     ensemble = http.createEnsemble("detail", 3);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   static JsonNode await(Http.Response submitted) {

@@ -7,14 +7,12 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ugda.api.job.Jobs;
 import org.ugda.reward.support.Http;
 import org.ugda.reward.support.JobBodies;
-import org.ugda.reward.support.RewardApp;
+import org.ugda.reward.support.RewardServer;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
 
@@ -25,23 +23,12 @@ import tools.jackson.databind.JsonNode;
  */
 class JobIdempotencyHttpTest {
   static final TestDatabase DB = TestDatabase.fresh();
-  static ConfigurableApplicationContext app;
-  static Http http;
 
-  @BeforeAll
-  static void start() {
-    app =
-        RewardApp.start(
-            DB,
-            // its jobs run 50 epochs on purpose, to be long enough to cancel or replay
-            "--ugda.reward.limits.max-epochs=50");
-    http = RewardApp.http(app);
-  }
+  // its jobs run 50 epochs on purpose, to be long enough to cancel or replay
+  @RegisterExtension
+  static final RewardServer SERVER = new RewardServer(DB, "--ugda.reward.limits.max-epochs=50");
 
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  static final Http http = SERVER.http();
 
   static String train(int epochs) {
     return Http.JSON.writeValueAsString(

@@ -9,12 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ugda.reward.support.Http;
-import org.ugda.reward.support.RewardApp;
+import org.ugda.reward.support.RewardServer;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
 
@@ -25,19 +23,10 @@ import tools.jackson.databind.JsonNode;
  */
 class MemberScoreMetricsHttpTest {
   static final TestDatabase DB = TestDatabase.fresh();
-  static ConfigurableApplicationContext app;
-  static Http http;
 
-  @BeforeAll
-  static void start() {
-    app = RewardApp.start(DB);
-    http = RewardApp.http(app);
-  }
+  @RegisterExtension static final RewardServer SERVER = new RewardServer(DB);
 
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  static final Http http = SERVER.http();
 
   @Test
   void shouldExportEachMembersScoresWithTheirSign() {

@@ -6,13 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ugda.core.format.ModelConfig;
 import org.ugda.reward.support.Http;
-import org.ugda.reward.support.RewardApp;
+import org.ugda.reward.support.RewardServer;
 import org.ugda.reward.support.TestWorld;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
@@ -25,8 +24,10 @@ import tools.jackson.databind.JsonNode;
  */
 class ModelTokenLimitHttpTest {
   static final TestDatabase DB = TestDatabase.fresh();
-  static ConfigurableApplicationContext app;
-  static Http http;
+
+  @RegisterExtension static final RewardServer SERVER = new RewardServer(DB);
+
+  static final Http http = SERVER.http();
   static String ensemble;
   static int positions;
 
@@ -37,14 +38,7 @@ class ModelTokenLimitHttpTest {
   static void start() {
     positions = ModelConfig.load(TestWorld.root().resolve("sft")).maxPositionEmbeddings();
     assertThat(positions).as("the test world's model has fewer positions than 512").isEqualTo(256);
-    app = RewardApp.start(DB);
-    http = RewardApp.http(app);
     ensemble = http.createEnsemble("positions", 2);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,12 +19,21 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Http {
   public static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final String base;
+  private final IntSupplier port;
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   public Http(int port) {
-    this.base = "http://localhost:" + port;
+    this(() -> port);
+  }
+
+  /** A client for a service whose port is known only once it runs: asked at each request. */
+  public Http(IntSupplier port) {
+    this.port = port;
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://localhost:" + port.getAsInt() + path);
   }
 
   /** A response: status, content type, raw body, headers and the body as JSON. */
@@ -40,7 +50,7 @@ public final class Http {
   }
 
   public Response get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    return send(HttpRequest.newBuilder(uri(path)).GET());
   }
 
   public Response post(String path, Object body) {
@@ -49,7 +59,7 @@ public final class Http {
 
   public Response post(String path, String json, String idempotencyKey) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest.newBuilder(uri(path))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json));
     if (idempotencyKey != null) {
@@ -73,7 +83,7 @@ public final class Http {
     System.arraycopy(content, 0, all, head.length, content.length);
     System.arraycopy(tail, 0, all, head.length + content.length, tail.length);
     return send(
-        HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest.newBuilder(uri(path))
             .header("Content-Type", "multipart/form-data; boundary=" + boundary)
             .POST(HttpRequest.BodyPublishers.ofByteArray(all)));
   }

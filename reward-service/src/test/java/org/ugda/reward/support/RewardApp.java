@@ -38,6 +38,11 @@ public final class RewardApp {
 
   /** A client for the running service. */
   public static Http http(ConfigurableApplicationContext app) {
-    return new Http(((WebServerApplicationContext) app).getWebServer().getPort());
+    return new Http(port(app));
+  }
+
+  /** The port the running service listens on. */
+  public static int port(ConfigurableApplicationContext app) {
+    return ((WebServerApplicationContext) app).getWebServer().getPort();
   }
 }
