@@ -171,7 +171,8 @@ class RefineRunner implements JobRunner<RefineRequest> {
         Map<String, Object> metrics =
             report(e, members, labelled, log, targets, before, sigma, seed, cfg);
         // 6. the refined members as the next version
-        return publish(e, from, jobId, members, metrics);
+        // step 6: the refined members become the ensemble's next version; the job's result
+        return Runs.publish(ensembles, e, from, "refine", jobId, members, metrics);
       }
     }
   }
@@ -347,16 +348,6 @@ class RefineRunner implements JobRunner<RefineRequest> {
     metrics.put("members", perMember);
     metrics.put("training", cfg);
     return metrics;
-  }
-
-  /** Step 6: the refined members become the ensemble's next version; the job's result. */
-  private Map<String, Object> publish(
-      EnsembleEntity e,
-      VersionEntity from,
-      UUID jobId,
-      MemberAdapters members,
-      Map<String, Object> metrics) {
-    return Runs.publish(ensembles, e, from, "refine", jobId, members, metrics);
   }
 
   /** What policy-service sent for a run: one non-empty list of finite rewards per member. */
