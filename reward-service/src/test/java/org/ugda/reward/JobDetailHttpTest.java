@@ -3,13 +3,13 @@ package org.ugda.reward;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ugda.reward.support.Http;
+import org.ugda.reward.support.JobBodies;
 import org.ugda.reward.support.RewardServer;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
@@ -37,14 +37,7 @@ class JobDetailHttpTest {
 
   @Test
   void shouldEndATrainJobWithEveryMemberInItsDetailAsInItsResult() {
-    List<Map<String, Object>> pairs = new ArrayList<>();
-    for (int i = 0; i < 24; i++) {
-      pairs.add(
-          Map.of(
-              "prompt", "what is " + i + " plus 1 ?",
-              "chosen", i + " plus 1 is " + (i + 1) + " .",
-              "rejected", "i hope this helps ."));
-    }
+    List<Map<String, Object>> pairs = JobBodies.plusOnePairs(24, "i hope this helps .");
 
     JsonNode done =
         await(

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ugda.core.format.ModelConfig;
 import org.ugda.reward.support.Http;
+import org.ugda.reward.support.JobBodies;
 import org.ugda.reward.support.RewardServer;
 import org.ugda.reward.support.TestWorld;
 import org.ugda.testsupport.TestDatabase;
@@ -74,14 +75,7 @@ class ModelTokenLimitHttpTest {
 
   @Test
   void shouldTrainAndRefineOnSequencesCutToTheModelsPositions() {
-    List<Map<String, Object>> pairs = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      pairs.add(
-          Map.of(
-              "prompt", "what is " + i + " plus 1 ?",
-              "chosen", i + " plus 1 is " + (i + 1) + " .",
-              "rejected", LONG));
-    }
+    List<Map<String, Object>> pairs = JobBodies.plusOnePairs(4, LONG);
     JsonNode trained =
         done(
             http.post(
