@@ -4,22 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.ugda.reward.support.Http;
+import org.ugda.reward.support.RewardApp;
+import org.ugda.reward.support.StoredState;
 import org.ugda.reward.support.TestWorld;
 import org.ugda.testsupport.TestDatabase;
 import org.ugda.world.WorldFiles;
@@ -42,22 +39,14 @@ class BadInputHttpTest {
   static void start() {
     storage = TestWorld.root();
     app =
-        RewardServiceApplication.application()
-            .run(
-                "--server.port=0",
-                "--spring.datasource.url=" + DB.url(),
-                "--spring.datasource.username=" + DB.username(),
-                "--spring.datasource.password=" + DB.password(),
-                "--ugda.reward.storage-root=" + storage,
-                "--ugda.device=cpu",
-                "--ugda.reward.limits.max-items=8",
-                "--ugda.reward.limits.max-tokens=24",
-                "--ugda.reward.limits.max-text-chars=2000");
-    http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
-    Http.Response r =
-        http.post("/v1/ensembles", Map.of("name", "bad-input", "baseModel", "sft", "members", 2));
-    assertThat(r.status()).as(r.body()).isEqualTo(201);
-    ensemble = r.json().get("id").asString();
+        RewardApp.start(
+            DB,
+            storage,
+            "--ugda.reward.limits.max-items=8",
+            "--ugda.reward.limits.max-tokens=24",
+            "--ugda.reward.limits.max-text-chars=2000");
+    http = RewardApp.http(app);
+    ensemble = http.createEnsemble("bad-input", 2);
   }
 
   @AfterAll
@@ -72,34 +61,7 @@ class BadInputHttpTest {
 
   /** Every row of every reward table, and every file under the storage root with its size. */
   static String state() throws Exception {
-    Map<String, Object> s = new TreeMap<>();
-    try (Connection c = DB.connect()) {
-      for (String t : List.of("ensembles", "ensemble_versions", "jobs", "datasets")) {
-        List<String> rows = new ArrayList<>();
-        try (ResultSet rs = c.createStatement().executeQuery("select * from reward." + t)) {
-          int n = rs.getMetaData().getColumnCount();
-          while (rs.next()) {
-            StringBuilder row = new StringBuilder();
-            for (int i = 1; i <= n; i++) {
-              row.append(rs.getString(i)).append('|');
-            }
-            rows.add(row.toString());
-          }
-        }
-        Collections.sort(rows);
-        s.put(t, rows);
-      }
-    }
-    try (Stream<Path> files = Files.walk(storage.resolve("reward"))) {
-      s.put(
-          "files",
-          files
-              .filter(Files::isRegularFile)
-              .map(p -> storage.relativize(p) + ":" + p.toFile().length())
-              .sorted()
-              .toList());
-    }
-    return s.toString();
+    return StoredState.of(DB, storage);
   }
 
   void assertUnchanged() throws Exception {

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.ugda.reward.support.Http;
+import org.ugda.reward.support.RewardApp;
 import org.ugda.reward.support.TestWorld;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
@@ -37,16 +37,8 @@ class DefaultBaseModelHttpTest {
   static void start() throws Exception {
     TestWorld.root();
     TestWorld.StorageClean.delete(STORAGE);
-    app =
-        RewardServiceApplication.application()
-            .run(
-                "--server.port=0",
-                "--spring.datasource.url=" + DB.url(),
-                "--spring.datasource.username=" + DB.username(),
-                "--spring.datasource.password=" + DB.password(),
-                "--ugda.reward.storage-root=" + STORAGE,
-                "--ugda.device=cpu");
-    http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
+    app = RewardApp.start(DB, STORAGE);
+    http = RewardApp.http(app);
   }
 
   @AfterAll

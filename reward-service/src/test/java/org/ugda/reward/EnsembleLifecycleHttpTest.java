@@ -15,11 +15,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.ugda.core.format.ModelConfig;
 import org.ugda.core.lora.PeftAdapters;
 import org.ugda.reward.support.Http;
+import org.ugda.reward.support.JobBodies;
+import org.ugda.reward.support.RewardApp;
 import org.ugda.reward.support.TestWorld;
 import org.ugda.testsupport.TestDatabase;
 import org.ugda.world.WorldFiles;
@@ -48,16 +49,8 @@ class EnsembleLifecycleHttpTest {
   static void start() {
     storage = TestWorld.root();
     // command-line arguments: they win over reward-service.yml (builder properties would not)
-    app =
-        RewardServiceApplication.application()
-            .run(
-                "--server.port=0",
-                "--spring.datasource.url=" + DB.url(),
-                "--spring.datasource.username=" + DB.username(),
-                "--spring.datasource.password=" + DB.password(),
-                "--ugda.reward.storage-root=" + storage,
-                "--ugda.device=cpu");
-    http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
+    app = RewardApp.start(DB, storage);
+    http = RewardApp.http(app);
   }
 
   static JsonNode ok(Http.Response r, int status) {
@@ -99,30 +92,10 @@ class EnsembleLifecycleHttpTest {
     ensemble = e.get("id").asString();
     assertThat(e.get("latestVersion").asInt()).isEqualTo(1);
 
-    JsonNode job =
-        ok(
-            http.post(
-                "/v1/ensembles/" + ensemble + "/train",
-                Http.JSON.writeValueAsString(
-                    Map.of(
-                        "dataset",
-                        Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN),
-                        "training",
-                        training(3))),
-                "train-1"),
-            202);
-    JsonNode again =
-        ok(
-            http.post(
-                "/v1/ensembles/" + ensemble + "/train",
-                Http.JSON.writeValueAsString(
-                    Map.of(
-                        "dataset",
-                        Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN),
-                        "training",
-                        training(3))),
-                "train-1"),
-            202);
+    String train = "/v1/ensembles/" + ensemble + "/train";
+    String trainBody = Http.JSON.writeValueAsString(JobBodies.trainOnWorldPairs(training(3)));
+    JsonNode job = ok(http.post(train, trainBody, "train-1"), 202);
+    JsonNode again = ok(http.post(train, trainBody, "train-1"), 202);
     assertThat(again.get("id").asString())
         .as("a retried POST returns the same job")
         .isEqualTo(job.get("id").asString());
@@ -291,12 +264,7 @@ class EnsembleLifecycleHttpTest {
     JsonNode job =
         ok(
             http.post(
-                "/v1/ensembles/" + heads + "/train",
-                Map.of(
-                    "dataset",
-                    Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN),
-                    "training",
-                    training(2))),
+                "/v1/ensembles/" + heads + "/train", JobBodies.trainOnWorldPairs(training(2))),
             202);
     JsonNode done = http.awaitJob(job.get("id").asString(), Duration.ofMinutes(5));
     assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ugda.reward.support.Http;
-import org.ugda.reward.support.TestWorld;
+import org.ugda.reward.support.JobBodies;
+import org.ugda.reward.support.RewardServer;
 import org.ugda.testsupport.TestDatabase;
-import org.ugda.world.WorldFiles;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,44 +19,18 @@ import tools.jackson.databind.JsonNode;
  */
 class JobCancelHttpTest {
   static final TestDatabase DB = TestDatabase.fresh();
-  static ConfigurableApplicationContext app;
-  static Http http;
 
-  @BeforeAll
-  static void start() {
-    app =
-        RewardServiceApplication.application()
-            .run(
-                "--server.port=0",
-                "--spring.datasource.url=" + DB.url(),
-                "--spring.datasource.username=" + DB.username(),
-                "--spring.datasource.password=" + DB.password(),
-                "--ugda.reward.storage-root=" + TestWorld.root(),
-                "--ugda.device=cpu",
-                // its jobs run 50 epochs on purpose, to be long enough to cancel or replay
-                "--ugda.reward.limits.max-epochs=50");
-    http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
-  }
+  // its jobs run 50 epochs on purpose, to be long enough to cancel or replay
+  @RegisterExtension
+  static final RewardServer SERVER = new RewardServer(DB, "--ugda.reward.limits.max-epochs=50");
 
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  static final Http http = SERVER.http();
 
   @Test
   void shouldEndEveryCancelledJobCancelledWhenItWasCancelled() throws Exception {
-    String id =
-        http.post("/v1/ensembles", Map.of("name", "cancel", "baseModel", "sft", "members", 2))
-            .json()
-            .get("id")
-            .asString();
+    String id = http.createEnsemble("cancel", 2);
     // long enough that no job could finish before its cancel arrives
-    Map<String, Object> body =
-        Map.of(
-            "dataset",
-            Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN),
-            "training",
-            Map.of("epochs", 50, "batchSize", 4));
+    Map<String, Object> body = JobBodies.trainOnWorldPairs(Map.of("epochs", 50, "batchSize", 4));
     for (int i = 0; i < 12; i++) {
       String jobId = http.post("/v1/ensembles/" + id + "/train", body).json().get("id").asString();
       Thread.sleep(i * 15L); // cancel while queued, as it starts, and once it runs

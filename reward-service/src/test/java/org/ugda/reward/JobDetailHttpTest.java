@@ -3,16 +3,14 @@ package org.ugda.reward;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ugda.reward.support.Http;
-import org.ugda.reward.support.TestWorld;
+import org.ugda.reward.support.JobBodies;
+import org.ugda.reward.support.RewardServer;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
 
@@ -22,50 +20,24 @@ import tools.jackson.databind.JsonNode;
  */
 class JobDetailHttpTest {
   static final TestDatabase DB = TestDatabase.fresh();
-  static ConfigurableApplicationContext app;
-  static Http http;
+
+  @RegisterExtension static final RewardServer SERVER = new RewardServer(DB);
+
+  static final Http http = SERVER.http();
   static String ensemble;
 
   @BeforeAll
   static void start() {
-    app =
-        RewardServiceApplication.application()
-            .run(
-                "--server.port=0",
-                "--spring.datasource.url=" + DB.url(),
-                "--spring.datasource.username=" + DB.username(),
-                "--spring.datasource.password=" + DB.password(),
-                "--ugda.reward.storage-root=" + TestWorld.root(),
-                "--ugda.device=cpu");
-    http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
-    Http.Response r =
-        http.post("/v1/ensembles", Map.of("name", "detail", "baseModel", "sft", "members", 3));
-    assertThat(r.status()).as(r.body()).isEqualTo(201);
-    ensemble = r.json().get("id").asString();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
+    ensemble = http.createEnsemble("detail", 3);
   }
 
   static JsonNode await(Http.Response submitted) {
-    assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
-    JsonNode done = http.awaitJob(submitted.json().get("id").asString(), Duration.ofMinutes(3));
-    assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
-    return done;
+    return http.succeeded(submitted, Duration.ofMinutes(3));
   }
 
   @Test
   void shouldEndATrainJobWithEveryMemberInItsDetailAsInItsResult() {
-    List<Map<String, Object>> pairs = new ArrayList<>();
-    for (int i = 0; i < 24; i++) {
-      pairs.add(
-          Map.of(
-              "prompt", "what is " + i + " plus 1 ?",
-              "chosen", i + " plus 1 is " + (i + 1) + " .",
-              "rejected", "i hope this helps ."));
-    }
+    List<Map<String, Object>> pairs = JobBodies.plusOnePairs(24, "i hope this helps .");
 
     JsonNode done =
         await(

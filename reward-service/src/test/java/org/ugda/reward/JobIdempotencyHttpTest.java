@@ -7,16 +7,13 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ugda.api.job.Jobs;
 import org.ugda.reward.support.Http;
-import org.ugda.reward.support.TestWorld;
+import org.ugda.reward.support.JobBodies;
+import org.ugda.reward.support.RewardServer;
 import org.ugda.testsupport.TestDatabase;
-import org.ugda.world.WorldFiles;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,37 +23,16 @@ import tools.jackson.databind.JsonNode;
  */
 class JobIdempotencyHttpTest {
   static final TestDatabase DB = TestDatabase.fresh();
-  static ConfigurableApplicationContext app;
-  static Http http;
 
-  @BeforeAll
-  static void start() {
-    app =
-        RewardServiceApplication.application()
-            .run(
-                "--server.port=0",
-                "--spring.datasource.url=" + DB.url(),
-                "--spring.datasource.username=" + DB.username(),
-                "--spring.datasource.password=" + DB.password(),
-                "--ugda.reward.storage-root=" + TestWorld.root(),
-                "--ugda.device=cpu",
-                // its jobs run 50 epochs on purpose, to be long enough to cancel or replay
-                "--ugda.reward.limits.max-epochs=50");
-    http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
-  }
+  // its jobs run 50 epochs on purpose, to be long enough to cancel or replay
+  @RegisterExtension
+  static final RewardServer SERVER = new RewardServer(DB, "--ugda.reward.limits.max-epochs=50");
 
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  static final Http http = SERVER.http();
 
   static String train(int epochs) {
     return Http.JSON.writeValueAsString(
-        Map.of(
-            "dataset",
-            Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN),
-            "training",
-            Map.of("epochs", epochs, "batchSize", 4)));
+        JobBodies.trainOnWorldPairs(Map.of("epochs", epochs, "batchSize", 4)));
   }
 
   static long jobRows() throws Exception {
@@ -69,11 +45,7 @@ class JobIdempotencyHttpTest {
 
   @Test
   void shouldReplayARetryWithTheSameKeyAndRefuseTheKeyForAnotherRequest() throws Exception {
-    String id =
-        http.post("/v1/ensembles", Map.of("name", "keys", "baseModel", "sft", "members", 2))
-            .json()
-            .get("id")
-            .asString();
+    String id = http.createEnsemble("keys", 2);
     String path = "/v1/ensembles/" + id + "/train";
 
     Http.Response first = http.post(path, train(50), "key-1");

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.ugda.reward.support.Http;
-import org.ugda.reward.support.TestWorld;
+import org.ugda.reward.support.JobBodies;
+import org.ugda.reward.support.RewardApp;
 import org.ugda.testsupport.TestDatabase;
-import org.ugda.world.WorldFiles;
 import tools.jackson.databind.JsonNode;
 
 /** A job cut off by a restart is reported INTERRUPTED and, resumed, makes exactly one version. */
@@ -18,35 +17,19 @@ class JobRestartHttpTest {
   static final TestDatabase DB = TestDatabase.fresh();
 
   static ConfigurableApplicationContext start() {
-    return RewardServiceApplication.application()
-        .run(
-            "--server.port=0",
-            "--spring.datasource.url=" + DB.url(),
-            "--spring.datasource.username=" + DB.username(),
-            "--spring.datasource.password=" + DB.password(),
-            "--ugda.reward.storage-root=" + TestWorld.root(),
-            "--ugda.device=cpu");
+    return RewardApp.start(DB);
   }
 
   static Http http(ConfigurableApplicationContext c) {
-    return new Http(((WebServerApplicationContext) c).getWebServer().getPort());
+    return RewardApp.http(c);
   }
 
   @Test
   void shouldReportAnInterruptedJobAndResumeItIntoOneVersion() throws Exception {
     ConfigurableApplicationContext app = start();
     Http http = http(app);
-    String id =
-        http.post("/v1/ensembles", Map.of("name", "restart", "baseModel", "sft", "members", 2))
-            .json()
-            .get("id")
-            .asString();
-    Map<String, Object> body =
-        Map.of(
-            "dataset",
-            Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN),
-            "training",
-            Map.of("epochs", 6, "batchSize", 4));
+    String id = http.createEnsemble("restart", 2);
+    Map<String, Object> body = JobBodies.trainOnWorldPairs(Map.of("epochs", 6, "batchSize", 4));
     JsonNode job = http.post("/v1/ensembles/" + id + "/train", body).json();
     String jobId = job.get("id").asString();
     long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();

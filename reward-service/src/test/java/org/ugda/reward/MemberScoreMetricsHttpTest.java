@@ -9,13 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ugda.reward.support.Http;
-import org.ugda.reward.support.TestWorld;
+import org.ugda.reward.support.RewardServer;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
 
@@ -26,35 +23,15 @@ import tools.jackson.databind.JsonNode;
  */
 class MemberScoreMetricsHttpTest {
   static final TestDatabase DB = TestDatabase.fresh();
-  static ConfigurableApplicationContext app;
-  static Http http;
 
-  @BeforeAll
-  static void start() {
-    app =
-        RewardServiceApplication.application()
-            .run(
-                "--server.port=0",
-                "--spring.datasource.url=" + DB.url(),
-                "--spring.datasource.username=" + DB.username(),
-                "--spring.datasource.password=" + DB.password(),
-                "--ugda.reward.storage-root=" + TestWorld.root(),
-                "--ugda.device=cpu");
-    http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
-  }
+  @RegisterExtension static final RewardServer SERVER = new RewardServer(DB);
 
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  static final Http http = SERVER.http();
 
   @Test
   void shouldExportEachMembersScoresWithTheirSign() {
-    Http.Response created =
-        http.post(
-            "/v1/ensembles", Map.of("name", "signed", "baseModel", "sft", "members", 3, "seed", 5));
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    String id = created.json().get("id").asString();
+    String id =
+        http.createEnsemble(Map.of("name", "signed", "baseModel", "sft", "members", 3, "seed", 5));
     List<Map<String, Object>> items = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       items.add(Map.of("prompt", "what is " + i + " plus 2 ?", "response", i + " plus 2 is 7 ."));

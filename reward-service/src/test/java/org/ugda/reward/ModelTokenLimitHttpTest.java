@@ -6,13 +6,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ugda.core.format.ModelConfig;
 import org.ugda.reward.support.Http;
+import org.ugda.reward.support.JobBodies;
+import org.ugda.reward.support.RewardServer;
 import org.ugda.reward.support.TestWorld;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
@@ -25,8 +25,10 @@ import tools.jackson.databind.JsonNode;
  */
 class ModelTokenLimitHttpTest {
   static final TestDatabase DB = TestDatabase.fresh();
-  static ConfigurableApplicationContext app;
-  static Http http;
+
+  @RegisterExtension static final RewardServer SERVER = new RewardServer(DB);
+
+  static final Http http = SERVER.http();
   static String ensemble;
   static int positions;
 
@@ -37,25 +39,7 @@ class ModelTokenLimitHttpTest {
   static void start() {
     positions = ModelConfig.load(TestWorld.root().resolve("sft")).maxPositionEmbeddings();
     assertThat(positions).as("the test world's model has fewer positions than 512").isEqualTo(256);
-    app =
-        RewardServiceApplication.application()
-            .run(
-                "--server.port=0",
-                "--spring.datasource.url=" + DB.url(),
-                "--spring.datasource.username=" + DB.username(),
-                "--spring.datasource.password=" + DB.password(),
-                "--ugda.reward.storage-root=" + TestWorld.root(),
-                "--ugda.device=cpu");
-    http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
-    Http.Response r =
-        http.post("/v1/ensembles", Map.of("name", "positions", "baseModel", "sft", "members", 2));
-    assertThat(r.status()).as(r.body()).isEqualTo(201);
-    ensemble = r.json().get("id").asString();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
+    ensemble = http.createEnsemble("positions", 2);
   }
 
   @Test
@@ -91,14 +75,7 @@ class ModelTokenLimitHttpTest {
 
   @Test
   void shouldTrainAndRefineOnSequencesCutToTheModelsPositions() {
-    List<Map<String, Object>> pairs = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      pairs.add(
-          Map.of(
-              "prompt", "what is " + i + " plus 1 ?",
-              "chosen", i + " plus 1 is " + (i + 1) + " .",
-              "rejected", LONG));
-    }
+    List<Map<String, Object>> pairs = JobBodies.plusOnePairs(4, LONG);
     JsonNode trained =
         done(
             http.post(
@@ -129,9 +106,6 @@ class ModelTokenLimitHttpTest {
   }
 
   static JsonNode done(Http.Response submitted) {
-    assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
-    JsonNode done = http.awaitJob(submitted.json().get("id").asString(), Duration.ofMinutes(3));
-    assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
-    return done;
+    return http.succeeded(submitted, Duration.ofMinutes(3));
   }
 }

@@ -10,10 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.ugda.reward.support.Http;
-import org.ugda.reward.support.TestWorld;
+import org.ugda.reward.support.RewardApp;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
 
@@ -42,22 +41,11 @@ class RefineFromRunHttpTest {
         });
     policy.start();
     ConfigurableApplicationContext app =
-        RewardServiceApplication.application()
-            .run(
-                "--server.port=0",
-                "--spring.datasource.url=" + DB.url(),
-                "--spring.datasource.username=" + DB.username(),
-                "--spring.datasource.password=" + DB.password(),
-                "--ugda.reward.storage-root=" + TestWorld.root(),
-                "--ugda.device=cpu",
-                "--ugda.services.policy-url=http://localhost:" + policy.getAddress().getPort());
+        RewardApp.start(
+            DB, "--ugda.services.policy-url=http://localhost:" + policy.getAddress().getPort());
     try {
-      Http http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
-      String id =
-          http.post("/v1/ensembles", Map.of("name", "from-run", "baseModel", "sft", "members", 2))
-              .json()
-              .get("id")
-              .asString();
+      Http http = RewardApp.http(app);
+      String id = http.createEnsemble("from-run", 2);
       List<Map<String, Object>> labels =
           List.of(
               Map.of("prompt", "what is 2 plus 2 ?", "response", "2 plus 2 is 4 .", "label", 5),

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.ugda.reward.support.Http;
+import org.ugda.reward.support.RewardApp;
 import org.ugda.reward.support.StoredState;
 import org.ugda.reward.support.TestWorld;
 import org.ugda.testsupport.TestDatabase;
@@ -52,11 +52,8 @@ class RequestLimitsHttpTest {
                     "--ugda.reward.limits.max-labels=3",
                     "--ugda.reward.limits.max-log-size=5",
                     "--ugda.reward.limits.max-training-examples=1000"));
-    http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
-    Http.Response r =
-        http.post("/v1/ensembles", Map.of("name", "limits", "baseModel", "sft", "members", 4));
-    assertThat(r.status()).as(r.body()).isEqualTo(201);
-    ensemble = r.json().get("id").asString();
+    http = RewardApp.http(app);
+    ensemble = http.createEnsemble("limits", 4);
     Path adapter = Files.createDirectories(storage.resolve("limits-test").resolve("rank-100"));
     Files.writeString(
         adapter.resolve("adapter_config.json"),

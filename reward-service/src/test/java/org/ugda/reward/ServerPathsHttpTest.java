@@ -12,9 +12,9 @@ import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.ugda.reward.support.Http;
+import org.ugda.reward.support.RewardApp;
 import org.ugda.reward.support.TestWorld;
 import org.ugda.testsupport.TestDatabase;
 
@@ -40,16 +40,8 @@ class ServerPathsHttpTest {
     for (String f : List.of("config.json", "model.safetensors")) {
       Files.copy(storage.resolve("sft").resolve(f), noTokenizer.resolve(f));
     }
-    app =
-        RewardServiceApplication.application()
-            .run(
-                "--server.port=0",
-                "--spring.datasource.url=" + DB.url(),
-                "--spring.datasource.username=" + DB.username(),
-                "--spring.datasource.password=" + DB.password(),
-                "--ugda.reward.storage-root=" + storage,
-                "--ugda.device=cpu");
-    http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
+    app = RewardApp.start(DB, storage);
+    http = RewardApp.http(app);
   }
 
   @AfterAll

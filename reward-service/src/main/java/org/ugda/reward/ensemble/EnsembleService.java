@@ -129,19 +129,7 @@ public class EnsembleService {
       StorageRoot.deleteQuietly(tmp);
       throw e;
     }
-    EnsembleEntity e =
-        new EnsembleEntity(
-            id,
-            name,
-            baseModel,
-            mode,
-            k,
-            cfg.rank(),
-            cfg.alpha(),
-            cfg.targetModules(),
-            seed,
-            Instant.now());
-    return publishFirst(e, tmp, "initial");
+    return publishFirst(newEntity(id, name, baseModel, mode, k, cfg, seed), tmp, "initial");
   }
 
   public Ensemble importAdapters(ImportEnsemble req) {
@@ -207,19 +195,10 @@ public class EnsembleService {
       StorageRoot.deleteQuietly(tmp);
       throw e;
     }
-    EnsembleEntity e =
-        new EnsembleEntity(
-            id,
-            name,
-            baseModel,
-            EnsembleMode.LORA,
-            req.adapters().size(),
-            first.rank(),
-            first.alpha(),
-            first.targetModules(),
-            0,
-            Instant.now());
-    return publishFirst(e, tmp, "import");
+    return publishFirst(
+        newEntity(id, name, baseModel, EnsembleMode.LORA, req.adapters().size(), first, 0),
+        tmp,
+        "import");
   }
 
   /**
@@ -243,6 +222,28 @@ public class EnsembleService {
       return;
     }
     RewardLimits.atMost(where + "'s rank r", rank, limits.maxLoraRank(), "max-lora-rank");
+  }
+
+  /** A new ensemble's row, created now, its members' LoRA settings those of {@code lora}. */
+  private static EnsembleEntity newEntity(
+      UUID id,
+      String name,
+      String baseModel,
+      EnsembleMode mode,
+      int members,
+      LoraConfig lora,
+      long seed) {
+    return new EnsembleEntity(
+        id,
+        name,
+        baseModel,
+        mode,
+        members,
+        lora.rank(),
+        lora.alpha(),
+        lora.targetModules(),
+        seed,
+        Instant.now());
   }
 
   private Ensemble publishFirst(EnsembleEntity e, Path tmp, String kind) {

@@ -77,9 +77,7 @@ class RefineRunner implements JobRunner<RefineRequest> {
 
   @Override
   public RefineRequest validate(UUID ensembleId, RefineRequest req) {
-    EnsembleEntity e = ensembles.entity(ensembleId);
-    ensembles.version(ensembleId, req.fromVersion());
-    registry.base(e.baseModel()).requireCodec();
+    EnsembleEntity e = Runs.checkedEnsemble(ensembles, registry, ensembleId, req.fromVersion());
     if (req.logRewards() != null) {
       requireOneListPerMember(req.logRewards(), e.members());
     }
@@ -173,7 +171,8 @@ class RefineRunner implements JobRunner<RefineRequest> {
         Map<String, Object> metrics =
             report(e, members, labelled, log, targets, before, sigma, seed, cfg);
         // 6. the refined members as the next version
-        return publish(e, from, jobId, members, metrics);
+        // step 6: the refined members become the ensemble's next version; the job's result
+        return Runs.publish(ensembles, e, from, "refine", jobId, members, metrics);
       }
     }
   }
@@ -349,21 +348,6 @@ class RefineRunner implements JobRunner<RefineRequest> {
     metrics.put("members", perMember);
     metrics.put("training", cfg);
     return metrics;
-  }
-
-  /** Step 6: the refined members become the ensemble's next version; the job's result. */
-  private Map<String, Object> publish(
-      EnsembleEntity e,
-      VersionEntity from,
-      UUID jobId,
-      MemberAdapters members,
-      Map<String, Object> metrics) {
-    int number =
-        ensembles.publishVersion(e, from.number(), "refine", jobId, members.names(), metrics);
-    Map<String, Object> result = new LinkedHashMap<>(metrics);
-    result.put("version", number);
-    result.put("fromVersion", from.number());
-    return result;
   }
 
   /** What policy-service sent for a run: one non-empty list of finite rewards per member. */

@@ -62,9 +62,7 @@ class TrainRunner implements JobRunner<TrainRequest> {
 
   @Override
   public TrainRequest validate(UUID ensembleId, TrainRequest req) {
-    EnsembleEntity e = ensembles.entity(ensembleId);
-    ensembles.version(ensembleId, req.fromVersion());
-    registry.base(e.baseModel()).requireCodec();
+    EnsembleEntity e = Runs.checkedEnsemble(ensembles, registry, ensembleId, req.fromVersion());
     TrainConfig cfg =
         TrainConfigResolver.resolve(req.training(), props.training(), e.seed(), limits);
     int pairs = datasets.pairs(req.dataset(), limits.maxDatasetPairs(), "max-dataset-pairs").size();
@@ -161,12 +159,7 @@ class TrainRunner implements JobRunner<TrainRequest> {
       metrics.put("centering", centering);
       metrics.put("members", perMember);
       metrics.put("training", base);
-      int number =
-          ensembles.publishVersion(e, from.number(), "train", jobId, members.names(), metrics);
-      Map<String, Object> result = new LinkedHashMap<>(metrics);
-      result.put("version", number);
-      result.put("fromVersion", from.number());
-      return result;
+      return Runs.publish(ensembles, e, from, "train", jobId, members, metrics);
     }
   }
 }

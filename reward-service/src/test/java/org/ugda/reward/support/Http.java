@@ -1,5 +1,7 @@
 package org.ugda.reward.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -8,6 +10,8 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.IntSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,12 +19,21 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Http {
   public static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final String base;
+  private final IntSupplier port;
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   public Http(int port) {
-    this.base = "http://localhost:" + port;
+    this(() -> port);
+  }
+
+  /** A client for a service whose port is known only once it runs: asked at each request. */
+  public Http(IntSupplier port) {
+    this.port = port;
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://localhost:" + port.getAsInt() + path);
   }
 
   /** A response: status, content type, raw body, headers and the body as JSON. */
@@ -37,7 +50,7 @@ public final class Http {
   }
 
   public Response get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    return send(HttpRequest.newBuilder(uri(path)).GET());
   }
 
   public Response post(String path, Object body) {
@@ -46,7 +59,7 @@ public final class Http {
 
   public Response post(String path, String json, String idempotencyKey) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest.newBuilder(uri(path))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json));
     if (idempotencyKey != null) {
@@ -70,7 +83,7 @@ public final class Http {
     System.arraycopy(content, 0, all, head.length, content.length);
     System.arraycopy(tail, 0, all, head.length + content.length, tail.length);
     return send(
-        HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest.newBuilder(uri(path))
             .header("Content-Type", "multipart/form-data; boundary=" + boundary)
             .POST(HttpRequest.BodyPublishers.ofByteArray(all)));
   }
@@ -88,6 +101,26 @@ public final class Http {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Creates an ensemble of {@code members} on the base "sft"; asserts 201 and returns its id. */
+  public String createEnsemble(String name, int members) {
+    return createEnsemble(Map.of("name", name, "baseModel", "sft", "members", members));
+  }
+
+  /** Creates an ensemble from {@code body}; asserts 201 and returns its id. */
+  public String createEnsemble(Map<String, ?> body) {
+    Response r = post("/v1/ensembles", body);
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    return r.json().get("id").asString();
+  }
+
+  /** Asserts a job was accepted (202), waits for it and asserts it SUCCEEDED; returns its JSON. */
+  public JsonNode succeeded(Response submitted, Duration timeout) {
+    assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+    JsonNode done = awaitJob(submitted.json().get("id").asString(), timeout);
+    assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+    return done;
   }
 
   /** Polls a job until it leaves QUEUED/RUNNING; returns its final JSON. */
