@@ -41,13 +41,7 @@ class JobDetailHttpTest {
 
     JsonNode done =
         await(
-            http.post(
-                "/v1/ensembles/" + ensemble + "/train",
-                Map.of(
-                    "dataset",
-                    Map.of("pairs", pairs),
-                    "training",
-                    Map.of("epochs", 1, "batchSize", 8))));
+            http.post("/v1/ensembles/" + ensemble + "/train", JobBodies.trainOneEpochOn(pairs, 8)));
 
     assertThat(done.get("result").get("members")).hasSize(3);
     assertThat(done.get("detail").get("members"))

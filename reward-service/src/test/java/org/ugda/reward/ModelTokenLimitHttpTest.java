@@ -78,13 +78,7 @@ class ModelTokenLimitHttpTest {
     List<Map<String, Object>> pairs = JobBodies.plusOnePairs(4, LONG);
     JsonNode trained =
         done(
-            http.post(
-                "/v1/ensembles/" + ensemble + "/train",
-                Map.of(
-                    "dataset",
-                    Map.of("pairs", pairs),
-                    "training",
-                    Map.of("epochs", 1, "batchSize", 4))));
+            http.post("/v1/ensembles/" + ensemble + "/train", JobBodies.trainOneEpochOn(pairs, 4)));
     assertThat(trained.get("result").get("maxTokens").asInt()).isEqualTo(256);
     assertThat(trained.get("result").get("truncatedSequences").asInt()).isEqualTo(4);
 

@@ -15,6 +15,13 @@ public final class JobBodies {
         "dataset", Map.of("path", "world/" + WorldFiles.PAIRS_TRAIN), "training", training);
   }
 
+  /** A one-epoch train request on inline {@code pairs} in batches of {@code batchSize}. */
+  public static Map<String, Object> trainOneEpochOn(
+      List<Map<String, Object>> pairs, int batchSize) {
+    return Map.of(
+        "dataset", Map.of("pairs", pairs), "training", Map.of("epochs", 1, "batchSize", batchSize));
+  }
+
   /** {@code n} pairs "what is i plus 1 ?": the right sum chosen, {@code rejected} rejected. */
   public static List<Map<String, Object>> plusOnePairs(int n, String rejected) {
     List<Map<String, Object>> pairs = new ArrayList<>();
