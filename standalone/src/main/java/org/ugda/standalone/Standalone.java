@@ -21,7 +21,6 @@ import org.ugda.policy.PolicyServiceApplication;
 import org.ugda.relabel.RelabelServiceApplication;
 import org.ugda.reward.RewardServiceApplication;
 import org.ugda.selection.SelectionServiceApplication;
-import org.ugda.support.database.EmbeddedPostgresServer;
 
 /**
  * The running services of a standalone JVM, one application context each.
@@ -86,19 +85,15 @@ final class Standalone implements AutoCloseable {
               false));
 
   /**
-   * Spring Boot's own data source, Flyway and database health indicator, excluded from every
-   * context: each service's data source comes from service-support (for the services that name a
-   * schema), Boot's Flyway would migrate every service's scripts into one schema, and Boot's {@code
-   * db} indicator (its jar is on the shared classpath because of reward-service's JPA) would make
-   * service-support's {@code database} indicator back off, so relabel-service's readiness group,
-   * which names {@code database}, would fail the start.
+   * Spring Boot's own data source and Flyway, excluded from every context: each service's data
+   * source comes from service-support (for the services that name a schema), and Boot's Flyway
+   * would migrate every service's scripts into one schema.
    */
   private static final String BOOT_DATABASE_AUTO_CONFIGURATIONS =
       String.join(
           ",",
           "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-          "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
-          "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration");
+          "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration");
 
   /** Spring Boot's JPA, excluded where a service maps no entities. */
   private static final String JPA_AUTO_CONFIGURATIONS =
@@ -120,7 +115,6 @@ final class Standalone implements AutoCloseable {
           "org.springframework.cloud.gateway.server.mvc.config.DefaultFunctionConfiguration");
 
   private final Map<String, ConfigurableApplicationContext> contexts;
-  private EmbeddedPostgresServer.Lease database;
   private boolean closed;
 
   private Standalone(Map<String, ConfigurableApplicationContext> contexts) {
@@ -148,7 +142,7 @@ final class Standalone implements AutoCloseable {
           .addShutdownHook(new Thread(standalone::close, "ugda-standalone-shutdown"));
     }
     try {
-      Map<String, Object> shared = standalone.startDatabase(settings, args);
+      Map<String, Object> shared = databaseProperties(settings);
       Map<String, Object> serviceUrls = new LinkedHashMap<>(shared);
       for (Service service : SERVICES) {
         String exclude = GATEWAY_AUTO_CONFIGURATIONS + "," + BOOT_DATABASE_AUTO_CONFIGURATIONS;
@@ -191,10 +185,10 @@ final class Standalone implements AutoCloseable {
   }
 
   /**
-   * Closes the contexts in reverse start order (gateway first), then the database. The contexts
-   * register no shutdown hooks of their own; {@link #startClosingOnShutdown} runs this on SIGTERM,
-   * so the services finish their last writes (a job marked interrupted) while the database is still
-   * up.
+   * Closes the contexts in reverse start order (gateway first); the last service context to close
+   * releases the last lease on the embedded PostgreSQL, which then stops. The contexts register no
+   * shutdown hooks of their own; {@link #startClosingOnShutdown} runs this on SIGTERM, so the
+   * services finish their last writes (a job marked interrupted) while the database is still up.
    */
   @Override
   public synchronized void close() {
@@ -203,27 +197,15 @@ final class Standalone implements AutoCloseable {
     Collections.reverse(started);
     started.forEach(ConfigurableApplicationContext::close);
     contexts.clear();
-    if (database != null) {
-      database.close();
-      database = null;
-    }
   }
 
   /**
-   * With no {@code spring.datasource.url}, takes a lease on the JVM's embedded PostgreSQL (data in
-   * {@code ugda.standalone.data-dir}) for as long as the standalone runs, so it starts before the
-   * first service and stops after the last; every service context then leases the same server.
-   * Returns the properties every context gets.
+   * The property every context gets: where the JVM's one embedded PostgreSQL keeps its data. Each
+   * service context with no {@code spring.datasource.url} leases that server (service-support's
+   * {@code EmbeddedPostgresServer}): the first starts it, the last to close stops it.
    */
-  private synchronized Map<String, Object> startDatabase(
-      StandaloneProperties settings, String... args) {
-    requireOpen();
-    if (!StandaloneProperties.dataSource(args).embedded()) {
-      return Map.of();
-    }
+  private static Map<String, Object> databaseProperties(StandaloneProperties settings) {
     Path dir = settings.dataDir().toAbsolutePath().normalize();
-    database = EmbeddedPostgresServer.acquire(dir);
-    log.info("embedded PostgreSQL for every service (data in {})", dir);
     return Map.of("ugda.database.embedded-data-directory", dir.toString());
   }
 

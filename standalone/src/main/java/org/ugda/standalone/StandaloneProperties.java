@@ -6,7 +6,6 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
-import org.ugda.support.database.DataSourceSettings;
 
 /**
  * Settings of the standalone launcher. They are needed before any context exists, so they are bound
@@ -27,11 +26,6 @@ record StandaloneProperties(
 
   static StandaloneProperties from(String... args) {
     return binder(args).bindOrCreate(PREFIX, StandaloneProperties.class);
-  }
-
-  /** The {@code spring.datasource.*} the services will see (command line, JVM, environment). */
-  static DataSourceSettings dataSource(String... args) {
-    return binder(args).bindOrCreate("spring.datasource", DataSourceSettings.class);
   }
 
   private static Binder binder(String... args) {
