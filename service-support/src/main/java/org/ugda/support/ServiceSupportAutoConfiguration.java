@@ -8,9 +8,9 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.web.filter.ForwardedHeaderFilter;
-import org.ugda.support.limits.RequestLimitsProperties;
 import org.ugda.support.limits.RequestSizeFilter;
 import org.ugda.support.problem.ProblemAdvice;
+import org.ugda.support.web.HttpProperties;
 import org.ugda.support.web.Locations;
 import tools.jackson.databind.DeserializationFeature;
 
@@ -22,7 +22,7 @@ import tools.jackson.databind.DeserializationFeature;
 @AutoConfiguration(
     beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@EnableConfigurationProperties(RequestLimitsProperties.class)
+@EnableConfigurationProperties(HttpProperties.class)
 public class ServiceSupportAutoConfiguration {
 
   @Bean
@@ -47,10 +47,9 @@ public class ServiceSupportAutoConfiguration {
    * ugda.http.forwarded-headers: remove}) and writes its own.
    */
   @Bean
-  FilterRegistrationBean<ForwardedHeaderFilter> forwardedHeaderFilter(
-      RequestLimitsProperties http) {
+  FilterRegistrationBean<ForwardedHeaderFilter> forwardedHeaderFilter(HttpProperties http) {
     ForwardedHeaderFilter filter = new ForwardedHeaderFilter();
-    filter.setRemoveOnly(http.forwardedHeaders() == RequestLimitsProperties.Forwarded.REMOVE);
+    filter.setRemoveOnly(http.forwardedHeaders() == HttpProperties.Forwarded.REMOVE);
     FilterRegistrationBean<ForwardedHeaderFilter> registration =
         new FilterRegistrationBean<>(filter);
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
@@ -58,7 +57,7 @@ public class ServiceSupportAutoConfiguration {
   }
 
   @Bean
-  FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(RequestLimitsProperties limits) {
+  FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(HttpProperties limits) {
     FilterRegistrationBean<RequestSizeFilter> registration =
         new FilterRegistrationBean<>(new RequestSizeFilter(limits));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);

@@ -10,15 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.util.unit.DataSize;
-import org.ugda.support.limits.RequestLimitsProperties;
 import org.ugda.support.limits.RequestSizeFilter;
 import org.ugda.support.problem.TooLargeException;
+import org.ugda.support.web.HttpProperties;
 
 class RequestSizeFilterTest {
   private final RequestSizeFilter filter =
       new RequestSizeFilter(
-          new RequestLimitsProperties(
-              DataSize.ofKilobytes(4), RequestLimitsProperties.Forwarded.APPLY));
+          new HttpProperties(DataSize.ofKilobytes(4), HttpProperties.Forwarded.APPLY));
 
   @Test
   void shouldRefuseADeclaredLengthOverTheLimitBeforeReadingAByte() throws Exception {

@@ -12,7 +12,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.ugda.support.limits.RequestLimitsProperties;
+import org.ugda.support.web.HttpProperties;
 import org.ugda.support.web.Locations;
 
 /**
@@ -42,9 +42,9 @@ public class ContractProbe {
   @RestController
   @RequestMapping(PATH)
   public static class Endpoints {
-    private final RequestLimitsProperties limits;
+    private final HttpProperties limits;
 
-    Endpoints(RequestLimitsProperties limits) {
+    Endpoints(HttpProperties limits) {
       this.limits = limits;
     }
 

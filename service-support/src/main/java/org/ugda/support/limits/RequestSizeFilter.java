@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.ugda.support.problem.TooLargeException;
+import org.ugda.support.web.HttpProperties;
 
 /**
  * Bounds the body a handler reads to {@code ugda.http.max-request-size}: a declared {@code
@@ -20,7 +21,7 @@ import org.ugda.support.problem.TooLargeException;
 public class RequestSizeFilter extends OncePerRequestFilter {
   private final long maxBytes;
 
-  public RequestSizeFilter(RequestLimitsProperties limits) {
+  public RequestSizeFilter(HttpProperties limits) {
     this.maxBytes = limits.maxRequestSize().toBytes();
   }
 

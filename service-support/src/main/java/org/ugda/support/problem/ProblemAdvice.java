@@ -134,22 +134,27 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
   protected ResponseEntity<Object> handleTypeMismatch(
       TypeMismatchException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
     String name = ex.getPropertyName() == null ? "a path variable" : ex.getPropertyName();
-    Class<?> type = ex.getRequiredType();
-    String expected =
-        type == null
-            ? "a value of another type"
-            : type == UUID.class
-                ? "a UUID"
-                : Number.class.isAssignableFrom(type)
-                        || (type.isPrimitive() && type != boolean.class)
-                    ? "a number"
-                    : type.isEnum()
-                        ? "one of " + Arrays.toString(type.getEnumConstants())
-                        : "a " + type.getSimpleName();
     return body(
         HttpStatus.BAD_REQUEST,
-        name + " must be " + expected + ", got '" + ex.getValue() + "'",
+        name + " must be " + expected(ex.getRequiredType()) + ", got '" + ex.getValue() + "'",
         path(request));
+  }
+
+  /** What a value of {@code type} is, in a client's words ("a UUID", "a number", ...). */
+  private static String expected(Class<?> type) {
+    if (type == null) {
+      return "a value of another type";
+    }
+    if (type == UUID.class) {
+      return "a UUID";
+    }
+    if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+      return "a number";
+    }
+    if (type.isEnum()) {
+      return "one of " + Arrays.toString(type.getEnumConstants());
+    }
+    return "a " + type.getSimpleName();
   }
 
   @Override

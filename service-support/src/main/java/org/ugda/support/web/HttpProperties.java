@@ -1,4 +1,4 @@
-package org.ugda.support.limits;
+package org.ugda.support.web;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -15,7 +15,7 @@ import org.springframework.util.unit.DataSize;
  *     which never trusts a client's own)
  */
 @ConfigurationProperties("ugda.http")
-public record RequestLimitsProperties(
+public record HttpProperties(
     @DefaultValue("16MB") DataSize maxRequestSize,
     @DefaultValue("apply") Forwarded forwardedHeaders) {
 
@@ -25,7 +25,7 @@ public record RequestLimitsProperties(
     REMOVE
   }
 
-  public RequestLimitsProperties {
+  public HttpProperties {
     if (maxRequestSize.toBytes() < 1024) {
       throw new IllegalArgumentException(
           "ugda.http.max-request-size must be at least 1KB, was " + maxRequestSize);
