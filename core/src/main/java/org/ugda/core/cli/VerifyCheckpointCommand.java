@@ -22,7 +22,9 @@ public final class VerifyCheckpointCommand {
 
       DIR is laid out like shared/fixtures/<arch>/: causal-lm/, reward-model/, lora-adapter/,
       reward-lora-adapter/ (Hugging Face and PEFT layouts), reference.safetensors (inputs and
-      expected outputs), lora-grads.safetensors/.json, reward-lora-grads.safetensors/.json.
+      expected outputs), lora-grads.safetensors/.json, reward-lora-grads.safetensors/.json, and
+      ppo/ (ppo.safetensors, ppo.json, value-head.safetensors, adaptive-kl.json: one rollout
+      and two PPO updates of the LoRA policy with its value head, the KL controller).
       Parts that are absent are skipped and listed. Tolerance: |a-b| <= 1e-4 + 1e-3*|b|.
         --dump FILE   also write every computed tensor, under the reference's names, to FILE
                       (safetensors), to compare with your own tools

@@ -52,6 +52,16 @@ public final class Scalars {
     return withScalar(x, s, NDArray::maximum);
   }
 
+  /** Element-wise min(x, s). */
+  public static NDArray minimum(NDArray x, float s) {
+    return withScalar(x, s, NDArray::minimum);
+  }
+
+  /** Element-wise clamp of x to [lo, hi] (torch.clamp: the gradient passes inside the range). */
+  public static NDArray clip(NDArray x, float lo, float hi) {
+    return minimum(maximum(x, lo), hi);
+  }
+
   /** In place: x += s; returns x. */
   public static NDArray addi(NDArray x, float s) {
     return withScalar(x, s, NDArray::addi);

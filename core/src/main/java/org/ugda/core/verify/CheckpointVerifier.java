@@ -93,6 +93,7 @@ public final class CheckpointVerifier {
       }
       causalLm(batch, labels, promptLen);
       rewardModel(batch);
+      new PpoVerifier(dir, device, comparisons, skipped, computed).run();
     } finally {
       reference = null;
     }
