@@ -8,6 +8,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.web.filter.ForwardedHeaderFilter;
+import org.ugda.support.device.DeviceProperties;
 import org.ugda.support.limits.RequestSizeFilter;
 import org.ugda.support.problem.ProblemAdvice;
 import org.ugda.support.web.HttpProperties;
@@ -22,7 +23,7 @@ import tools.jackson.databind.DeserializationFeature;
 @AutoConfiguration(
     beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@EnableConfigurationProperties(HttpProperties.class)
+@EnableConfigurationProperties({HttpProperties.class, DeviceProperties.class})
 public class ServiceSupportAutoConfiguration {
 
   @Bean

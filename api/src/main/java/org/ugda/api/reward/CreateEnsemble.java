@@ -1,5 +1,7 @@
 package org.ugda.api.reward;
 
+import org.ugda.api.check.RequestChecks;
+
 /**
  * Creates an ensemble on a base checkpoint (an HF directory with config.json, safetensors and
  * tokenizer.json, given relative to the storage root or as an absolute path under an allowed model

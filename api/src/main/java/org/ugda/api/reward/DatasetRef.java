@@ -2,6 +2,7 @@ package org.ugda.api.reward;
 
 import java.util.List;
 import java.util.UUID;
+import org.ugda.api.check.RequestChecks;
 
 /**
  * Preference pairs by exactly one of: an uploaded dataset's id, a JSONL file (HH or RewardBench
@@ -31,6 +32,14 @@ public record DatasetRef(UUID id, String path, List<PreferencePair> pairs) {
         pairs.get(i).requireValid(where);
       }
       pairs = List.copyOf(pairs);
+    }
+  }
+
+  /** The preference pairs a request names as {@code dataset}. */
+  static void require(DatasetRef dataset) {
+    if (dataset == null) {
+      throw new IllegalArgumentException(
+          "dataset is required: {id} of an upload, {path} under the storage root, or {pairs}");
     }
   }
 }

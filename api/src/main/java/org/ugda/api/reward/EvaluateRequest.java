@@ -1,5 +1,7 @@
 package org.ugda.api.reward;
 
+import org.ugda.api.check.RequestChecks;
+
 /**
  * Accuracy of each member and of the mean on preference pairs, of {@code version} (null: latest).
  *
@@ -8,7 +10,7 @@ package org.ugda.api.reward;
  */
 public record EvaluateRequest(DatasetRef dataset, Integer version) {
   public EvaluateRequest {
-    RequestChecks.dataset(dataset);
+    DatasetRef.require(dataset);
     RequestChecks.version(version, "version");
   }
 }

@@ -1,6 +1,7 @@
 package org.ugda.api.reward;
 
 import java.util.List;
+import org.ugda.api.check.RequestChecks;
 
 /**
  * Creates an ensemble whose version 1 is made of existing PEFT adapters (one directory per member).

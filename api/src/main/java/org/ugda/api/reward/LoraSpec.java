@@ -1,6 +1,7 @@
 package org.ugda.api.reward;
 
 import java.util.List;
+import org.ugda.api.check.RequestChecks;
 
 /**
  * LoRA settings of the members; null fields take the paper's defaults (r 8, alpha 64, q_proj and

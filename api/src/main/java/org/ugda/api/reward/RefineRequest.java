@@ -2,6 +2,7 @@ package org.ugda.api.reward;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ugda.api.check.RequestChecks;
 
 /**
  * Refines every member (Eq. 13-14) from {@code fromVersion} (null: the latest): label j maps to the

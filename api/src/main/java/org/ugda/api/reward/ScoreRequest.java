@@ -1,6 +1,7 @@
 package org.ugda.api.reward;
 
 import java.util.List;
+import org.ugda.api.check.RequestChecks;
 
 /**
  * Items to score; {@code version} pins an ensemble version, null takes the latest.

@@ -1,5 +1,7 @@
 package org.ugda.api.reward;
 
+import org.ugda.api.check.RequestChecks;
+
 /**
  * Trains every member with the Bradley-Terry loss (Eq. 1) from the given version (null: the
  * latest); members differ in seed and data order.
@@ -12,7 +14,7 @@ package org.ugda.api.reward;
 public record TrainRequest(
     DatasetRef dataset, Integer fromVersion, TrainingSettings training, Double centering) {
   public TrainRequest {
-    RequestChecks.dataset(dataset);
+    DatasetRef.require(dataset);
     RequestChecks.version(fromVersion, "fromVersion");
     RequestChecks.range(centering, "centering", 0, 10);
   }

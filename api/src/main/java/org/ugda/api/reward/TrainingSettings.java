@@ -1,5 +1,7 @@
 package org.ugda.api.reward;
 
+import org.ugda.api.check.RequestChecks;
+
 /**
  * Optimizer settings of a train or refine job (requests carry them as {@code training}); null
  * fields take the service's configured defaults ({@code ugda.reward.training.*}). Each given field

@@ -20,11 +20,11 @@ import org.ugda.core.format.ModelConfig;
 import org.ugda.core.lora.PeftAdapters;
 import org.ugda.core.model.DjlRuntime;
 import org.ugda.core.model.Transformer;
-import org.ugda.reward.config.DeviceProperties;
 import org.ugda.reward.config.RewardProperties;
 import org.ugda.reward.ensemble.EnsembleEntity;
 import org.ugda.reward.ensemble.VersionEntity;
 import org.ugda.reward.storage.StorageRoot;
+import org.ugda.support.device.DeviceProperties;
 import org.ugda.support.problem.ConflictException;
 
 /**

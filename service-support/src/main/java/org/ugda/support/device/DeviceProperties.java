@@ -1,10 +1,11 @@
-package org.ugda.reward.config;
+package org.ugda.support.device;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Where the reward models run ({@code ugda.device}, DESIGN.md section 4).
+ * Where a service runs its models (reward-service, policy-service) ({@code ugda.device}, DESIGN.md
+ * section 4).
  *
  * @param device {@code auto} (a GPU where libtorch sees one, else the CPU; the default), {@code
  *     cpu}, {@code cuda} or {@code cuda:N}; whether the named GPU exists is checked when the engine

@@ -1,15 +1,15 @@
-package org.ugda.api.reward;
+package org.ugda.api.check;
 
 import java.util.regex.Pattern;
 
-/** Checks the request records of this package share; each message names the field and the fix. */
-final class RequestChecks {
+/** Checks the request records of every contract share; each message names the field and the fix. */
+public final class RequestChecks {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
   private RequestChecks() {}
 
   /** An ensemble name: what the name may look like is the same wherever an ensemble is made. */
-  static void ensembleName(String name) {
+  public static void ensembleName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
           "name must be 1-100 characters of letters, digits, '.', '_' or '-', "
@@ -19,7 +19,7 @@ final class RequestChecks {
   }
 
   /** A caller's text quoted as a message may quote it: at most 100 characters, and its length. */
-  static String quoted(String text) {
+  public static String quoted(String text) {
     return text.length() <= 100
         ? "'" + text + "'"
         : "'" + text.substring(0, 100) + "...' (" + text.length() + " characters)";
@@ -29,7 +29,7 @@ final class RequestChecks {
    * An optional base checkpoint: null takes the service's default, but a given one must name a
    * directory.
    */
-  static void baseModel(String baseModel) {
+  public static void baseModel(String baseModel) {
     if (baseModel != null && baseModel.isBlank()) {
       throw new IllegalArgumentException(
           "baseModel is required to be a checkpoint directory under the storage root or a model"
@@ -39,14 +39,14 @@ final class RequestChecks {
   }
 
   /** A text that must be present and not blank; {@code what} says what it names. */
-  static void notBlank(String value, String field, String what) {
+  public static void notBlank(String value, String field, String what) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(field + " is required: " + what);
     }
   }
 
   /** An optional version number: null means the latest, else 1 or more. */
-  static void version(Integer version, String field) {
+  public static void version(Integer version, String field) {
     if (version != null && version < 1) {
       throw new IllegalArgumentException(
           field + " must be a version number, 1 or more (null: the latest), got " + version);
@@ -54,14 +54,14 @@ final class RequestChecks {
   }
 
   /** An optional integer in {@code [min, max]}. */
-  static void range(Integer value, String field, int min, int max) {
+  public static void range(Integer value, String field, int min, int max) {
     if (value != null && (value < min || value > max)) {
       throw new IllegalArgumentException(field + " must be " + min + ".." + max + ", got " + value);
     }
   }
 
   /** An optional number in {@code [min, max]} (NaN is outside). */
-  static void range(Double value, String field, double min, double max) {
+  public static void range(Double value, String field, double min, double max) {
     if (value != null && !(value >= min && value <= max)) {
       throw new IllegalArgumentException(
           field + " must be in [" + number(min) + ", " + number(max) + "], got " + value);
@@ -69,23 +69,15 @@ final class RequestChecks {
   }
 
   /** An optional finite number, 0 or more. */
-  static void nonNegative(Double value, String field) {
+  public static void nonNegative(Double value, String field) {
     if (value != null && !(value >= 0 && Double.isFinite(value))) {
       throw new IllegalArgumentException(
           field + " must be a finite number, 0 or more, got " + value);
     }
   }
 
-  /** The preference pairs a request names as {@code dataset}. */
-  static void dataset(DatasetRef dataset) {
-    if (dataset == null) {
-      throw new IllegalArgumentException(
-          "dataset is required: {id} of an upload, {path} under the storage root, or {pairs}");
-    }
-  }
-
   /** A bound as a person would write it: 10, not 10.0. */
-  static String number(double value) {
+  public static String number(double value) {
     return value == Math.rint(value) && Math.abs(value) < 1e15
         ? Long.toString((long) value)
         : Double.toString(value);
