@@ -80,6 +80,32 @@ class RademacherProjectorTest {
   }
 
   @Test
+  void shouldBeBitIdenticalToTheReferenceKernel() {
+    // partial last groups, whole zero groups (skipped), a -0 group, NaN, several thread counts
+    for (int p : new int[] {1, 7, 8, 9, 63, 64, 65, 1003, 4099}) {
+      for (int d : new int[] {8, 64, 1024}) {
+        float[][] gs = {gaussian(p, p), gaussian(p, p + 1), new float[p], gaussian(p, p + 2)};
+        for (int i = 0; i < Math.min(p, 24); i++) {
+          gs[1][i] = 0f;
+        }
+        if (p > 20) {
+          gs[3][17] = -0f;
+          gs[3][16] = 0f;
+          gs[3][3] = Float.NaN;
+          gs[0][p - 1] = 1e30f;
+        }
+        float[][] ref = ReferenceProjection.project(p, d, 99, gs);
+        for (int threads : new int[] {1, 2, 3}) {
+          float[][] got = new RademacherProjector(p, d, 99, threads).project(gs);
+          for (int s = 0; s < gs.length; s++) {
+            assertArrayEquals(ref[s], got[s], "P=" + p + " d=" + d + " threads=" + threads);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void shouldRejectBadShapes() {
     assertThrows(IllegalArgumentException.class, () -> new RademacherProjector(10, 12, 1, 1));
     assertThrows(IllegalArgumentException.class, () -> new RademacherProjector(0, 16, 1, 1));
