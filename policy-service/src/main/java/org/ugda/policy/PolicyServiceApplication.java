@@ -2,10 +2,19 @@ package org.ugda.policy;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * Policy service: SFT, PPO against the reward ensemble, the rollout log and per-sample gradient
  * features.
+ *
+ * <p>Features, one package each: {@code rollout} (the rollout log: the writer the PPO job logs
+ * every sample with, and its read endpoints under {@code /v1/runs/{runId}}).
+ *
+ * <p>What every service shares comes from {@code service-support}, auto-configured: problem+json
+ * errors, the {@code policy} schema's PostgreSQL ({@code ugda.database.schema: policy}: pool,
+ * Flyway migration of {@code db/migration/policy}, JdbcClient, transactions, health) and the
+ * request-size limit.
  *
  * <p>This service reads {@code policy-service.yml}, not {@code application.yml}: the standalone
  * launcher starts every service in one JVM, where each module's {@code application.yml} would sit
@@ -15,6 +24,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
  * ./config/policy-service.yml}, profile files such as {@code policy-service-prod.yml}).
  */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class PolicyServiceApplication {
 
   /** Base name of this service's configuration file. */

@@ -23,4 +23,23 @@ public interface PolicyClient {
       @PathVariable String runId,
       @RequestParam("ensemble") UUID ensemble,
       @RequestParam("version") int version);
+
+  /**
+   * One page of a run's rollout log, oldest first: {@code GET
+   * /v1/runs/{runId}/rollouts?after=&limit=&fromStep=&toStep=&subtask=}. Every argument but {@code
+   * runId} may be null (left out of the request): {@code after} is the previous page's {@link
+   * RolloutPage#next()}, {@code limit} 1-1000 (default 100), the step range inclusive.
+   */
+  @GetExchange("/runs/{runId}/rollouts")
+  RolloutPage rollouts(
+      @PathVariable UUID runId,
+      @RequestParam(name = "after", required = false) String after,
+      @RequestParam(name = "limit", required = false) Integer limit,
+      @RequestParam(name = "fromStep", required = false) Integer fromStep,
+      @RequestParam(name = "toStep", required = false) Integer toStep,
+      @RequestParam(name = "subtask", required = false) String subtask);
+
+  /** One logged rollout of a run: {@code GET /v1/runs/{runId}/rollouts/{rolloutId}}. */
+  @GetExchange("/runs/{runId}/rollouts/{rolloutId}")
+  RolloutView rollout(@PathVariable UUID runId, @PathVariable long rolloutId);
 }
