@@ -3,13 +3,18 @@ package org.ugda.policy;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.web.service.registry.ImportHttpServices;
+import org.ugda.api.reward.RewardClient;
 
 /**
  * Policy service: SFT, PPO against the reward ensemble, the rollout log and per-sample gradient
  * features.
  *
  * <p>Features, one package each: {@code rollout} (the rollout log: the writer the PPO job logs
- * every sample with, and its read endpoints under {@code /v1/runs/{runId}}).
+ * every sample with, and its read endpoints under {@code /v1/runs/{runId}}); {@code run} (PPO runs
+ * as jobs, scoring through reward-service's {@code RewardClient}, gradient features, generation);
+ * {@code runtime} (the base model, the storage root, a policy's state on disk); {@code web} (the
+ * endpoints of runs, features and generation); {@code config} ({@code ugda.policy.*}).
  *
  * <p>What every service shares comes from {@code service-support}, auto-configured: problem+json
  * errors, the {@code policy} schema's PostgreSQL ({@code ugda.database.schema: policy}: pool,
@@ -25,6 +30,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@ImportHttpServices(group = "reward", types = RewardClient.class)
 public class PolicyServiceApplication {
 
   /** Base name of this service's configuration file. */

@@ -13,6 +13,7 @@ create table run (
     finished_steps      integer      not null default 0,
     progress            jsonb,
     error               text,
+    cancel_requested    boolean      not null default false,
     idempotency_key     varchar(200) unique,
     request_fingerprint varchar(64),
     created_at          timestamptz  not null default now(),

@@ -20,6 +20,7 @@ class PolicyServiceApplicationTest extends ServiceEndpointsContract {
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) {
     TestDatabase.shared().register(registry);
+    registry.add("ugda.policy.storage-root", () -> "target/test-storage");
   }
 
   PolicyServiceApplicationTest(@LocalServerPort int port) {

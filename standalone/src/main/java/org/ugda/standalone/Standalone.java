@@ -154,7 +154,9 @@ final class Standalone implements AutoCloseable {
                 service.name(),
                 service.application().get().properties("spring.autoconfigure.exclude=" + exclude),
                 settings,
-                shared,
+                // each service also learns the addresses of those started before it (policy-service
+                // scores rollouts with reward-service)
+                new LinkedHashMap<>(serviceUrls),
                 args);
         serviceUrls.put("ugda.services." + service.route() + "-url", url(context).toString());
       }

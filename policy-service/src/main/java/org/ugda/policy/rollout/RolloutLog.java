@@ -23,7 +23,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.ugda.api.policy.RolloutView;
@@ -37,8 +37,12 @@ import org.ugda.support.problem.NotFoundException;
  * <p>{@code (run_id, step, idx)} is a sample's identity, so a retried or resumed step inserts
  * nothing twice. Reads go by keyset on {@code id} (never {@code OFFSET}); ids grow in the order
  * rows were logged.
+ *
+ * <p>A plain component, not a {@code @Repository}: where JPA is on the classpath (the standalone
+ * JVM, the tests beside reward-service) Spring would wrap a repository's IllegalArgumentException
+ * (a 400 with what to fix) into a DataAccessException (a 500).
  */
-@Repository
+@Component
 public class RolloutLog {
 
   /**

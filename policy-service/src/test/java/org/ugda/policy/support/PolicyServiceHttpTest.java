@@ -48,6 +48,7 @@ public abstract class PolicyServiceHttpTest {
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) {
     TestDatabase.shared().register(registry);
+    registry.add("ugda.policy.storage-root", () -> "target/test-storage");
   }
 
   @LocalServerPort protected int port;
