@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.ugda.core.model.DjlRuntime;
+import org.ugda.core.tensor.NdData;
 import org.ugda.core.tensor.Rng;
 
 /**
@@ -19,10 +20,10 @@ import org.ugda.core.tensor.Rng;
  * <p>For a chunk of n gradients G [n, P], Pi is produced block by block of {@link #rowsPerBlock()}
  * parameter rows: the block's 64-bit words come from the same SplitMix64 stream as the exact
  * projector's, each byte (8 rows of one column) expands through a 256-entry table into 8 floats
- * +-1, written as Pi_block^T [d, rows] into one reused direct buffer that libtorch reads without a
- * copy; then Y += G[:, block] @ Pi_block. Generating Pi costs the same whatever n is, so it pays to
- * project many samples per call (GradientFeatures gathers several batches into one chunk). Memory:
- * one block (d x rows floats, 16 MB at d = 8192 and 512 rows), the chunk's gradients and Y.
+ * +-1, written as Pi_block^T [d, rows] into one reused buffer and copied into libtorch; then Y +=
+ * G[:, block] @ Pi_block. Generating Pi costs the same whatever n is, so it pays to project many
+ * samples per call (GradientFeatures gathers several batches into one chunk). Memory: one block (d
+ * x rows floats, 16 MB at d = 8192 and 512 rows), the chunk's gradients and Y.
  *
  * <p><b>Accuracy.</b> The sums run in float32 with MKL's blocking, so results differ from the exact
  * (double-summed, once-rounded) projector by float32 rounding: for Gaussian-like gradients about
@@ -122,9 +123,8 @@ public final class FastRademacherProjector {
     float[] block = new float[dim * rows];
     float[] flat;
     try (NDManager scope = DjlRuntime.engine().newBaseManager()) {
-      // both arrays read the Java buffers in place (from_blob): nothing records a tape here, and
-      // every product is finished before a buffer is written again
-      NDArray g = scope.create(gBuf, new Shape(n, p), DataType.FLOAT32);
+      // copied into libtorch-owned memory (NdData), as everywhere in core
+      NDArray g = NdData.floats(scope, gBuf, new Shape(n, p));
       NDArray y = scope.zeros(new Shape(n, dim), DataType.FLOAT32);
       for (int r0 = 0; r0 < p; r0 += rows) {
         int here = Math.min(rows, p - r0);
@@ -132,7 +132,7 @@ public final class FastRademacherProjector {
         blockFloats.put(0, block, 0, dim * here);
         try (NDManager step = scope.newSubManager()) {
           blockBuf.limit(4 * dim * here);
-          NDArray piT = step.create(blockBuf, new Shape(dim, here), DataType.FLOAT32);
+          NDArray piT = NdData.floats(step, blockBuf, new Shape(dim, here));
           blockBuf.clear();
           NDArray gb = g.get(new NDIndex(":, {}:{}", r0, r0 + here));
           gb.attach(step);
