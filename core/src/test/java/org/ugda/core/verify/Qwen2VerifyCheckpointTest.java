@@ -67,7 +67,9 @@ class Qwen2VerifyCheckpointTest {
     }
     String text = out.toString();
     assertEquals(0, rc, text);
-    assertTrue(text.contains("72 passed, 0 failed"), text);
+    // 72 checks before the fixture gained its PPO tensors, more since: all of them must pass
+    var summary = java.util.regex.Pattern.compile("(\\d+) passed, 0 failed").matcher(text);
+    assertTrue(summary.find() && Integer.parseInt(summary.group(1)) >= 72, text);
     try (SafeTensorsFile d = SafeTensorsFile.open(dump)) {
       assertTrue(
           d.contains("logits")
