@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import org.ugda.core.format.ModelConfig;
 import org.ugda.core.influence.GradientFeatures;
 import org.ugda.core.influence.GradientFeatures.Mode;
+import org.ugda.core.influence.GradientFeatures.Projection;
 import org.ugda.core.influence.GradientFeatures.Sample;
 import org.ugda.core.influence.GradientFeatures.Spec;
 import org.ugda.core.influence.GradientFeatures.Timing;
@@ -30,8 +31,11 @@ import org.ugda.core.train.Adam;
  * as a fraction of the backward pass measured in the same run (target at most 0.5).
  *
  * <p>System properties: {@code ugda.threads} (libtorch intra-op threads, default 1), {@code
- * ugda.projection.threads} (projection workers, default 1), {@code ugda.bench.batches} (batches of
- * 16 per timed run, default 4).
+ * ugda.projection.threads} (the exact projector's workers, default 1), {@code ugda.bench.batches}
+ * (batches of 16 per timed run, default 16: 256 samples, one full chunk of the fast projector),
+ * {@code ugda.projection.chunk} (the fast projector's chunk, default 256 samples). The exact
+ * projector (double sums) and the fast one (float32 sgemm over chunks of batches, the same matrix)
+ * are timed in the same run, each against its own run's backward.
  */
 public final class GradientFeatureBench {
   private GradientFeatureBench() {}
@@ -53,7 +57,8 @@ public final class GradientFeatureBench {
   public static void main(String[] args) {
     int threads = Integer.getInteger("ugda.threads", 1);
     int projThreads = Integer.getInteger("ugda.projection.threads", 1);
-    int batches = Integer.getInteger("ugda.bench.batches", 4);
+    int batches = Integer.getInteger("ugda.bench.batches", 16);
+    int chunk = Integer.getInteger("ugda.projection.chunk", Projection.FAST.chunkRows());
     DjlRuntime.setThreads(threads);
     System.out.printf(
         Locale.ROOT,
@@ -62,7 +67,7 @@ public final class GradientFeatureBench {
         projThreads,
         Runtime.getRuntime().availableProcessors(),
         DjlRuntime.engine().getVersion());
-    run(batches, projThreads);
+    run(batches, projThreads, chunk);
   }
 
   static List<Sample> samples(int n, int vocab, long seed) {
@@ -98,7 +103,7 @@ public final class GradientFeatureBench {
     return new Adam.State(200, m, v);
   }
 
-  static void run(int batches, int projThreads) {
+  static void run(int batches, int projThreads, int chunk) {
     ModelConfig c = worldSmall();
     try (Transformer model = Transformer.initialise(c, 1, Device.cpu())) {
       LoraConfig lc = new LoraConfig(8, 64, List.of("q_proj", "v_proj"), 0, false, null);
@@ -139,27 +144,44 @@ public final class GradientFeatureBench {
       Adam.Hyper h = Adam.Hyper.paper();
       RademacherProjector proj = GradientFeatures.projector(ad, DIM, 42, projThreads);
       Spec adam = new Spec(Mode.ADAM, st, h, proj);
-      Spec plain = new Spec(Mode.PLAIN, null, null, proj);
       Spec raw = new Spec(Mode.PLAIN, null, null, null);
+      Projection exact = Projection.EXACT;
+      Projection fast = new Projection(false, chunk, Projection.FAST.chunkBytes());
       // warm-up: JIT and libtorch's first calls
       for (int i = 0; i < 2; i++) {
-        time(model, samples.subList(0, BATCH), adam);
-        time(model, samples.subList(0, BATCH), raw);
+        time(model, samples.subList(0, BATCH), adam, exact);
+        time(model, samples.subList(0, 2 * BATCH), adam, fast);
+        time(model, samples.subList(0, BATCH), raw, fast);
       }
-      Timing tRaw = best(3, () -> time(model, samples, raw));
-      Timing tPlain = best(3, () -> time(model, samples, plain));
-      Timing tAdam = best(3, () -> time(model, samples, adam));
+      Timing tRaw = best(3, () -> time(model, samples, raw, fast));
+      Timing tExact = best(3, () -> time(model, samples, adam, exact));
+      Timing tFast = best(3, () -> time(model, samples, adam, fast));
+      int chunkUsed = Math.min(samples.size(), fast.chunkRows());
       report("unprojected PLAIN (baseline)", tRaw);
-      report("PLAIN, d = " + DIM, tPlain);
-      report("ADAM (Eq. 6), d = " + DIM, tAdam);
+      report("ADAM (Eq. 6), d = " + DIM + ", exact", tExact);
+      report("ADAM (Eq. 6), d = " + DIM + ", fast", tFast);
       System.out.printf(
           Locale.ROOT,
-          "RATIO projection / backward = %.2f (ADAM run; target <= 0.5)%n",
-          tAdam.projectionOverBackward());
+          "features/s at d = %d: exact %.1f, fast %.1f (fast: float32 sgemm, chunks of %d"
+              + " samples)%n",
+          DIM,
+          tExact.rows() / (tExact.totalNanos() / 1e9),
+          tFast.rows() / (tFast.totalNanos() / 1e9),
+          chunkUsed);
       System.out.printf(
           Locale.ROOT,
-          "RATIO features/s projected ADAM / unprojected PLAIN = %.2f%n",
-          (double) tRaw.totalNanos() / tAdam.totalNanos());
+          "RATIO projection / backward, exact = %.2f (batches of %d)%n",
+          tExact.projectionOverBackward(),
+          BATCH);
+      System.out.printf(
+          Locale.ROOT,
+          "RATIO projection / backward, fast = %.2f (chunks of %d samples; target <= 0.5)%n",
+          tFast.projectionOverBackward(),
+          chunkUsed);
+      System.out.printf(
+          Locale.ROOT,
+          "RATIO features/s projected ADAM fast / unprojected PLAIN = %.2f%n",
+          (double) tRaw.totalNanos() / tFast.totalNanos());
     }
   }
 
@@ -177,8 +199,9 @@ public final class GradientFeatureBench {
         t.projectionNanos() / 1e6 / t.batches());
   }
 
-  static Timing time(Transformer model, List<Sample> samples, Spec spec) {
-    return GradientFeatures.compute(model, "policy", samples, spec, BATCH, (first, rows) -> {});
+  static Timing time(Transformer model, List<Sample> samples, Spec spec, Projection projection) {
+    return GradientFeatures.compute(
+        model, "policy", samples, spec, BATCH, projection, (first, rows) -> {});
   }
 
   /** The run of least total time out of {@code reps}. */

@@ -10,6 +10,7 @@ import org.ugda.core.lora.LoraAdapter;
 import org.ugda.core.model.ForwardOptions;
 import org.ugda.core.model.TokenBatch;
 import org.ugda.core.model.Transformer;
+import org.ugda.core.projection.FastRademacherProjector;
 import org.ugda.core.projection.RademacherProjector;
 import org.ugda.core.train.Adam;
 import org.ugda.core.train.PerSampleGradients;
@@ -22,12 +23,17 @@ import org.ugda.core.train.PerSampleGradients;
  * Rademacher matrix ({@link RademacherProjector}).
  *
  * <p>Rows are computed in batches of {@code batchSize}: one forward and one backward per batch
- * ({@link PerSampleGradients#closedForm}), then the direction and the projection per row, and each
- * finished batch goes to a {@link BatchConsumer} before the next starts. Only one batch of
- * gradients (batchSize x P floats) and its features are ever held, however many samples a request
- * has. Batches are made in the order given; row i of the request is row {@code i - firstRow} of the
- * batch that holds it. A row's features do not depend on the other rows of its batch (attention
- * never crosses rows), so any batch size gives the same features.
+ * ({@link PerSampleGradients#closedForm}), then the direction per row. The projection is by default
+ * {@link FastRademacherProjector} (float32 matrix products, the same matrix) over a chunk of
+ * several batches ({@link Projection}: up to 256 samples and 256 MB of gradients), since generating
+ * the matrix costs the same for 16 samples as for 256; {@link Projection#EXACT} projects each batch
+ * with the exact projector instead. Finished batches go to a {@link BatchConsumer} in order, a
+ * chunk's batches before the next chunk starts: only one chunk of gradients and its features are
+ * ever held, however many samples a request has. Batches are made in the order given; row i of the
+ * request is row {@code i - firstRow} of the batch that holds it. A row's features do not depend on
+ * the other rows of its batch (attention never crosses rows), so any batch size gives the same
+ * features (within float32 rounding where rows are padded differently, or where the fast projector
+ * multiplies chunks of other sizes).
  */
 public final class GradientFeatures {
   private GradientFeatures() {}
@@ -194,8 +200,53 @@ public final class GradientFeatures {
   }
 
   /**
+   * How projected features are computed.
+   *
+   * @param exact true: {@link RademacherProjector#project} (sums in double, exact up to the final
+   *     rounding), batch by batch; false: {@link FastRademacherProjector} (the same matrix, float32
+   *     matrix products in libtorch, within {@link FastRademacherProjector#TOLERANCE} of the exact
+   *     row's norm), over chunks of several batches
+   * @param chunkRows at most this many samples projected together by the fast projector (whole
+   *     batches; always at least one batch): generating Pi is paid once per chunk
+   * @param chunkBytes and their gradients at most this many bytes (4 P per sample)
+   */
+  public record Projection(boolean exact, int chunkRows, long chunkBytes) {
+    /** Fast, chunks of up to 256 samples and 256 MB of gradients. */
+    public static final Projection FAST = new Projection(false, 256, 256L << 20);
+
+    /** The exact projector, batch by batch. */
+    public static final Projection EXACT = new Projection(true, 1, 256L << 20);
+
+    public Projection {
+      if (chunkRows <= 0 || chunkBytes <= 0) {
+        throw new IllegalArgumentException(
+            "chunk rows and bytes must be positive, got " + chunkRows + " and " + chunkBytes);
+      }
+    }
+
+    /**
+     * {@link #FAST} unless the system property {@code ugda.projection.exact} is true; {@code
+     * ugda.projection.chunk} sets the chunk's rows.
+     */
+    public static Projection fromSystemProperties() {
+      boolean exact = Boolean.getBoolean("ugda.projection.exact");
+      int rows = Integer.getInteger("ugda.projection.chunk", FAST.chunkRows());
+      return new Projection(exact, rows, FAST.chunkBytes());
+    }
+
+    /** Samples per chunk for gradients of P values in batches of batchSize: whole batches. */
+    int rowsPerChunk(long p, int batchSize) {
+      long byBytes = chunkBytes / (4 * p);
+      long rows = Math.min(chunkRows, byBytes);
+      return (int) Math.max(batchSize, (rows / batchSize) * batchSize);
+    }
+  }
+
+  /**
    * Computes the features of {@code samples} under {@code adapter} in batches of {@code batchSize}
-   * rows, handing each batch to {@code consumer} in order.
+   * rows, handing each batch to {@code consumer} in order; projects as {@link
+   * Projection#fromSystemProperties()} says (the fast projector unless {@code
+   * ugda.projection.exact=true}).
    *
    * @return the time each part took, summed over the batches
    */
@@ -205,6 +256,24 @@ public final class GradientFeatures {
       List<Sample> samples,
       Spec spec,
       int batchSize,
+      BatchConsumer consumer) {
+    return compute(
+        model, adapter, samples, spec, batchSize, Projection.fromSystemProperties(), consumer);
+  }
+
+  /**
+   * As {@link #compute(Transformer, String, List, Spec, int, BatchConsumer)}, projecting as {@code
+   * projection} says. With the fast projector, the gradients of several batches (one chunk, {@link
+   * Projection#chunkRows()}) are held and projected together; the chunk's batches then go to the
+   * consumer in order, each as its own call, before the next chunk starts.
+   */
+  public static Timing compute(
+      Transformer model,
+      String adapter,
+      List<Sample> samples,
+      Spec spec,
+      int batchSize,
+      Projection projection,
       BatchConsumer consumer) {
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
@@ -225,6 +294,9 @@ public final class GradientFeatures {
               + p
               + " parameters");
     }
+    FastRademacherProjector fast =
+        proj == null || projection.exact() ? null : new FastRademacherProjector(proj);
+    int chunkRows = fast == null ? batchSize : projection.rowsPerChunk(p, batchSize);
     AdamDirection direction = null;
     if (spec.mode().adam()) {
       direction =
@@ -237,6 +309,10 @@ public final class GradientFeatures {
     long pad = Math.max(0, model.config().padTokenId());
     ForwardOptions opts = ForwardOptions.logits(adapter);
     Timing total = Timing.ZERO;
+    // the chunk being gathered: its batches' first rows and gradients
+    List<Integer> firsts = new ArrayList<>();
+    List<float[][]> pending = new ArrayList<>();
+    int pendingRows = 0;
     for (int from = 0; from < samples.size(); from += batchSize) {
       int to = Math.min(samples.size(), from + batchSize);
       List<long[]> seqs = new ArrayList<>(to - from);
@@ -258,10 +334,38 @@ public final class GradientFeatures {
         }
       }
       long t2 = System.nanoTime();
-      float[][] features = proj == null ? grads : proj.project(grads);
-      long t3 = System.nanoTime();
-      total = total.plus(new Timing(to - from, 1, t1 - t0, t2 - t1, t3 - t2));
-      consumer.accept(from, features);
+      total = total.plus(new Timing(to - from, 1, t1 - t0, t2 - t1, 0));
+      if (fast == null) {
+        float[][] features = proj == null ? grads : proj.project(grads);
+        long t3 = System.nanoTime();
+        total = total.plus(new Timing(0, 0, 0, 0, t3 - t2));
+        consumer.accept(from, features);
+        continue;
+      }
+      firsts.add(from);
+      pending.add(grads);
+      pendingRows += grads.length;
+      if (to == samples.size() || pendingRows + batchSize > chunkRows) {
+        float[][] chunk = new float[pendingRows][];
+        int at = 0;
+        for (float[][] b : pending) {
+          System.arraycopy(b, 0, chunk, at, b.length);
+          at += b.length;
+        }
+        long t3 = System.nanoTime();
+        float[][] features = fast.project(chunk);
+        long t4 = System.nanoTime();
+        total = total.plus(new Timing(0, 0, 0, 0, t4 - t3));
+        at = 0;
+        for (int b = 0; b < pending.size(); b++) {
+          int rows = pending.get(b).length;
+          consumer.accept(firsts.get(b), Arrays.copyOfRange(features, at, at + rows));
+          at += rows;
+        }
+        firsts.clear();
+        pending.clear();
+        pendingRows = 0;
+      }
     }
     return total;
   }

@@ -30,6 +30,7 @@ import org.ugda.core.lora.PeftAdapters;
 import org.ugda.core.model.NamedArray;
 import org.ugda.core.model.TokenBatch;
 import org.ugda.core.model.Transformer;
+import org.ugda.core.projection.FastRademacherProjector;
 import org.ugda.core.projection.RademacherProjector;
 import org.ugda.core.tensor.FloatTensor;
 import org.ugda.core.train.Adam;
@@ -183,6 +184,20 @@ class GradientFeaturesTest {
     }
   }
 
+  /** Every coordinate within FastRademacherProjector.TOLERANCE of the exact row's L2 norm. */
+  static void assertWithinProjectionTolerance(float[] exact, float[] fast, String what) {
+    assertEquals(exact.length, fast.length, what);
+    double norm = 0;
+    for (float x : exact) {
+      norm += (double) x * x;
+    }
+    double bound = FastRademacherProjector.TOLERANCE * Math.sqrt(norm);
+    assertTrue(bound > 0, what + ": a zero row tests nothing");
+    for (int i = 0; i < exact.length; i++) {
+      assertEquals(exact[i], fast[i], bound, what + " index " + i);
+    }
+  }
+
   @Test
   void shouldProjectAsTheProjectorProjectsTheUnprojectedFeatures() {
     Adam.State state = fixtureState();
@@ -190,19 +205,108 @@ class GradientFeaturesTest {
     RademacherProjector proj = GradientFeatures.projector(adapter, 1024, 1234, 1);
     RademacherProjector proj2 = GradientFeatures.projector(adapter, 1024, 1234, 2);
     for (Mode mode : Mode.values()) {
-      float[][] raw =
-          GradientFeatures.computeAll(model, AD, rows, new Spec(mode, state, h, null), 2);
-      float[][] projected =
-          GradientFeatures.computeAll(model, AD, rows, new Spec(mode, state, h, proj), 2);
+      Spec unprojected = new Spec(mode, state, h, null);
+      float[][] raw = GradientFeatures.computeAll(model, AD, rows, unprojected, 2);
+      float[][] exact =
+          computeAll(new Spec(mode, state, h, proj), 2, GradientFeatures.Projection.EXACT);
       float[][] twoThreads =
-          GradientFeatures.computeAll(model, AD, rows, new Spec(mode, state, h, proj2), 2);
+          computeAll(new Spec(mode, state, h, proj2), 2, GradientFeatures.Projection.EXACT);
+      float[][] fast =
+          GradientFeatures.computeAll(model, AD, rows, new Spec(mode, state, h, proj), 2);
       float[][] expected = proj.project(raw);
       for (int b = 0; b < rows.size(); b++) {
-        assertEquals(1024, projected[b].length);
-        assertArrayEquals(expected[b], projected[b], mode + " row " + b);
+        assertEquals(1024, exact[b].length);
+        assertArrayEquals(expected[b], exact[b], mode + " row " + b);
         assertArrayEquals(expected[b], twoThreads[b], mode + " row " + b + ", 2 threads");
+        assertWithinProjectionTolerance(expected[b], fast[b], mode + " row " + b + ", fast");
       }
     }
+  }
+
+  @Test
+  void shouldProjectTheFixtureGradientsFastWithinToleranceAtEveryAllowedDimension() {
+    float[][] raw = GradientFeatures.computeAll(model, AD, rows, Spec.plain(null), 2);
+    for (int d : GradientFeatures.ALLOWED_DIMS) {
+      RademacherProjector proj = GradientFeatures.projector(adapter, d, 11, 1);
+      float[][] exact = proj.project(raw);
+      float[][] fast = new FastRademacherProjector(proj).project(raw);
+      float[][] viaFeatures = GradientFeatures.computeAll(model, AD, rows, Spec.plain(proj), 2);
+      for (int b = 0; b < rows.size(); b++) {
+        assertWithinProjectionTolerance(exact[b], fast[b], "d=" + d + " row " + b);
+        assertArrayEquals(fast[b], viaFeatures[b], "d=" + d + " row " + b + " via compute");
+      }
+    }
+  }
+
+  static float[][] computeAll(Spec spec, int batchSize, GradientFeatures.Projection projection) {
+    return computeAll(rows, spec, batchSize, projection);
+  }
+
+  static float[][] computeAll(
+      List<Sample> samples, Spec spec, int batchSize, GradientFeatures.Projection projection) {
+    float[][] out = new float[samples.size()][];
+    GradientFeatures.compute(
+        model,
+        AD,
+        samples,
+        spec,
+        batchSize,
+        projection,
+        (first, batch) -> System.arraycopy(batch, 0, out, first, batch.length));
+    return out;
+  }
+
+  @Test
+  void shouldStreamChunksOfWholeBatchesAndAgreeWhateverTheChunkSize() {
+    List<Sample> same = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      same.add(new Sample(new long[] {1, 20 + i, 30, 40 + i, 50, 60 + 2 * i, 70}, 2 + i % 4));
+    }
+    RademacherProjector proj = GradientFeatures.projector(adapter, 4096, 3, 1);
+    Spec spec = Spec.plain(proj);
+    float[][] exact = computeAll(same, spec, 2, GradientFeatures.Projection.EXACT);
+    float[][] reference = null;
+    for (int chunk : new int[] {1, 2, 3, 4, 7, 256}) {
+      var projection = new GradientFeatures.Projection(false, chunk, 1L << 30);
+      List<Integer> firsts = new ArrayList<>();
+      List<Integer> sizes = new ArrayList<>();
+      float[][] out = new float[same.size()][];
+      GradientFeatures.Timing t =
+          GradientFeatures.compute(
+              model,
+              AD,
+              same,
+              spec,
+              2,
+              projection,
+              (first, batch) -> {
+                firsts.add(first);
+                sizes.add(batch.length);
+                System.arraycopy(batch, 0, out, first, batch.length);
+              });
+      // the consumer still sees batches of 2, in order, whatever the chunk
+      assertEquals(List.of(0, 2, 4, 6), firsts, "chunk " + chunk);
+      assertEquals(List.of(2, 2, 2, 1), sizes, "chunk " + chunk);
+      assertEquals(7, t.rows());
+      assertEquals(4, t.batches());
+      assertTrue(t.projectionNanos() > 0);
+      for (int r = 0; r < same.size(); r++) {
+        assertWithinProjectionTolerance(exact[r], out[r], "chunk " + chunk + " row " + r);
+        if (reference != null) {
+          // other chunk sizes are other matmul shapes: equal within float32 rounding, not bitwise
+          assertWithinProjectionTolerance(
+              reference[r], out[r], "chunk " + chunk + " vs 1, row " + r);
+        }
+      }
+      if (reference == null) {
+        reference = out;
+      }
+    }
+    // a chunk bound in bytes: one sample's gradient is 4 P bytes
+    var byBytes = new GradientFeatures.Projection(false, 256, 4 * adapter.parameterCount() * 3);
+    assertEquals(2, byBytes.rowsPerChunk(adapter.parameterCount(), 2), "whole batches only");
+    assertEquals(3, byBytes.rowsPerChunk(adapter.parameterCount(), 1));
+    assertEquals(4, byBytes.rowsPerChunk(adapter.parameterCount(), 4), "at least one batch");
   }
 
   @Test
