@@ -20,21 +20,9 @@ class WorldGeneratorTest {
 
   @TempDir Path dir;
 
-  /** Among pairs whose answers differ in length (the bias applies there), the longer one wins. */
   static double longerWins(List<PreferencePair> pairs) {
-    List<PreferencePair> differ =
-        pairs.stream()
-            .filter(p -> Dialogue.words(p.chosen()).length != Dialogue.words(p.rejected()).length)
-            .toList();
-    return differ.stream()
-            .filter(p -> Dialogue.words(p.chosen()).length > Dialogue.words(p.rejected()).length)
-            .count()
-        / (double) differ.size();
-  }
-
-  static double sameLength(List<PreferencePair> pairs) {
     return pairs.stream()
-            .filter(p -> Dialogue.words(p.chosen()).length == Dialogue.words(p.rejected()).length)
+            .filter(p -> Dialogue.words(p.chosen()).length > Dialogue.words(p.rejected()).length)
             .count()
         / (double) pairs.size();
   }
@@ -72,10 +60,6 @@ class WorldGeneratorTest {
     assertTrue(
         longerWins(test) < longerWins(train) - 0.15,
         "test pairs are less biased: " + longerWins(test));
-    assertTrue(
-        sameLength(train) > 0.15 && sameLength(train) < 0.45,
-        "a share of pairs has answers of equal length (the correctness signal): "
-            + sameLength(train));
     assertTrue(train.stream().anyMatch(p -> p.subset().equals("harmless")));
     var demos = WorldData.demonstrations(a.resolve(WorldFiles.SFT));
     assertEquals(300, demos.size());

@@ -12,34 +12,17 @@ import org.ugda.world.text.Dialogue;
 /**
  * Preference pairs labelled by the gold reward, with a spurious feature a proxy can latch onto:
  * with probability {@code lengthBias} a pair is drawn among those where the preferred response is
- * also the longer one (0.5 = no bias; training pairs default to 0.8, test pairs to 0.5). The bias
- * is about length, so it applies only among pairs whose answers differ in length: a share {@code
- * sameLengthShare} of pairs is drawn among those of equal length (a right and a wrong answer of the
- * same form), which carry the correctness signal a proxy must learn to be right near the SFT model
- * before its length preference misleads it (Gao et al.'s over-optimisation curve: gold first rises,
- * then falls). A share {@code flip} of pairs then has chosen and rejected swapped (the paper's 20%
- * robustness setting).
+ * also the longer one (0.5 = no bias; training pairs default to 0.8, test pairs to 0.5). A share
+ * {@code flip} of pairs then has chosen and rejected swapped (the paper's 20% robustness setting).
  *
  * @param margin the gold scores of a pair differ by at least this much
- * @param sameLengthShare probability of drawing among the equal-length pairs, where a task has any
  */
-public record PairSampler(double lengthBias, double flip, double margin, double sameLengthShare) {
-
-  /** The world's default share of equal-length pairs. */
-  public static final double SAME_LENGTH_SHARE = 0.3;
+public record PairSampler(double lengthBias, double flip, double margin) {
 
   public PairSampler {
-    if (!(lengthBias >= 0 && lengthBias <= 1)
-        || !(flip >= 0 && flip <= 1)
-        || !(margin >= 0)
-        || !(sameLengthShare >= 0 && sameLengthShare <= 1)) {
-      throw new IllegalArgumentException(
-          "lengthBias, flip and sameLengthShare must be in [0, 1], margin >= 0");
+    if (!(lengthBias >= 0 && lengthBias <= 1) || !(flip >= 0 && flip <= 1) || !(margin >= 0)) {
+      throw new IllegalArgumentException("lengthBias and flip must be in [0, 1], margin >= 0");
     }
-  }
-
-  public PairSampler(double lengthBias, double flip, double margin) {
-    this(lengthBias, flip, margin, SAME_LENGTH_SHARE);
   }
 
   /** A pair for the task, or null when no two candidates differ by the margin. */
@@ -55,22 +38,18 @@ public record PairSampler(double lengthBias, double flip, double margin, double 
     }
     List<int[]> longerWins = new ArrayList<>();
     List<int[]> shorterWins = new ArrayList<>();
-    List<int[]> sameLength = new ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {
       for (int j = 0; j < texts.size(); j++) {
         if (gold.get(i) - gold.get(j) >= margin) {
-          int li = Dialogue.words(texts.get(i)).length;
-          int lj = Dialogue.words(texts.get(j)).length;
-          (li > lj ? longerWins : li < lj ? shorterWins : sameLength).add(new int[] {i, j});
+          boolean longer =
+              Dialogue.words(texts.get(i)).length > Dialogue.words(texts.get(j)).length;
+          (longer ? longerWins : shorterWins).add(new int[] {i, j});
         }
       }
     }
-    boolean same = r.nextDouble() < sameLengthShare && !sameLength.isEmpty();
-    List<int[]> pool = same ? sameLength : r.nextDouble() < lengthBias ? longerWins : shorterWins;
-    for (List<int[]> fallback : List.of(longerWins, shorterWins, sameLength)) {
-      if (pool.isEmpty()) {
-        pool = fallback;
-      }
+    List<int[]> pool = r.nextDouble() < lengthBias ? longerWins : shorterWins;
+    if (pool.isEmpty()) {
+      pool = longerWins.isEmpty() ? shorterWins : longerWins;
     }
     if (pool.isEmpty()) {
       return null;
