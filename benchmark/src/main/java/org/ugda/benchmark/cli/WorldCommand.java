@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.ugda.benchmark.eval.GoldEvaluation;
+import org.ugda.benchmark.overopt.OverOptConfig;
+import org.ugda.benchmark.overopt.OverOptimisation;
 import org.ugda.benchmark.sft.SftRecipe;
 import org.ugda.benchmark.sft.WorldCodec;
 import org.ugda.core.format.HfTokenizer;
@@ -21,7 +23,9 @@ import org.ugda.world.WorldFiles;
 import org.ugda.world.WorldGenerator;
 import org.ugda.world.data.WorldData;
 
-/** {@code ugda world generate|train-sft|eval}: the benchmark world from the command line. */
+/**
+ * {@code ugda world generate|train-sft|eval|overopt}: the benchmark world from the command line.
+ */
 public final class WorldCommand {
   private WorldCommand() {}
 
@@ -58,6 +62,7 @@ public final class WorldCommand {
       case "generate" -> generate(a);
       case "train-sft" -> trainSft(a);
       case "eval" -> eval(a);
+      case "overopt" -> overopt(a);
       default ->
           throw new IllegalArgumentException("unknown world command '" + args[0] + "'\n" + USAGE);
     };
@@ -131,6 +136,65 @@ public final class WorldCommand {
     int n = a.intOr("--samples", 256);
     a.done();
     evaluate(data, model, n);
+    return 0;
+  }
+
+  static int overopt(Args a) {
+    Path data = a.path("--data");
+    Path model = a.path("--model");
+    Path out = a.path("--out");
+    long seed = a.longOr("--seed", 1);
+    OverOptConfig d = OverOptConfig.defaults(seed);
+    String ensemble = a.stringOr("--ensemble", null);
+    OverOptConfig c =
+        new OverOptConfig(
+            seed,
+            a.intOr("--steps", d.steps()),
+            a.intOr("--batch", d.batch()),
+            a.intOr("--minibatch", d.minibatch()),
+            a.intOr("--members", d.members()),
+            OverOptConfig.Shaping.of(a.stringOr("--shaping", d.shaping().id())),
+            a.intOr("--eval-every", d.evalEvery()),
+            a.intOr("--eval-prompts", d.evalPrompts()),
+            a.doubleOr("--lr", d.lr()),
+            a.doubleOr("--beta", d.beta()),
+            a.intOr("--max-new-tokens", d.maxNewTokens()),
+            a.intOr("--reward-epochs", d.rewardEpochs()),
+            a.doubleOr("--reward-lr", d.rewardLr()));
+    a.done();
+    Path ens = ensemble == null ? out.resolve("ensemble") : Path.of(ensemble);
+    ProgressBar[] bar = {new ProgressBar(System.err)};
+    String[] phase = {""};
+    OverOptimisation.Result r =
+        OverOptimisation.run(
+            data,
+            model,
+            out,
+            ens,
+            c,
+            new OverOptimisation.Listener() {
+              @Override
+              public void phase(String name, int total) {
+                phase[0] = name;
+                bar[0] = new ProgressBar(System.err);
+              }
+
+              @Override
+              public void progress(int done, int total, String detail) {
+                bar[0].update(phase[0], done, total, detail);
+              }
+
+              @Override
+              public void info(String line) {
+                System.out.println(line);
+              }
+
+              @Override
+              public void point(OverOptimisation.Point p) {
+                System.out.println(p.line());
+              }
+            });
+    System.out.printf(Locale.ROOT, "wrote %s and %s in %.1f s%n", r.csv(), r.png(), r.seconds());
     return 0;
   }
 

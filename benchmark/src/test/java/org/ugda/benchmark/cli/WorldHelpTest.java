@@ -20,7 +20,10 @@ class WorldHelpTest {
           "--flip F",
           "--preset small|tiny",
           "world train-sft --data DIR --out DIR",
-          "world eval --data DIR --model DIR [--samples N]"
+          "world eval --data DIR --model DIR [--samples N]",
+          "world overopt --data DIR --model DIR --out DIR",
+          "--shaping mean|gold",
+          "--eval-every N"
         }) {
       assertTrue(WorldCommand.USAGE.contains(expected), expected);
     }
