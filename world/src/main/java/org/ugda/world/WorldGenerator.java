@@ -36,28 +36,21 @@ import org.ugda.world.vocab.WordLevelTokenizer;
 public final class WorldGenerator {
   private WorldGenerator() {}
 
-  /**
-   * The mix of demonstration kinds: mostly ideal, with the mistakes a real SFT set has. Cut-off
-   * answers and over-refusals are among them on purpose: a length-biased proxy still ranks those
-   * below the ideal answer (unlike a wrong number or fact, which it cannot check), so PPO against
-   * the proxy first removes them (gold rises) before it adds filler (gold falls).
-   */
+  /** The mix of demonstration kinds: mostly ideal, with the mistakes a real SFT set has. */
   static final Map<Responder.Kind, Double> HELPFUL_DEMOS =
       Map.of(
           Responder.Kind.IDEAL,
-          0.45,
+          0.5,
           Responder.Kind.FILLER,
-          0.1,
+          0.15,
           Responder.Kind.WRONG,
-          0.1,
+          0.15,
           Responder.Kind.WRONG_FILLER,
-          0.05,
+          0.1,
           Responder.Kind.REPEAT,
           0.05,
           Responder.Kind.TRUNCATED,
-          0.15,
-          Responder.Kind.REFUSAL,
-          0.1);
+          0.05);
 
   static final Map<Responder.Kind, Double> HARMLESS_DEMOS =
       Map.of(
