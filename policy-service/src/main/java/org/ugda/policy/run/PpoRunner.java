@@ -284,7 +284,6 @@ public class PpoRunner {
         }
         seqs.add(q);
       }
-      Map<String, Object> waitInfo = new LinkedHashMap<>();
       Consumer<Duration> waiting =
           d -> {
             Map<String, Object> p = new LinkedHashMap<>();
@@ -296,7 +295,6 @@ public class PpoRunner {
             store.progress(id, p);
           };
       members = scorer.score(req.ensembleId(), req.ensembleVersion(), seqs, cancelled, waiting);
-      waitInfo.clear();
       int k = members[0].length;
       if (req.shaping() == Shaping.SINGLE && req.member() >= k) {
         throw new IllegalArgumentException(
