@@ -34,6 +34,7 @@ import org.ugda.core.ppo.PpoConfig;
 import org.ugda.core.ppo.PpoTrainer;
 import org.ugda.core.ppo.RolloutTensors;
 import org.ugda.core.ppo.ValueHead;
+import org.ugda.core.reward.EnsembleStats;
 import org.ugda.core.tensor.Rng;
 import org.ugda.core.train.Adam;
 import org.ugda.core.train.CosineSchedule;
@@ -306,12 +307,9 @@ public class PpoRunner {
     double[] var = new double[rows.length];
     for (int b = 0; b < rows.length; b++) {
       double[] mm = members[b];
-      mean[b] = Shaping.MEAN.apply(mm, 0, 0);
-      double v = 0;
-      for (double x : mm) {
-        v += (x - mean[b]) * (x - mean[b]);
-      }
-      var[b] = v / mm.length;
+      EnsembleStats.MeanVariance mv = EnsembleStats.of(mm);
+      mean[b] = mv.mean();
+      var[b] = mv.variance();
       scores[b] =
           req.shaping().apply(mm, req.shapingLambda(), req.member() == null ? 0 : req.member());
       if (g.finish().get(b) != Generator.Finish.EOS) {
