@@ -52,23 +52,17 @@ public enum Shaping {
     };
   }
 
-  /** The score of one sample from its members' rewards. */
-  public double apply(double[] members, double lambda, int member) {
-    double mean = 0;
-    for (double r : members) {
-      mean += r;
-    }
-    mean /= members.length;
-    double var = 0;
-    for (double r : members) {
-      var += (r - mean) * (r - mean);
-    }
-    var /= members.length;
+  /**
+   * The score of one sample, the one definition of every shaping: from the members' mean and
+   * population variance (core's {@code EnsembleStats}) and, for {@code single}, the chosen member's
+   * own reward.
+   */
+  public double apply(double mean, double variance, double memberReward, double lambda) {
     return switch (this) {
       case MEAN, GOLD -> mean;
-      case LCB -> mean - lambda * Math.sqrt(var);
-      case UWO -> mean - lambda * var;
-      case SINGLE -> members[member];
+      case LCB -> mean - lambda * Math.sqrt(variance);
+      case UWO -> mean - lambda * variance;
+      case SINGLE -> memberReward;
     };
   }
 }

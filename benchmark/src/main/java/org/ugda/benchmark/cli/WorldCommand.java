@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.ugda.api.policy.Shaping;
 import org.ugda.benchmark.eval.GoldEvaluation;
 import org.ugda.benchmark.overopt.OverOptConfig;
 import org.ugda.benchmark.overopt.OverOptimisation;
@@ -153,7 +154,7 @@ public final class WorldCommand {
             a.intOr("--batch", d.batch()),
             a.intOr("--minibatch", d.minibatch()),
             a.intOr("--members", d.members()),
-            OverOptConfig.Shaping.of(a.stringOr("--shaping", d.shaping().id())),
+            Shaping.of(a.stringOr("--shaping", d.shaping().wire())),
             a.intOr("--eval-every", d.evalEvery()),
             a.intOr("--eval-prompts", d.evalPrompts()),
             a.doubleOr("--lr", d.lr()),

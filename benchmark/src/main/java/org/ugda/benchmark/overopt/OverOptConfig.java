@@ -1,6 +1,6 @@
 package org.ugda.benchmark.overopt;
 
-import java.util.Locale;
+import org.ugda.api.policy.Shaping;
 
 /**
  * Settings of one over-optimisation run ({@code ugda world overopt}): a proxy ensemble trained on
@@ -13,7 +13,8 @@ import java.util.Locale;
  * @param batch rollout rows per PPO step
  * @param minibatch rows per optimizer step inside a PPO epoch (4 PPO epochs per step)
  * @param members K, proxy reward members (DESIGN.md default 3)
- * @param shaping what the policy is rewarded with
+ * @param shaping what the policy is rewarded with: the proxy ensemble's mean (Eq. 8) or the world's
+ *     gold reward
  * @param evalEvery PPO steps between evaluations (step 0, the SFT model, is always evaluated)
  * @param evalPrompts held-out prompts per evaluation
  * @param lr peak learning rate of the policy (cosine annealing to lr / 10, as the paper's 1e-6 to
@@ -38,25 +39,6 @@ public record OverOptConfig(
     int maxNewTokens,
     int rewardEpochs,
     double rewardLr) {
-
-  /** What PPO's score is: the proxy ensemble's mean (Eq. 8) or the world's gold reward. */
-  public enum Shaping {
-    MEAN,
-    GOLD;
-
-    public static Shaping of(String s) {
-      return switch (s.toLowerCase(Locale.ROOT)) {
-        case "mean" -> MEAN;
-        case "gold" -> GOLD;
-        default ->
-            throw new IllegalArgumentException("--shaping must be mean or gold, got '" + s + "'");
-      };
-    }
-
-    public String id() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-  }
 
   public OverOptConfig {
     if (steps < 1 || batch < 2 || minibatch < 1 || minibatch > batch) {
@@ -86,8 +68,10 @@ public record OverOptConfig(
       throw new IllegalArgumentException(
           "max new tokens and reward epochs must be >= 1 and the reward learning rate > 0");
     }
-    if (shaping == null) {
-      throw new IllegalArgumentException("--shaping is required (mean or gold)");
+    if (shaping != Shaping.MEAN && shaping != Shaping.GOLD) {
+      throw new IllegalArgumentException(
+          "--shaping must be mean or gold here (policy-service runs the others), got "
+              + (shaping == null ? "none" : shaping.wire()));
     }
   }
 

@@ -73,7 +73,7 @@ final class OverOptPlot {
           String.format(
               Locale.ROOT,
               "PPO with %s shaping: gold and proxy reward vs sqrt(KL to SFT)",
-              c.shaping().id());
+              c.shaping().wire());
       g.drawString(title, (W - g.getFontMetrics().stringWidth(title)) / 2, 28);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
       String sub =

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.ugda.api.policy.Shaping;
 import org.ugda.benchmark.sft.WorldCodec;
 import org.ugda.core.format.AtomicFiles;
 import org.ugda.core.format.HfTokenizer;
@@ -221,14 +222,14 @@ public final class OverOptimisation {
       Evaluation e0 = evaluate(m, codec, ens, t, eval, c, eos, 0);
       points.add(e0.point());
       l.point(e0.point());
-      double[] ref = c.shaping() == OverOptConfig.Shaping.MEAN ? e0.proxy() : e0.gold();
+      double[] ref = c.shaping() == Shaping.MEAN ? e0.proxy() : e0.gold();
       double mu = mean(ref);
       double sd = Math.max(1e-6, Math.sqrt(variance(ref, mu)));
       l.info(
           String.format(
               Locale.ROOT,
               "PPO against the %s reward, standardised by the SFT model's mean %.4f and sd %.4f",
-              c.shaping() == OverOptConfig.Shaping.MEAN ? "proxy ensemble's mean" : "gold",
+              c.shaping() == Shaping.MEAN ? "proxy ensemble's mean" : "gold",
               mu,
               sd));
       l.phase("ppo", c.steps());
@@ -245,7 +246,7 @@ public final class OverOptimisation {
           items.add(ppo.get(order.get(next++)));
         }
         Rollout r = rollout(m, codec, ens, items, c, eos, Rng.mix(c.seed() * 1_000_003L + step));
-        double[] raw = c.shaping() == OverOptConfig.Shaping.MEAN ? r.proxy() : r.gold();
+        double[] raw = c.shaping() == Shaping.MEAN ? r.proxy() : r.gold();
         double[] score = new double[raw.length];
         for (int i = 0; i < raw.length; i++) {
           score[i] = (raw[i] - mu) / sd;

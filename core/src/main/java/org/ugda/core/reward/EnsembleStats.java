@@ -41,14 +41,4 @@ public final class EnsembleStats {
     }
     return new MeanVariance(mean, var / k);
   }
-
-  /** LCB shaping (Coste et al.): mean - lambda * standard deviation. */
-  public static double lowerConfidenceBound(MeanVariance mv, double lambda) {
-    return mv.mean() - lambda * Math.sqrt(mv.variance());
-  }
-
-  /** UWO shaping (Coste et al.): mean - lambda * variance. */
-  public static double uncertaintyWeighted(MeanVariance mv, double lambda) {
-    return mv.mean() - lambda * mv.variance();
-  }
 }

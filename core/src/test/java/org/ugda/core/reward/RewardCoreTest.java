@@ -108,9 +108,6 @@ class RewardCoreTest {
     EnsembleStats.MeanVariance mv = EnsembleStats.of(new float[] {1, 2, 3});
     assertEquals(2.0, mv.mean(), 1e-12);
     assertEquals(2.0 / 3, mv.variance(), 1e-12);
-    assertEquals(
-        2.0 - 0.5 * Math.sqrt(2.0 / 3), EnsembleStats.lowerConfidenceBound(mv, 0.5), 1e-12);
-    assertEquals(2.0 - 0.1 * 2.0 / 3, EnsembleStats.uncertaintyWeighted(mv, 0.1), 1e-12);
     assertThrows(ArithmeticException.class, () -> EnsembleStats.of(new float[] {1, Float.NaN}));
   }
 

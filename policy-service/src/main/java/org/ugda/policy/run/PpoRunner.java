@@ -311,7 +311,12 @@ public class PpoRunner {
       mean[b] = mv.mean();
       var[b] = mv.variance();
       scores[b] =
-          req.shaping().apply(mm, req.shapingLambda(), req.member() == null ? 0 : req.member());
+          req.shaping()
+              .apply(
+                  mv.mean(),
+                  mv.variance(),
+                  mm[req.member() == null ? 0 : req.member()],
+                  req.shapingLambda());
       if (g.finish().get(b) != Generator.Finish.EOS) {
         scores[b] -= s.missingEosPenalty();
       }
