@@ -61,25 +61,60 @@ public record FeatureRequest(
     seed = seed == null ? 0L : seed;
   }
 
-  /** One inline sample: prompt and response token ids (at least one of each). */
-  public record FeatureSample(List<Long> promptTokens, List<Long> responseTokens) {
+  /**
+   * One inline sample: prompt and response as token ids (at least one of each), or as text ({@code
+   * prompt} in the HH layout or plain, taken as one human turn; {@code response} the assistant's
+   * answer), which the service tokenizes as a run's prompts and a finished response: BOS and the HH
+   * prompt, then the response closed by EOS. Exactly one of the two forms.
+   */
+  public record FeatureSample(
+      List<Long> promptTokens, List<Long> responseTokens, String prompt, String response) {
     public FeatureSample {
-      if (promptTokens == null
-          || promptTokens.isEmpty()
-          || responseTokens == null
-          || responseTokens.isEmpty()) {
+      boolean text = prompt != null || response != null;
+      boolean tokens = promptTokens != null || responseTokens != null;
+      if (text == tokens) {
         throw new IllegalArgumentException(
-            "every sample needs promptTokens and responseTokens, at least one of each");
+            "every sample needs promptTokens and responseTokens, or prompt and response as text;"
+                + " one of the two forms");
       }
-      for (List<Long> l : List.of(promptTokens, responseTokens)) {
-        for (Long id : l) {
-          if (id == null || id < 0) {
-            throw new IllegalArgumentException("token ids must be 0 or more, got " + id);
+      if (text) {
+        if (prompt == null || prompt.isBlank() || response == null || response.isBlank()) {
+          throw new IllegalArgumentException(
+              "a text sample needs a non-blank prompt and a non-blank response");
+        }
+      } else {
+        if (promptTokens == null
+            || promptTokens.isEmpty()
+            || responseTokens == null
+            || responseTokens.isEmpty()) {
+          throw new IllegalArgumentException(
+              "every sample needs promptTokens and responseTokens, at least one of each");
+        }
+        for (List<Long> l : List.of(promptTokens, responseTokens)) {
+          for (Long id : l) {
+            if (id == null || id < 0) {
+              throw new IllegalArgumentException("token ids must be 0 or more, got " + id);
+            }
           }
         }
+        promptTokens = List.copyOf(promptTokens);
+        responseTokens = List.copyOf(responseTokens);
       }
-      promptTokens = List.copyOf(promptTokens);
-      responseTokens = List.copyOf(responseTokens);
+    }
+
+    /** A sample given as token ids. */
+    public static FeatureSample tokens(List<Long> promptTokens, List<Long> responseTokens) {
+      return new FeatureSample(promptTokens, responseTokens, null, null);
+    }
+
+    /** A sample given as text. */
+    public static FeatureSample text(String prompt, String response) {
+      return new FeatureSample(null, null, prompt, response);
+    }
+
+    /** Whether the sample is given as text. */
+    public boolean isText() {
+      return prompt != null;
     }
   }
 

@@ -1,10 +1,14 @@
 package org.ugda.api.policy;
 
+import java.util.List;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
+import org.springframework.web.service.annotation.PostExchange;
+import org.ugda.api.binary.FloatMatrices;
 
 /**
  * Declarative client of the policy service ({@code @ImportHttpServices(group = "policy", types =
@@ -38,6 +42,26 @@ public interface PolicyClient {
       @RequestParam(name = "fromStep", required = false) Integer fromStep,
       @RequestParam(name = "toStep", required = false) Integer toStep,
       @RequestParam(name = "subtask", required = false) String subtask);
+
+  /** A run, its state and the size of its log: {@code GET /v1/runs/{runId}}. */
+  @GetExchange("/runs/{runId}")
+  RunView run(@PathVariable UUID runId);
+
+  /** A run's checkpoints, one per finished epoch: {@code GET /v1/runs/{runId}/checkpoints}. */
+  @GetExchange("/runs/{runId}/checkpoints")
+  List<CheckpointView> checkpoints(@PathVariable UUID runId);
+
+  /**
+   * Gradient features at a checkpoint: {@code POST /v1/runs/{runId}/checkpoints/{epoch}/features},
+   * answered as a {@link org.ugda.api.binary.FloatMatrices} body [samples, d] (read it with {@code
+   * FloatMatrices.fromBytes}); one request holds at most {@link FeatureRequest#MAX_SAMPLES}.
+   */
+  @PostExchange(
+      url = "/runs/{runId}/checkpoints/{epoch}/features",
+      contentType = "application/json",
+      accept = FloatMatrices.CONTENT_TYPE)
+  byte[] features(
+      @PathVariable UUID runId, @PathVariable int epoch, @RequestBody FeatureRequest request);
 
   /** One logged rollout of a run: {@code GET /v1/runs/{runId}/rollouts/{rolloutId}}. */
   @GetExchange("/runs/{runId}/rollouts/{rolloutId}")

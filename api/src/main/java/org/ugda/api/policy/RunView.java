@@ -10,6 +10,7 @@ import org.ugda.api.job.JobState;
  *
  * @param ensembleVersion the version pinned when the run was submitted
  * @param finishedSteps PPO steps done; a resume starts after the last of them
+ * @param loggedRollouts samples in the run's rollout log so far
  * @param progress the latest step's figures: step, epoch, proxyMean, goldMean (world prompts), kl,
  *     klCoefficient, pgLoss, vfLoss, loss, clip fractions, samplesPerSecond, and waitingForRewards
  *     while reward-service is unreachable
@@ -23,6 +24,7 @@ public record RunView(
     Integer ensembleVersion,
     int totalSteps,
     int finishedSteps,
+    long loggedRollouts,
     Map<String, Object> progress,
     String error,
     PpoSettings settings,

@@ -125,18 +125,28 @@ public class FeatureService {
         prompts.add(v.promptTokens());
         responses.add(v.responseTokens());
       }
-    } else {
-      for (FeatureRequest.FeatureSample s : req.samples()) {
-        prompts.add(longs(s.promptTokens()));
-        responses.add(longs(s.responseTokens()));
-      }
     }
     String baseName =
         run.request().baseModel() == null ? props.defaultBaseModel() : run.request().baseModel();
     Path base = storage.baseModel(baseName);
     Path dir = storage.root().resolve(cp.path());
-    LoadedPolicy lp = LoadedPolicy.weightsOnly(base, device);
+    boolean text = req.samples() != null && req.samples().stream().anyMatch(s -> s.isText());
+    LoadedPolicy lp =
+        text
+            ? LoadedPolicy.open(base, device, props.limits().maxPromptTokens())
+            : LoadedPolicy.weightsOnly(base, device);
     try {
+      if (req.samples() != null) {
+        for (FeatureRequest.FeatureSample s : req.samples()) {
+          if (s.isText()) {
+            prompts.add(lp.encodePrompt(s.prompt()));
+            responses.add(lp.encodeResponse(s.response()));
+          } else {
+            prompts.add(longs(s.promptTokens()));
+            responses.add(longs(s.responseTokens()));
+          }
+        }
+      }
       int vocab = lp.config().vocabSize();
       List<GradientFeatures.Sample> samples = new ArrayList<>();
       for (int i = 0; i < prompts.size(); i++) {

@@ -82,18 +82,23 @@ public class RunStore {
   }
 
   public Optional<RunView> view(UUID id) {
-    return jdbc.sql("SELECT * FROM policy.run WHERE id = ?")
+    return jdbc.sql("SELECT " + VIEW_COLUMNS + " FROM policy.run r WHERE id = ?")
         .param(id)
         .query((rs, n) -> view(rs))
         .optional();
   }
 
   public List<RunView> list(int limit) {
-    return jdbc.sql("SELECT * FROM policy.run ORDER BY created_at DESC, id LIMIT ?")
+    return jdbc.sql(
+            "SELECT " + VIEW_COLUMNS + " FROM policy.run r ORDER BY created_at DESC, id LIMIT ?")
         .param(limit)
         .query((rs, n) -> view(rs))
         .list();
   }
+
+  /** A run's columns and the size of its rollout log (an index-only count on rollout_by_run). */
+  private static final String VIEW_COLUMNS =
+      "r.*, (SELECT count(*) FROM policy.rollout o WHERE o.run_id = r.id) AS logged_rollouts";
 
   private RunView view(ResultSet rs) throws SQLException {
     CreateRun req = JSON.readValue(rs.getString("settings"), CreateRun.class);
@@ -106,6 +111,7 @@ public class RunStore {
         (Integer) rs.getObject("ensemble_version"),
         rs.getInt("total_steps"),
         rs.getInt("finished_steps"),
+        rs.getLong("logged_rollouts"),
         progress == null ? Map.of() : JSON.readValue(progress, MAP),
         rs.getString("error"),
         req.settings(),

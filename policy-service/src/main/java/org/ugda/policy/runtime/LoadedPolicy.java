@@ -80,6 +80,21 @@ public final class LoadedPolicy implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Token ids of a finished response (a validation answer): its text, stripped, closed by the
+   * model's first EOS token as a generated response that stopped is.
+   */
+  public long[] encodeResponse(String response) {
+    long[] text = tokenizer.encode(" " + response.strip());
+    List<Integer> eos = eosIds();
+    if (eos.isEmpty()) {
+      return text;
+    }
+    long[] out = Arrays.copyOf(text, text.length + 1);
+    out[text.length] = eos.get(0);
+    return out;
+  }
+
   public String decode(long[] ids) {
     return tokenizer.decode(ids, true);
   }
