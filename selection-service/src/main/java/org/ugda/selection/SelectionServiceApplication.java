@@ -2,10 +2,21 @@ package org.ugda.selection;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.web.service.registry.ImportHttpServices;
+import org.ugda.api.policy.PolicyClient;
 
 /**
  * Selection service: the uncertainty filter and the Adam influence that pick the samples to
  * relabel.
+ *
+ * <p>Features, one package each: {@code influence} (Eq. 9-12 on a log already read: ranks, the
+ * validation directions, the strategies' pick); {@code job} (selections as jobs: the {@code
+ * selection} schema, reading the run's log and its gradient features from policy-service through
+ * {@code PolicyClient}); {@code web} (the endpoints); {@code config} ({@code ugda.selection.*}).
+ *
+ * <p>What every service shares comes from {@code service-support}, auto-configured: problem+json
+ * errors, the {@code selection} schema's PostgreSQL, idempotency keys and the request-size limit.
  *
  * <p>This service reads {@code selection-service.yml}, not {@code application.yml}: the standalone
  * launcher starts every service in one JVM, where each module's {@code application.yml} would sit
@@ -16,6 +27,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
  * selection-service-prod.yml}).
  */
 @SpringBootApplication
+@ConfigurationPropertiesScan
+@ImportHttpServices(group = "policy", types = PolicyClient.class)
 public class SelectionServiceApplication {
 
   /** Base name of this service's configuration file. */

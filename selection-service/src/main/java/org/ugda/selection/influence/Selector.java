@@ -100,18 +100,42 @@ public final class Selector {
    */
   public static Pool pool(long[] ids, double[] variance, Plan plan) {
     int n = variance.length;
+    Sizes sizes = sizes(n, plan);
+    int[] rank = Ranks.ascending(variance, ids);
+    boolean[] passed = new boolean[n];
+    for (int s = 0; s < n; s++) {
+      passed[s] = Ranks.passes(rank[s], n, plan.gamma());
+    }
+    int[] rows =
+        switch (plan.strategy()) {
+          case UGDA -> indices(passed, true);
+          case GRADIENT -> all(n);
+          case UNCERTAINTY, RANDOM -> new int[0];
+        };
+    return new Pool(rank, passed, rows, sizes.trainSize(), sizes.budget());
+  }
+
+  /**
+   * |D_train| and |D'_train| of a plan on a log of {@code n} samples.
+   *
+   * @param trainSize the pool the strategy picks from (what passes gamma for ugda; the whole log
+   *     for gradient and random; the budget itself for uncertainty, whose pick is its filter)
+   * @param budget what is kept
+   */
+  public record Sizes(int trainSize, int budget) {}
+
+  /**
+   * The sizes of {@code plan} on a log of {@code n} samples; they depend on {@code n} alone
+   * (variance ranks are 1..n, ties broken), so a selection can be refused before its log is read.
+   *
+   * @throws IllegalArgumentException when the log is empty, the budget is larger than the log or
+   *     (ugda) than what passes gamma, or when nothing would be kept
+   */
+  public static Sizes sizes(int n, Plan plan) {
     if (n == 0) {
       throw new IllegalArgumentException("the run's log is empty: there is nothing to select from");
     }
-    int[] rank = Ranks.ascending(variance, ids);
-    boolean[] passed = new boolean[n];
-    int passing = 0;
-    for (int s = 0; s < n; s++) {
-      passed[s] = Ranks.passes(rank[s], n, plan.gamma());
-      if (passed[s]) {
-        passing++;
-      }
-    }
+    int passing = Ranks.passing(n, plan.gamma());
     int budget = budget(n, plan);
     if (budget > n) {
       throw new IllegalArgumentException(
@@ -127,9 +151,7 @@ public final class Selector {
               + n
               + " samples; lower them or give a budget");
     }
-    int[] rows;
-    int trainSize;
-    switch (plan.strategy()) {
+    return switch (plan.strategy()) {
       case UGDA -> {
         if (budget > passing) {
           throw new IllegalArgumentException(
@@ -141,24 +163,11 @@ public final class Selector {
                   + plan.gamma()
                   + "; lower gamma or the budget");
         }
-        rows = indices(passed, true);
-        trainSize = passing;
+        yield new Sizes(passing, budget);
       }
-      case GRADIENT -> {
-        rows = all(n);
-        trainSize = n;
-      }
-      case UNCERTAINTY -> {
-        rows = new int[0];
-        trainSize = budget;
-      }
-      case RANDOM -> {
-        rows = new int[0];
-        trainSize = n;
-      }
-      default -> throw new IllegalStateException(plan.strategy().toString());
-    }
-    return new Pool(rank, passed, rows, trainSize, budget);
+      case GRADIENT, RANDOM -> new Sizes(n, budget);
+      case UNCERTAINTY -> new Sizes(budget, budget);
+    };
   }
 
   /** The budget as a count: the fraction or count given, else what gamma then eta keep. */

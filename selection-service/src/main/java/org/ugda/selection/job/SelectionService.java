@@ -1,0 +1,425 @@
+package org.ugda.selection.job;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClientResponseException;
+import org.ugda.api.job.JobState;
+import org.ugda.api.policy.CheckpointView;
+import org.ugda.api.policy.PolicyClient;
+import org.ugda.api.policy.RunView;
+import org.ugda.api.selection.CreateSelection;
+import org.ugda.api.selection.SelectionCheckpoint;
+import org.ugda.api.selection.SelectionView;
+import org.ugda.api.selection.ValidationExample;
+import org.ugda.api.selection.ValidationSubtask;
+import org.ugda.selection.config.SelectionProperties;
+import org.ugda.selection.influence.Selector;
+import org.ugda.support.idempotency.IdempotencyKeys;
+import org.ugda.support.problem.ConflictException;
+import org.ugda.support.problem.NotFoundException;
+import org.ugda.support.problem.Problems;
+import org.ugda.support.problem.TooLargeException;
+import org.ugda.support.problem.UnavailableException;
+import org.ugda.world.WorldFiles;
+import org.ugda.world.data.WorldData;
+
+/**
+ * Selections as asynchronous jobs on one worker thread, the same job design as policy-service's
+ * runs. A selection is checked before its row is written (the run has ended, its checkpoints exist,
+ * the validation sets are there, the budget fits the log), and its request is stored with
+ * everything resolved: the checkpoints' weights and the validation examples themselves, so a
+ * resumed or repeated selection does not depend on files that may have changed. A restart marks
+ * what was running {@code INTERRUPTED}; a resume starts the selection again from the log.
+ */
+@Service
+public class SelectionService implements DisposableBean {
+  private static final Logger log = LoggerFactory.getLogger(SelectionService.class);
+
+  /** The default validation subtasks: the benchmark world's two families. */
+  public static final List<String> WORLD_SUBTASKS = List.of("helpful", "harmless");
+
+  /** A submitted selection, and whether an earlier request with the same key created it. */
+  public record Submission(SelectionView selection, boolean replayed) {}
+
+  private final SelectionStore store;
+  private final SelectionRunner runner;
+  private final PolicyClient policy;
+  private final SelectionProperties props;
+  private final TransactionTemplate tx;
+  private final ExecutorService worker =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "selections");
+            t.setDaemon(true);
+            return t;
+          });
+  private final ConcurrentHashMap<UUID, Boolean> cancel = new ConcurrentHashMap<>();
+  private volatile boolean shuttingDown;
+
+  SelectionService(
+      SelectionStore store,
+      SelectionRunner runner,
+      PolicyClient policy,
+      SelectionProperties props,
+      TransactionTemplate tx) {
+    this.store = store;
+    this.runner = runner;
+    this.policy = policy;
+    this.props = props;
+    this.tx = tx;
+  }
+
+  @EventListener(ApplicationReadyEvent.class)
+  void markInterrupted() {
+    for (UUID id :
+        store.interruptAll(
+            "interrupted by a restart of the service; POST /v1/selections/{id}/resume runs it"
+                + " again")) {
+      log.warn("selection {} was interrupted by a restart", id);
+    }
+  }
+
+  public Submission submit(CreateSelection request, String idempotencyKey) {
+    Optional<String> key = IdempotencyKeys.check(idempotencyKey);
+    checkSize(request);
+    String fingerprint =
+        IdempotencyKeys.fingerprint(SelectionStore.JSON.writeValueAsString(request));
+    if (key.isPresent()) {
+      Optional<UUID> earlier = store.byKey(key.get());
+      if (earlier.isPresent()) {
+        return replay(key.get(), earlier.get(), fingerprint);
+      }
+    }
+    Resolved r = resolve(request);
+    UUID id = UUID.randomUUID();
+    try {
+      tx.executeWithoutResult(
+          s ->
+              store.insert(
+                  id, r.request(), r.weights(), key.orElse(null), fingerprint, Instant.now()));
+    } catch (RuntimeException e) {
+      Optional<UUID> raced = key.flatMap(store::byKey);
+      if (raced.isPresent()) {
+        return replay(key.get(), raced.get(), fingerprint);
+      }
+      throw e;
+    }
+    schedule(id);
+    return new Submission(view(id), false);
+  }
+
+  private Submission replay(String key, UUID earlier, String fingerprint) {
+    String stored = store.fingerprint(earlier).orElse("");
+    return new Submission(
+        IdempotencyKeys.replay(key, stored, fingerprint, view(earlier), earlier), true);
+  }
+
+  private void checkSize(CreateSelection r) {
+    if (r.validation() == null) {
+      return;
+    }
+    int total = 0;
+    for (ValidationSubtask s : r.validation()) {
+      total += s.examples().size();
+      for (int i = 0; i < s.examples().size(); i++) {
+        ValidationExample e = s.examples().get(i);
+        int chars = e.prompt().length() + e.response().length();
+        if (chars > props.maxExampleChars()) {
+          throw new TooLargeException(
+              "validation subtask '"
+                  + s.name()
+                  + "' example "
+                  + i
+                  + " has "
+                  + chars
+                  + " characters; at most "
+                  + props.maxExampleChars()
+                  + " (ugda.selection.max-example-chars)");
+        }
+      }
+    }
+    if (total > props.maxValidationExamples()) {
+      throw new TooLargeException(
+          "validation holds "
+              + total
+              + " examples; at most "
+              + props.maxValidationExamples()
+              + " per selection (ugda.selection.max-validation-examples)");
+    }
+  }
+
+  /** The request with every default resolved, and eta-bar_i per checkpoint epoch. */
+  record Resolved(CreateSelection request, Map<Integer, Double> weights) {}
+
+  /** Everything that can be checked before a row is written. */
+  Resolved resolve(CreateSelection r) {
+    RunView run = call(() -> policy.run(r.runId()), "read run " + r.runId(), r.runId());
+    if (run.state() == JobState.QUEUED || run.state() == JobState.RUNNING) {
+      throw new ConflictException(
+          "run "
+              + r.runId()
+              + " is "
+              + run.state()
+              + " and its log still grows; select from it once it has ended");
+    }
+    Map<Integer, Double> weights = new TreeMap<>();
+    List<SelectionCheckpoint> checkpoints = r.checkpoints();
+    List<ValidationSubtask> validation = r.validation();
+    if (r.strategy().usesInfluence()) {
+      List<CheckpointView> have =
+          call(() -> policy.checkpoints(r.runId()), "list run " + r.runId(), r.runId());
+      if (have.isEmpty()) {
+        throw new ConflictException(
+            "run "
+                + r.runId()
+                + " has no checkpoint (it finished no epoch); strategy "
+                + r.strategy().wire()
+                + " needs one, or choose uncertainty or random");
+      }
+      Map<Integer, CheckpointView> byEpoch = new TreeMap<>();
+      have.forEach(c -> byEpoch.put(c.epoch(), c));
+      List<SelectionCheckpoint> wanted =
+          checkpoints != null
+              ? checkpoints
+              : have.stream().map(c -> new SelectionCheckpoint(c.epoch(), null)).toList();
+      List<SelectionCheckpoint> out = new ArrayList<>();
+      for (SelectionCheckpoint c : wanted) {
+        CheckpointView cv = byEpoch.get(c.epoch());
+        if (cv == null) {
+          throw new NotFoundException(
+              "run "
+                  + r.runId()
+                  + " has no checkpoint of epoch "
+                  + c.epoch()
+                  + "; it has epochs "
+                  + byEpoch.keySet());
+        }
+        double lr = c.learningRate() != null ? c.learningRate() : cv.meanLearningRate();
+        if (!(lr > 0)) {
+          throw new IllegalArgumentException(
+              "checkpoint "
+                  + c.epoch()
+                  + " stored a mean learning rate of "
+                  + lr
+                  + "; give learningRate for it");
+        }
+        out.add(new SelectionCheckpoint(c.epoch(), lr));
+        weights.put(c.epoch(), lr);
+      }
+      checkpoints = out;
+      validation = validation != null ? validation : worldValidation();
+    } else {
+      checkpoints = null;
+      validation = null;
+    }
+    CreateSelection resolved =
+        new CreateSelection(
+            r.runId(),
+            r.strategy(),
+            r.gamma(),
+            r.eta(),
+            r.budgetFraction(),
+            r.budgetCount(),
+            checkpoints,
+            r.dim(),
+            r.seed(),
+            r.aggregation(),
+            r.influence(),
+            r.direction(),
+            validation);
+    long n = run.loggedRollouts();
+    if (n > Integer.MAX_VALUE) {
+      throw new TooLargeException("run " + r.runId() + " logged " + n + " rollouts; too many");
+    }
+    Selector.sizes(
+        (int) n,
+        Selector.Plan.of(
+            resolved, new double[weights.size()], validation == null ? 0 : validation.size()));
+    return new Resolved(resolved, weights);
+  }
+
+  /** The benchmark world's helpful and harmless validation sets under the storage root. */
+  List<ValidationSubtask> worldValidation() {
+    List<ValidationSubtask> out = new ArrayList<>();
+    for (String name : WORLD_SUBTASKS) {
+      Path f = props.world().resolve(WorldFiles.validation(name));
+      if (!Files.isRegularFile(f)) {
+        throw new IllegalArgumentException(
+            "no validation given and the benchmark world's "
+                + WorldFiles.validation(name)
+                + " is not in the storage root's "
+                + props.worldDir()
+                + "/ (generate the world there with ./ugda world generate, or send validation:"
+                + " [{name, examples: [{prompt, response} or {chosen}]}])");
+      }
+      List<ValidationExample> examples =
+          WorldData.demonstrations(f).stream()
+              .map(d -> ValidationExample.of(d.prompt(), d.response()))
+              .toList();
+      out.add(new ValidationSubtask(name, examples));
+    }
+    return out;
+  }
+
+  /**
+   * Calls policy-service: its 404 names the unknown run; unreachable is a 503 to retry; any other
+   * answer is passed on in words.
+   */
+  <T> T call(Supplier<T> c, String what, UUID runId) {
+    try {
+      return c.get();
+    } catch (HttpClientErrorException.NotFound nf) {
+      throw new NotFoundException("policy-service has no run " + runId);
+    } catch (ResourceAccessException down) {
+      throw new UnavailableException(
+          "policy-service cannot be reached to " + what + "; try again when it is up",
+          Duration.ofSeconds(5));
+    } catch (RestClientResponseException e) {
+      throw new UnavailableException(
+          "policy-service answered " + e.getStatusCode().value() + " to " + what,
+          Duration.ofSeconds(5));
+    }
+  }
+
+  private void schedule(UUID id) {
+    cancel.put(id, false);
+    worker.submit(() -> execute(id));
+  }
+
+  private void execute(UUID id) {
+    if (!store.transition(id, List.of(JobState.QUEUED), JobState.RUNNING, null, Instant.now())) {
+      cancel.remove(id);
+      return;
+    }
+    try {
+      SelectionStore.Stored s = store.stored(id).orElseThrow();
+      runner.run(id, s.request(), s.weights(), () -> cancelled(id));
+      store.transition(id, List.of(JobState.RUNNING), JobState.SUCCEEDED, null, Instant.now());
+    } catch (CancellationException e) {
+      if (shuttingDown) {
+        store.transition(
+            id,
+            List.of(JobState.RUNNING),
+            JobState.INTERRUPTED,
+            "interrupted by a shutdown; POST /v1/selections/" + id + "/resume runs it again",
+            Instant.now());
+      } else {
+        store.transition(
+            id, List.of(JobState.RUNNING), JobState.CANCELLED, e.getMessage(), Instant.now());
+      }
+    } catch (RuntimeException | Error e) {
+      log.error("selection {} failed", id, e);
+      String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      store.transition(
+          id, List.of(JobState.RUNNING), JobState.FAILED, Problems.cut(msg), Instant.now());
+    } finally {
+      cancel.remove(id);
+    }
+  }
+
+  private boolean cancelled(UUID id) {
+    if (shuttingDown || Boolean.TRUE.equals(cancel.get(id))) {
+      return true;
+    }
+    if (store.cancelRequested(id)) {
+      cancel.put(id, true);
+      return true;
+    }
+    return false;
+  }
+
+  public SelectionView view(UUID id) {
+    return store.view(id).orElseThrow(() -> unknown(id));
+  }
+
+  static NotFoundException unknown(UUID id) {
+    return new NotFoundException("no selection " + id);
+  }
+
+  public List<SelectionView> list(UUID runId, int limit) {
+    return store.list(runId, limit);
+  }
+
+  /** Cancels a queued or running selection; 409 for one that has ended. */
+  public SelectionView cancel(UUID id) {
+    SelectionView v = view(id);
+    if (v.state() == JobState.QUEUED) {
+      store.transition(
+          id,
+          List.of(JobState.QUEUED),
+          JobState.CANCELLED,
+          "cancelled before it started",
+          Instant.now());
+    } else if (v.state() == JobState.RUNNING) {
+      store.requestCancel(id);
+      cancel.computeIfPresent(id, (k, b) -> true);
+    } else {
+      throw new ConflictException(
+          "selection "
+              + id
+              + " is "
+              + v.state()
+              + "; only a queued or running selection can be cancelled");
+    }
+    return view(id);
+  }
+
+  /** Runs an interrupted, failed or cancelled selection again from the log. */
+  public SelectionView resume(UUID id) {
+    SelectionView v = view(id);
+    if (!store.transition(
+        id,
+        List.of(JobState.INTERRUPTED, JobState.FAILED, JobState.CANCELLED),
+        JobState.QUEUED,
+        null,
+        Instant.now())) {
+      throw new ConflictException(
+          "selection "
+              + id
+              + " is "
+              + v.state()
+              + "; only an interrupted, failed or cancelled selection can be resumed");
+    }
+    schedule(id);
+    return view(id);
+  }
+
+  /** The checkpoints' weights a selection resolved, in epoch order. */
+  public Map<Integer, Double> weights(UUID id) {
+    return new LinkedHashMap<>(
+        store.stored(id).map(SelectionStore.Stored::weights).orElseThrow(() -> unknown(id)));
+  }
+
+  @Override
+  public void destroy() throws InterruptedException {
+    shuttingDown = true;
+    worker.shutdown();
+    if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
+      worker.shutdownNow();
+    }
+  }
+}
