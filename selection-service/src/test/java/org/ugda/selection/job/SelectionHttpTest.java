@@ -39,13 +39,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * Selection end to end in the benchmark world: real reward-, policy- and selection-services on a
  * real PostgreSQL. An ensemble trained on the world's preference pairs is the proxy, a tiny PPO run
- * logs 64 rollouts and two checkpoints, and each strategy selects from that log over HTTP with real
+ * logs 96 rollouts and two checkpoints, and each strategy selects from that log over HTTP with real
  * gradient features of the run's checkpoints.
  */
 class SelectionHttpTest {
   private static final TestDatabase DB = TestDatabase.shared();
-  private static final int PROMPTS = 32;
-  private static final int LOG = 64;
+  private static final int PROMPTS = 48;
+  private static final int LOG = 96;
   private static Path root;
   private static int rewardPort;
   private static int policyPort;
@@ -105,7 +105,10 @@ class SelectionHttpTest {
     }
   }
 
-  /** The proxy: a 3-member ensemble trained on the world's training pairs. */
+  /**
+   * The proxy: 3 members trained on all the world's training pairs, which are biased (DESIGN.md
+   * section 5), one epoch: the benchmark's over-optimisation recipe.
+   */
   private static String trainProxy() {
     Http.Response created =
         REWARD.post("/v1/ensembles", Map.of("name", "proxy", "baseModel", "sft", "members", 3));
@@ -114,9 +117,6 @@ class SelectionHttpTest {
     List<Map<String, Object>> pairs = new ArrayList<>();
     for (PreferencePair p :
         PreferenceFiles.readHh(root.resolve("world").resolve(WorldFiles.PAIRS_TRAIN))) {
-      if (pairs.size() == 96) {
-        break;
-      }
       pairs.add(Map.of("prompt", p.prompt(), "chosen", p.chosen(), "rejected", p.rejected()));
     }
     Http.Response train =
@@ -132,7 +132,7 @@ class SelectionHttpTest {
     return ensemble;
   }
 
-  /** A tiny PPO run: 32 prompts, 2 epochs of 4 steps of 8 rollouts, a checkpoint per epoch. */
+  /** A tiny PPO run: 48 prompts, 2 epochs of 6 steps of 8 rollouts, a checkpoint per epoch. */
   private static String ppoRun(String ensemble) {
     List<Map<String, Object>> prompts = new ArrayList<>();
     for (WorldData.PromptItem p :
@@ -315,28 +315,31 @@ class SelectionHttpTest {
     JsonNode again = select(request("ugda"));
     assertThat(kept(samples(again.get("id").asString(), ""))).isEqualTo(keptBy.get("ugda"));
 
-    Set<Long> worst = worstMistakes(ugdaRows, true);
-    Set<Long> over = worstMistakes(ugdaRows, false);
+    // the proxy's worst mistakes: where it most over-rates an answer against the gold reward
+    Set<Long> worst = worstMistakes(ugdaRows, false);
+    Set<Long> apart = worstMistakes(ugdaRows, true);
     String line = "";
     for (String st : List.of("ugda", "random", "uncertainty", "gradient")) {
       line +=
           String.format(
               Locale.ROOT,
-              " %s %.3f (over-estimates %.3f)",
+              " %s %.3f (|error| %.3f)",
               st,
               share(keptBy.get(st), worst),
-              share(keptBy.get(st), over));
+              share(keptBy.get(st), apart));
     }
     System.out.printf(
         Locale.ROOT,
-        "selection worst-mistake share (the %d of %d samples with the largest |z(proxy mean) -"
-            + " z(gold)|; in brackets the largest z(proxy mean) - z(gold)):%s%n",
+        "selection worst-mistake share (of the %d of %d samples with the largest z(proxy mean) -"
+            + " z(gold); in brackets of the largest |z(proxy mean) - z(gold)|):%s%n",
         worst.size(),
         LOG,
         line);
+    // better than random's draw, and than what a random pick keeps on average (k / n)
     assertThat(share(keptBy.get("ugda"), worst))
         .as("ugda keeps more of the proxy's worst mistakes than random")
-        .isGreaterThan(share(keptBy.get("random"), worst));
+        .isGreaterThan(share(keptBy.get("random"), worst))
+        .isGreaterThan(0.25);
   }
 
   private static void explainAndExport(String id, List<JsonNode> rows) {
