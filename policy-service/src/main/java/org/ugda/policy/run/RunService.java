@@ -5,13 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -20,7 +13,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClientResponseException;
-import org.ugda.api.job.JobState;
 import org.ugda.api.policy.CreateRun;
 import org.ugda.api.policy.RunPrompt;
 import org.ugda.api.policy.RunView;
@@ -30,9 +22,8 @@ import org.ugda.api.reward.RewardClient;
 import org.ugda.policy.config.PolicyProperties;
 import org.ugda.policy.runtime.PolicyStorage;
 import org.ugda.support.idempotency.IdempotencyKeys;
-import org.ugda.support.problem.ConflictException;
+import org.ugda.support.job.JobWorker;
 import org.ugda.support.problem.NotFoundException;
-import org.ugda.support.problem.Problems;
 import org.ugda.support.problem.TooLargeException;
 import org.ugda.support.problem.UnavailableException;
 
@@ -44,7 +35,6 @@ import org.ugda.support.problem.UnavailableException;
  */
 @Service
 public class RunService implements DisposableBean {
-  private static final Logger log = LoggerFactory.getLogger(RunService.class);
 
   /** A submitted run, and whether an earlier request with the same key created it. */
   public record Submission(RunView run, boolean replayed) {}
@@ -55,15 +45,7 @@ public class RunService implements DisposableBean {
   private final PolicyStorage storage;
   private final PolicyProperties props;
   private final TransactionTemplate tx;
-  private final ExecutorService worker =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "policy-runs");
-            t.setDaemon(true);
-            return t;
-          });
-  private final ConcurrentHashMap<UUID, Boolean> cancel = new ConcurrentHashMap<>();
-  private volatile boolean shuttingDown;
+  private final JobWorker worker;
 
   RunService(
       RunStore store,
@@ -78,16 +60,12 @@ public class RunService implements DisposableBean {
     this.storage = storage;
     this.props = props;
     this.tx = tx;
+    this.worker = new JobWorker(store.jobs(), "run", "/v1/runs/{id}/resume", storage::hide);
   }
 
   @EventListener(ApplicationReadyEvent.class)
   void markInterrupted() {
-    for (UUID id :
-        store.interruptAll(
-            "interrupted by a restart of the service; POST /v1/runs/{id}/resume continues it"
-                + " after its last finished step")) {
-      log.warn("run {} was interrupted by a restart", id);
-    }
+    worker.interruptAfterRestart();
   }
 
   public Submission submit(CreateRun request, String idempotencyKey) {
@@ -203,53 +181,11 @@ public class RunService implements DisposableBean {
   }
 
   private void schedule(UUID id, CreateRun request) {
-    cancel.put(id, false);
-    worker.submit(() -> execute(id, request));
+    worker.submit(id, body(id, request));
   }
 
-  private void execute(UUID id, CreateRun request) {
-    if (!store.transition(id, List.of(JobState.QUEUED), JobState.RUNNING, null, Instant.now())) {
-      cancel.remove(id);
-      return;
-    }
-    try {
-      runner.run(id, request, () -> cancelled(id));
-      store.transition(id, List.of(JobState.RUNNING), JobState.SUCCEEDED, null, Instant.now());
-    } catch (CancellationException e) {
-      if (shuttingDown) {
-        store.transition(
-            id,
-            List.of(JobState.RUNNING),
-            JobState.INTERRUPTED,
-            "interrupted by a shutdown; POST /v1/runs/" + id + "/resume continues it",
-            Instant.now());
-      } else {
-        store.transition(
-            id, List.of(JobState.RUNNING), JobState.CANCELLED, e.getMessage(), Instant.now());
-      }
-    } catch (RuntimeException | Error e) {
-      log.error("run {} failed", id, e);
-      String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      store.transition(
-          id,
-          List.of(JobState.RUNNING),
-          JobState.FAILED,
-          Problems.cut(storage.hide(msg)),
-          Instant.now());
-    } finally {
-      cancel.remove(id);
-    }
-  }
-
-  private boolean cancelled(UUID id) {
-    if (shuttingDown || Boolean.TRUE.equals(cancel.get(id))) {
-      return true;
-    }
-    if (store.cancelRequested(id)) {
-      cancel.put(id, true);
-      return true;
-    }
-    return false;
+  private JobWorker.Body body(UUID id, CreateRun request) {
+    return stop -> runner.run(id, request, stop);
   }
 
   public RunView view(UUID id) {
@@ -266,50 +202,19 @@ public class RunService implements DisposableBean {
 
   /** Cancels a queued or running run; 409 for one that has ended. */
   public RunView cancel(UUID id) {
-    RunView v = view(id);
-    if (v.state() == JobState.QUEUED) {
-      store.transition(
-          id,
-          List.of(JobState.QUEUED),
-          JobState.CANCELLED,
-          "cancelled before it started",
-          Instant.now());
-    } else if (v.state() == JobState.RUNNING) {
-      store.requestCancel(id);
-      cancel.computeIfPresent(id, (k, b) -> true);
-    } else {
-      throw new ConflictException(
-          "run " + id + " is " + v.state() + "; only a queued or running run can be cancelled");
-    }
+    worker.cancel(id, view(id).state());
     return view(id);
   }
 
   /** Continues an interrupted, failed or cancelled run after its last finished step. */
   public RunView resume(UUID id) {
     RunStore.StoredRun r = store.stored(id).orElseThrow(() -> unknown(id));
-    if (!store.transition(
-        id,
-        List.of(JobState.INTERRUPTED, JobState.FAILED, JobState.CANCELLED),
-        JobState.QUEUED,
-        null,
-        Instant.now())) {
-      throw new ConflictException(
-          "run "
-              + id
-              + " is "
-              + r.state()
-              + "; only an interrupted, failed or cancelled run can be resumed");
-    }
-    schedule(id, r.request());
+    worker.resume(id, r.state(), body(id, r.request()));
     return view(id);
   }
 
   @Override
   public void destroy() throws InterruptedException {
-    shuttingDown = true;
-    worker.shutdown();
-    if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
-      worker.shutdownNow();
-    }
+    worker.close();
   }
 }

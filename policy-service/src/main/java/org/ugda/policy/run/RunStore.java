@@ -15,6 +15,7 @@ import org.ugda.api.policy.CheckpointView;
 import org.ugda.api.policy.CreateRun;
 import org.ugda.api.policy.RunStep;
 import org.ugda.api.policy.RunView;
+import org.ugda.support.job.JobTable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,9 +26,16 @@ public class RunStore {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private final JdbcClient jdbc;
+  private final JobTable jobs;
 
   RunStore(JdbcClient jdbc) {
     this.jdbc = jdbc;
+    this.jobs = new JobTable(jdbc, "policy.run");
+  }
+
+  /** The runs' state columns (the shared job machinery's view of {@code policy.run}). */
+  JobTable jobs() {
+    return jobs;
   }
 
   /** A run as stored: its request (settings filled) and where it stands. */
@@ -123,56 +131,6 @@ public class RunStore {
   private static Instant instant(ResultSet rs, String col) throws SQLException {
     Timestamp t = rs.getTimestamp(col);
     return t == null ? null : t.toInstant();
-  }
-
-  /** Moves a run from one of {@code from} to {@code to}; false if it was in none of them. */
-  boolean transition(UUID id, List<JobState> from, JobState to, String error, Instant now) {
-    String col =
-        to == JobState.RUNNING ? "started_at" : to == JobState.QUEUED ? null : "finished_at";
-    String set = col == null ? "" : ", " + col + " = ?";
-    var spec =
-        jdbc.sql(
-                "UPDATE policy.run SET state = ?, error = ?, cancel_requested = false"
-                    + set
-                    + " WHERE id = ? AND state IN (:from)"
-                        .replace(
-                            ":from",
-                            String.join(",", from.stream().map(s -> "'" + s + "'").toList())))
-            .param(to.name())
-            .param(error);
-    if (col != null) {
-      spec = spec.param(Timestamp.from(now));
-    }
-    return spec.param(id).update() == 1;
-  }
-
-  /** Marks every QUEUED or RUNNING run INTERRUPTED (after a restart); returns their ids. */
-  List<UUID> interruptAll(String message) {
-    List<UUID> ids =
-        jdbc.sql("SELECT id FROM policy.run WHERE state IN ('QUEUED', 'RUNNING')")
-            .query(UUID.class)
-            .list();
-    for (UUID id : ids) {
-      transition(
-          id,
-          List.of(JobState.QUEUED, JobState.RUNNING),
-          JobState.INTERRUPTED,
-          message.replace("{id}", id.toString()),
-          Instant.now());
-    }
-    return ids;
-  }
-
-  void requestCancel(UUID id) {
-    jdbc.sql("UPDATE policy.run SET cancel_requested = true WHERE id = ?").param(id).update();
-  }
-
-  boolean cancelRequested(UUID id) {
-    return jdbc.sql("SELECT cancel_requested FROM policy.run WHERE id = ?")
-        .param(id)
-        .query(Boolean.class)
-        .optional()
-        .orElse(false);
   }
 
   void progress(UUID id, Map<String, Object> progress) {

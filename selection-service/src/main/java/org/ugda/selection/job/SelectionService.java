@@ -11,14 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -39,9 +32,9 @@ import org.ugda.api.selection.ValidationSubtask;
 import org.ugda.selection.config.SelectionProperties;
 import org.ugda.selection.influence.Selector;
 import org.ugda.support.idempotency.IdempotencyKeys;
+import org.ugda.support.job.JobWorker;
 import org.ugda.support.problem.ConflictException;
 import org.ugda.support.problem.NotFoundException;
-import org.ugda.support.problem.Problems;
 import org.ugda.support.problem.TooLargeException;
 import org.ugda.support.problem.UnavailableException;
 import org.ugda.world.WorldFiles;
@@ -57,7 +50,6 @@ import org.ugda.world.data.WorldData;
  */
 @Service
 public class SelectionService implements DisposableBean {
-  private static final Logger log = LoggerFactory.getLogger(SelectionService.class);
 
   /** The default validation subtasks: the benchmark world's two families. */
   public static final List<String> WORLD_SUBTASKS = List.of("helpful", "harmless");
@@ -70,15 +62,7 @@ public class SelectionService implements DisposableBean {
   private final PolicyClient policy;
   private final SelectionProperties props;
   private final TransactionTemplate tx;
-  private final ExecutorService worker =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "selections");
-            t.setDaemon(true);
-            return t;
-          });
-  private final ConcurrentHashMap<UUID, Boolean> cancel = new ConcurrentHashMap<>();
-  private volatile boolean shuttingDown;
+  private final JobWorker worker;
 
   SelectionService(
       SelectionStore store,
@@ -91,16 +75,12 @@ public class SelectionService implements DisposableBean {
     this.policy = policy;
     this.props = props;
     this.tx = tx;
+    this.worker = new JobWorker(store.jobs(), "selection", "/v1/selections/{id}/resume", m -> m);
   }
 
   @EventListener(ApplicationReadyEvent.class)
   void markInterrupted() {
-    for (UUID id :
-        store.interruptAll(
-            "interrupted by a restart of the service; POST /v1/selections/{id}/resume runs it"
-                + " again")) {
-      log.warn("selection {} was interrupted by a restart", id);
-    }
+    worker.interruptAfterRestart();
   }
 
   public Submission submit(CreateSelection request, String idempotencyKey) {
@@ -306,50 +286,14 @@ public class SelectionService implements DisposableBean {
   }
 
   private void schedule(UUID id) {
-    cancel.put(id, false);
-    worker.submit(() -> execute(id));
+    worker.submit(id, body(id));
   }
 
-  private void execute(UUID id) {
-    if (!store.transition(id, List.of(JobState.QUEUED), JobState.RUNNING, null, Instant.now())) {
-      cancel.remove(id);
-      return;
-    }
-    try {
-      SelectionStore.Stored s = store.stored(id).orElseThrow();
-      runner.run(id, s.request(), s.weights(), () -> cancelled(id));
-      store.transition(id, List.of(JobState.RUNNING), JobState.SUCCEEDED, null, Instant.now());
-    } catch (CancellationException e) {
-      if (shuttingDown) {
-        store.transition(
-            id,
-            List.of(JobState.RUNNING),
-            JobState.INTERRUPTED,
-            "interrupted by a shutdown; POST /v1/selections/" + id + "/resume runs it again",
-            Instant.now());
-      } else {
-        store.transition(
-            id, List.of(JobState.RUNNING), JobState.CANCELLED, e.getMessage(), Instant.now());
-      }
-    } catch (RuntimeException | Error e) {
-      log.error("selection {} failed", id, e);
-      String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      store.transition(
-          id, List.of(JobState.RUNNING), JobState.FAILED, Problems.cut(msg), Instant.now());
-    } finally {
-      cancel.remove(id);
-    }
-  }
-
-  private boolean cancelled(UUID id) {
-    if (shuttingDown || Boolean.TRUE.equals(cancel.get(id))) {
-      return true;
-    }
-    if (store.cancelRequested(id)) {
-      cancel.put(id, true);
-      return true;
-    }
-    return false;
+  private JobWorker.Body body(UUID id) {
+    return stop -> {
+      SelectionStore.Stored s = store.stored(id).orElseThrow(() -> unknown(id));
+      runner.run(id, s.request(), s.weights(), stop);
+    };
   }
 
   public SelectionView view(UUID id) {
@@ -366,45 +310,13 @@ public class SelectionService implements DisposableBean {
 
   /** Cancels a queued or running selection; 409 for one that has ended. */
   public SelectionView cancel(UUID id) {
-    SelectionView v = view(id);
-    if (v.state() == JobState.QUEUED) {
-      store.transition(
-          id,
-          List.of(JobState.QUEUED),
-          JobState.CANCELLED,
-          "cancelled before it started",
-          Instant.now());
-    } else if (v.state() == JobState.RUNNING) {
-      store.requestCancel(id);
-      cancel.computeIfPresent(id, (k, b) -> true);
-    } else {
-      throw new ConflictException(
-          "selection "
-              + id
-              + " is "
-              + v.state()
-              + "; only a queued or running selection can be cancelled");
-    }
+    worker.cancel(id, view(id).state());
     return view(id);
   }
 
   /** Runs an interrupted, failed or cancelled selection again from the log. */
   public SelectionView resume(UUID id) {
-    SelectionView v = view(id);
-    if (!store.transition(
-        id,
-        List.of(JobState.INTERRUPTED, JobState.FAILED, JobState.CANCELLED),
-        JobState.QUEUED,
-        null,
-        Instant.now())) {
-      throw new ConflictException(
-          "selection "
-              + id
-              + " is "
-              + v.state()
-              + "; only an interrupted, failed or cancelled selection can be resumed");
-    }
-    schedule(id);
+    worker.resume(id, view(id).state(), body(id));
     return view(id);
   }
 
@@ -416,10 +328,6 @@ public class SelectionService implements DisposableBean {
 
   @Override
   public void destroy() throws InterruptedException {
-    shuttingDown = true;
-    worker.shutdown();
-    if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
-      worker.shutdownNow();
-    }
+    worker.close();
   }
 }

@@ -21,6 +21,7 @@ import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.selection.CreateSelection;
 import org.ugda.api.selection.SelectedSample;
 import org.ugda.api.selection.SelectionView;
+import org.ugda.support.job.JobTable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,9 +38,17 @@ public class SelectionStore {
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
 
+  private final JobTable jobs;
+
   SelectionStore(JdbcClient jdbc, JdbcTemplate template) {
     this.jdbc = jdbc;
     this.template = template;
+    this.jobs = new JobTable(jdbc, "selection.job");
+  }
+
+  /** The selections' state columns (the shared job machinery's view of {@code selection.job}). */
+  JobTable jobs() {
+    return jobs;
   }
 
   /** A selection as stored: its request (defaults filled) and the checkpoints' weights. */
@@ -147,58 +156,6 @@ public class SelectionStore {
   private static Instant instant(ResultSet rs, String col) throws SQLException {
     Timestamp t = rs.getTimestamp(col);
     return t == null ? null : t.toInstant();
-  }
-
-  /** Moves a job from one of {@code from} to {@code to}; false if it was in none of them. */
-  boolean transition(UUID id, List<JobState> from, JobState to, String error, Instant now) {
-    String stamp =
-        switch (to) {
-          case RUNNING -> ", started_at = :now";
-          case QUEUED -> "";
-          default -> ", finished_at = :now";
-        };
-    var spec =
-        jdbc.sql(
-                "UPDATE selection.job SET state = :to, error = :error, cancel_requested = false"
-                    + stamp
-                    + " WHERE id = :id AND state IN (:from)")
-            .param("to", to.name())
-            .param("error", error)
-            .param("id", id)
-            .param("from", from.stream().map(Enum::name).toList());
-    if (!stamp.isEmpty()) {
-      spec = spec.param("now", Timestamp.from(now));
-    }
-    return spec.update() == 1;
-  }
-
-  /** Marks every QUEUED or RUNNING job INTERRUPTED (after a restart); returns their ids. */
-  List<UUID> interruptAll(String message) {
-    List<UUID> ids =
-        jdbc.sql("SELECT id FROM selection.job WHERE state IN ('QUEUED', 'RUNNING')")
-            .query(UUID.class)
-            .list();
-    for (UUID id : ids) {
-      transition(
-          id,
-          List.of(JobState.QUEUED, JobState.RUNNING),
-          JobState.INTERRUPTED,
-          message.replace("{id}", id.toString()),
-          Instant.now());
-    }
-    return ids;
-  }
-
-  void requestCancel(UUID id) {
-    jdbc.sql("UPDATE selection.job SET cancel_requested = true WHERE id = ?").param(id).update();
-  }
-
-  boolean cancelRequested(UUID id) {
-    return jdbc.sql("SELECT cancel_requested FROM selection.job WHERE id = ?")
-        .param(id)
-        .query(Boolean.class)
-        .optional()
-        .orElse(false);
   }
 
   void progress(UUID id, Map<String, Object> progress) {
