@@ -73,7 +73,7 @@ public class RunService implements DisposableBean {
     CreateRun checked = validate(request);
     String fingerprint = IdempotencyKeys.fingerprint(RunStore.JSON.writeValueAsString(request));
     if (key.isPresent()) {
-      Optional<UUID> earlier = store.byKey(key.get());
+      Optional<UUID> earlier = store.jobs().byKey(key.get());
       if (earlier.isPresent()) {
         return replay(key.get(), earlier.get(), fingerprint);
       }
@@ -86,7 +86,7 @@ public class RunService implements DisposableBean {
       tx.executeWithoutResult(
           s -> store.insert(id, checked, total, key.orElse(null), fingerprint, Instant.now()));
     } catch (RuntimeException e) {
-      Optional<UUID> raced = key.flatMap(store::byKey);
+      Optional<UUID> raced = key.flatMap(store.jobs()::byKey);
       if (raced.isPresent()) {
         return replay(key.get(), raced.get(), fingerprint);
       }
@@ -97,7 +97,7 @@ public class RunService implements DisposableBean {
   }
 
   private Submission replay(String key, UUID earlier, String fingerprint) {
-    String stored = store.fingerprint(earlier).orElse("");
+    String stored = store.jobs().fingerprint(earlier).orElse("");
     return new Submission(
         IdempotencyKeys.replay(key, stored, fingerprint, view(earlier), earlier), true);
   }

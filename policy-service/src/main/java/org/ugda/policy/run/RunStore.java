@@ -75,20 +75,6 @@ public class RunStore {
         .optional();
   }
 
-  Optional<UUID> byKey(String key) {
-    return jdbc.sql("SELECT id FROM policy.run WHERE idempotency_key = ?")
-        .param(key)
-        .query(UUID.class)
-        .optional();
-  }
-
-  Optional<String> fingerprint(UUID id) {
-    return jdbc.sql("SELECT request_fingerprint FROM policy.run WHERE id = ?")
-        .param(id)
-        .query(String.class)
-        .optional();
-  }
-
   public Optional<RunView> view(UUID id) {
     return jdbc.sql("SELECT " + VIEW_COLUMNS + " FROM policy.run r WHERE id = ?")
         .param(id)

@@ -89,7 +89,7 @@ public class SelectionService implements DisposableBean {
     String fingerprint =
         IdempotencyKeys.fingerprint(SelectionStore.JSON.writeValueAsString(request));
     if (key.isPresent()) {
-      Optional<UUID> earlier = store.byKey(key.get());
+      Optional<UUID> earlier = store.jobs().byKey(key.get());
       if (earlier.isPresent()) {
         return replay(key.get(), earlier.get(), fingerprint);
       }
@@ -102,7 +102,7 @@ public class SelectionService implements DisposableBean {
               store.insert(
                   id, r.request(), r.weights(), key.orElse(null), fingerprint, Instant.now()));
     } catch (RuntimeException e) {
-      Optional<UUID> raced = key.flatMap(store::byKey);
+      Optional<UUID> raced = key.flatMap(store.jobs()::byKey);
       if (raced.isPresent()) {
         return replay(key.get(), raced.get(), fingerprint);
       }
@@ -113,7 +113,7 @@ public class SelectionService implements DisposableBean {
   }
 
   private Submission replay(String key, UUID earlier, String fingerprint) {
-    String stored = store.fingerprint(earlier).orElse("");
+    String stored = store.jobs().fingerprint(earlier).orElse("");
     return new Submission(
         IdempotencyKeys.replay(key, stored, fingerprint, view(earlier), earlier), true);
   }

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,9 +65,6 @@ public class SelectionStore {
       Integer influenceRank,
       boolean kept) {}
 
-  /** What the export and the explain endpoint read of a sample besides its result. */
-  record SampleText(long rolloutId, String prompt, String response) {}
-
   void insert(
       UUID id,
       CreateSelection request,
@@ -102,20 +98,6 @@ public class SelectionStore {
                     JobState.valueOf(rs.getString("state")),
                     JSON.readValue(rs.getString("request"), CreateSelection.class),
                     JSON.readValue(rs.getString("weights"), WEIGHTS)))
-        .optional();
-  }
-
-  Optional<UUID> byKey(String key) {
-    return jdbc.sql("SELECT id FROM selection.job WHERE idempotency_key = ?")
-        .param(key)
-        .query(UUID.class)
-        .optional();
-  }
-
-  Optional<String> fingerprint(UUID id) {
-    return jdbc.sql("SELECT request_fingerprint FROM selection.job WHERE id = ?")
-        .param(id)
-        .query(String.class)
         .optional();
   }
 
@@ -316,12 +298,5 @@ public class SelectionStore {
           sink.accept(
               new RelabelItem(Long.toString(rs.getLong(1)), rs.getString(2), rs.getString(3)));
         });
-  }
-
-  /** The checkpoints' weights as the job resolved them, in epoch order. */
-  static Map<Integer, Double> sortedWeights(Map<Integer, Double> w) {
-    Map<Integer, Double> out = new LinkedHashMap<>();
-    w.keySet().stream().sorted().forEach(k -> out.put(k, w.get(k)));
-    return out;
   }
 }

@@ -3,16 +3,19 @@ package org.ugda.support.job;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.ugda.api.job.JobState;
+import org.ugda.support.idempotency.IdempotencyKeys;
 
 /**
  * The state columns of a service's job table, the one place their SQL is written. The table (
  * {@code policy.run}, {@code selection.job}, ...) has {@code id uuid}, {@code state text}, {@code
- * error text}, {@code cancel_requested boolean}, {@code started_at} and {@code finished_at}; what
- * else a job stores is its service's own.
+ * error text}, {@code cancel_requested boolean}, {@code started_at}, {@code finished_at}, and for
+ * {@link IdempotencyKeys} {@code idempotency_key} and {@code request_fingerprint}; what else a job
+ * stores is its service's own.
  */
 public final class JobTable {
   private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*\\.[a-z_][a-z0-9_]*");
@@ -78,6 +81,22 @@ public final class JobTable {
           Instant.now());
     }
     return ids;
+  }
+
+  /** The job an earlier request with this idempotency key created. */
+  public Optional<UUID> byKey(String key) {
+    return jdbc.sql("SELECT id FROM " + table + " WHERE idempotency_key = ?")
+        .param(key)
+        .query(UUID.class)
+        .optional();
+  }
+
+  /** The fingerprint of the request that created a job (what a replay is compared with). */
+  public Optional<String> fingerprint(UUID id) {
+    return jdbc.sql("SELECT request_fingerprint FROM " + table + " WHERE id = ?")
+        .param(id)
+        .query(String.class)
+        .optional();
   }
 
   public void requestCancel(UUID id) {

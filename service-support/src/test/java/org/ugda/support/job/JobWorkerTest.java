@@ -34,6 +34,7 @@ class JobWorkerTest {
             """
             CREATE TABLE IF NOT EXISTS jobtest.job (id uuid primary key, state text not null,
               error text, cancel_requested boolean not null default false,
+              idempotency_key text unique, request_fingerprint text,
               started_at timestamptz, finished_at timestamptz)""")
         .update();
     table = new JobTable(jdbc, "jobtest.job");
@@ -179,6 +180,19 @@ class JobWorkerTest {
       Thread.sleep(200);
     }
     assertThat(runs.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aJobIsFoundByItsIdempotencyKeyWithItsFingerprint() {
+    UUID id = UUID.randomUUID();
+    jdbc.sql(
+            "INSERT INTO jobtest.job (id, state, idempotency_key, request_fingerprint)"
+                + " VALUES (?, 'QUEUED', 'key-1', 'fp-1')")
+        .param(id)
+        .update();
+    assertThat(table.byKey("key-1")).contains(id);
+    assertThat(table.byKey("key-2")).isEmpty();
+    assertThat(table.fingerprint(id)).contains("fp-1");
   }
 
   @Test
