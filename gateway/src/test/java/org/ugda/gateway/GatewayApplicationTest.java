@@ -22,6 +22,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
 import org.ugda.testsupport.ServiceEndpointsContract;
+import org.ugda.testsupport.TestDatabase;
 
 /**
  * Starts the gateway through its {@code main} (so with {@code gateway.yml}) with every service URL
@@ -79,6 +80,7 @@ class GatewayApplicationTest extends ServiceEndpointsContract {
 
   @DynamicPropertySource
   static void serviceUrls(DynamicPropertyRegistry registry) {
+    TestDatabase.shared().register(registry);
     for (String service : new String[] {"reward", "policy", "selection", "relabel"}) {
       registry.add(
           "ugda.services." + service + "-url",
@@ -91,7 +93,7 @@ class GatewayApplicationTest extends ServiceEndpointsContract {
   void shouldForwardToServiceWithPrefixStripped(String prefix) {
     ResponseEntity<String> response =
         http.get()
-            .uri("/" + prefix + "/v1/things/42?verbose=true")
+            .uri("/api/" + prefix + "/v1/things/42?verbose=true")
             .retrieve()
             .toEntity(String.class);
 
@@ -110,14 +112,14 @@ class GatewayApplicationTest extends ServiceEndpointsContract {
   void shouldTellTheServiceWhereItsClientIsAndIgnoreAClientsOwnClaims(String prefix) {
     ResponseEntity<String> response =
         http.get()
-            .uri("/" + prefix + "/v1/things/42")
+            .uri("/api/" + prefix + "/v1/things/42")
             .header("X-Forwarded-Prefix", "/evil")
             .header("X-Forwarded-Host", "evil.example")
             .header("X-Forwarded-Proto", "https")
             .retrieve()
             .toEntity(String.class);
 
-    assertThat(response.getHeaders().getFirst("X-Seen-Prefix")).isEqualTo("/" + prefix);
+    assertThat(response.getHeaders().getFirst("X-Seen-Prefix")).isEqualTo("/api/" + prefix);
     assertThat(response.getHeaders().getFirst("X-Seen-Host")).isEqualTo("localhost:" + port);
     assertThat(response.getHeaders().getFirst("X-Seen-Proto")).isEqualTo("http");
     assertThat(response.getHeaders().getFirst("X-Seen-Port")).isEqualTo(Integer.toString(port));

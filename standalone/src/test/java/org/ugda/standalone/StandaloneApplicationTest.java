@@ -78,7 +78,7 @@ class StandaloneApplicationTest {
     ResponseEntity<String> created =
         RestClient.create(gateway.toString())
             .post()
-            .uri("/relabel/v1/relabel/jobs")
+            .uri("/api/relabel/v1/relabel/jobs")
             .contentType(MediaType.APPLICATION_JSON)
             .body(job)
             .retrieve()
@@ -87,7 +87,7 @@ class StandaloneApplicationTest {
     URI location = created.getHeaders().getLocation();
     assertThat(created.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
     assertThat(location).isNotNull();
-    assertThat(location.toString()).startsWith(gateway + "/relabel/v1/relabel/jobs/");
+    assertThat(location.toString()).startsWith(gateway + "/api/relabel/v1/relabel/jobs/");
     ResponseEntity<String> followed =
         RestClient.create().get().uri(location).retrieve().toEntity(String.class);
     assertThat(followed.getStatusCode()).isEqualTo(HttpStatus.OK);
@@ -112,7 +112,7 @@ class StandaloneApplicationTest {
   @ValueSource(strings = {"reward-service", "gateway"})
   void shouldAcceptADatasetUploadOnRewardServiceAndThroughTheGateway(String via) {
     URI base = standalone.urls().get(via);
-    String path = via.equals("gateway") ? "/reward/v1/datasets" : "/v1/datasets";
+    String path = via.equals("gateway") ? "/api/reward/v1/datasets" : "/v1/datasets";
     MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
     form.add(
         "file",

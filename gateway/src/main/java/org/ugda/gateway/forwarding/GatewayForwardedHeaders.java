@@ -10,8 +10,9 @@ import org.springframework.web.servlet.function.ServerRequest;
 /**
  * Tells a service where its client really is: {@code X-Forwarded-Host}, {@code -Proto}, {@code
  * -Port}, {@code -For} as the gateway was reached, and {@code X-Forwarded-Prefix} the route prefix
- * the gateway stripped ({@code /relabel} of {@code /relabel/v1/...}). A service's {@code Location}
- * headers (service-support's {@code Locations}) then point at the gateway, not at the service.
+ * the gateway stripped ({@code /api/relabel} of {@code /api/relabel/v1/...}). A service's {@code
+ * Location} headers (service-support's {@code Locations}) then point at the gateway, not at the
+ * service.
  *
  * <p>The values are the gateway's own, never a client's: the gateway removes what a client sends
  * under these names ({@code ugda.http.forwarded-headers: remove}), and this filter, running last,
@@ -46,8 +47,8 @@ class GatewayForwardedHeaders implements HttpHeadersFilter.RequestHttpHeadersFil
   }
 
   /**
-   * What the route took off the front of the client's path: {@code /relabel} of {@code
-   * /relabel/v1/jobs} forwarded as {@code /v1/jobs}; {@code ""} if nothing.
+   * What the route took off the front of the client's path: {@code /api/relabel} of {@code
+   * /api/relabel/v1/jobs} forwarded as {@code /v1/jobs}; {@code ""} if nothing.
    */
   static String strippedPrefix(String clientPath, String forwardedPath) {
     if (clientPath == null || forwardedPath == null || !clientPath.endsWith(forwardedPath)) {
