@@ -2,12 +2,19 @@ package org.ugda.gateway;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.web.service.registry.ImportHttpServices;
+import org.ugda.api.policy.PolicyClient;
+import org.ugda.api.relabel.RelabelClient;
+import org.ugda.api.reward.RewardClient;
+import org.ugda.api.selection.SelectionClient;
 
 /**
- * Gateway: the one entry point of the platform. For now it routes {@code /reward/**}, {@code
- * /policy/**}, {@code /selection/**} and {@code /relabel/**} to the services, with the first path
- * segment stripped; the routes and the service base URLs ({@code ugda.services.*-url}) are in
- * {@code gateway.yml}.
+ * Gateway: the one entry point of the platform. It routes {@code /api/reward/**}, {@code
+ * /api/policy/**}, {@code /api/selection/**} and {@code /api/relabel/**} to the services, with the
+ * first two path segments stripped (the routes and the service base URLs, {@code
+ * ugda.services.*-url}, are in {@code gateway.yml}), and runs the UGDA pipeline ({@code /api/runs},
+ * package {@code pipeline}) through the services' declarative clients.
  *
  * <p>This application reads {@code gateway.yml}, not {@code application.yml}: the standalone
  * launcher starts every service in one JVM, where each module's {@code application.yml} would sit
@@ -17,6 +24,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
  * ./config/gateway.yml}, profile files such as {@code gateway-prod.yml}).
  */
 @SpringBootApplication
+@ConfigurationPropertiesScan
+@ImportHttpServices(group = "reward", types = RewardClient.class)
+@ImportHttpServices(group = "policy", types = PolicyClient.class)
+@ImportHttpServices(group = "selection", types = SelectionClient.class)
+@ImportHttpServices(group = "relabel", types = RelabelClient.class)
 public class GatewayApplication {
 
   /** Base name of the gateway's configuration file. */

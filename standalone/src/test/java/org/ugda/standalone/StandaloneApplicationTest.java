@@ -61,7 +61,7 @@ class StandaloneApplicationTest {
     URI gateway = standalone.urls().get("gateway");
 
     for (String route : new String[] {"reward", "policy", "selection", "relabel"}) {
-      ResponseEntity<String> health = get(gateway, "/" + route + "/actuator/health");
+      ResponseEntity<String> health = get(gateway, "/api/" + route + "/actuator/health");
 
       assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
       assertThat(health.getBody()).contains("\"status\":\"UP\"");

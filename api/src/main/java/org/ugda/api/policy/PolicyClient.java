@@ -4,11 +4,13 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
 import org.ugda.api.binary.FloatMatrices;
+import org.ugda.api.job.Jobs;
 
 /**
  * Declarative client of the policy service ({@code @ImportHttpServices(group = "policy", types =
@@ -66,4 +68,29 @@ public interface PolicyClient {
   /** One logged rollout of a run: {@code GET /v1/runs/{runId}/rollouts/{rolloutId}}. */
   @GetExchange("/runs/{runId}/rollouts/{rolloutId}")
   RolloutView rollout(@PathVariable UUID runId, @PathVariable long rolloutId);
+
+  /**
+   * Starts a PPO run ({@code POST /v1/runs}, 202); with the same {@code key} and body a retry
+   * returns the run created the first time.
+   */
+  @PostExchange("/runs")
+  RunView createRun(
+      @RequestHeader(name = Jobs.IDEMPOTENCY_KEY, required = false) String key,
+      @RequestBody CreateRun request);
+
+  /** Cancels a queued or running run: {@code POST /v1/runs/{runId}/cancel}. */
+  @PostExchange("/runs/{runId}/cancel")
+  RunView cancelRun(@PathVariable UUID runId);
+
+  /** Resumes an interrupted, failed or cancelled run: {@code POST /v1/runs/{runId}/resume}. */
+  @PostExchange("/runs/{runId}/resume")
+  RunView resumeRun(@PathVariable UUID runId);
+
+  /** Every finished step's figures: {@code GET /v1/runs/{runId}/steps}. */
+  @GetExchange("/runs/{runId}/steps")
+  List<RunStep> steps(@PathVariable UUID runId);
+
+  /** Responses of the base model or of a run's checkpoint: {@code POST /v1/generate}. */
+  @PostExchange("/generate")
+  GenerateResponse generate(@RequestBody GenerateRequest request);
 }

@@ -4,18 +4,18 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /** A one-line text progress bar on a terminal (plain lines when output is not a terminal). */
-final class ProgressBar {
+public final class ProgressBar {
   private final PrintStream out;
   private final boolean tty;
   private final long start = System.nanoTime();
   private int lastPercent = -1;
 
-  ProgressBar(PrintStream out) {
+  public ProgressBar(PrintStream out) {
     this.out = out;
     this.tty = System.console() != null;
   }
 
-  void update(String label, int done, int total, String detail) {
+  public void update(String label, int done, int total, String detail) {
     int pct = total == 0 ? 100 : (int) (100L * done / total);
     if (!tty && pct / 10 == lastPercent / 10 && done != total) {
       return;
@@ -31,7 +31,7 @@ final class ProgressBar {
     String line =
         String.format(
             Locale.ROOT,
-            "%-9s [%s] %3d%% %d/%d %s %.0fs",
+            "%-12s [%s] %3d%% %d/%d %s %.0fs",
             label,
             bar,
             pct,

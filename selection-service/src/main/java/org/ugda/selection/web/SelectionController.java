@@ -138,7 +138,7 @@ class SelectionController {
    * The kept samples as JSONL ({@code application/x-ndjson}), one relabel-service item per line
    * ({@code {"externalId": rolloutId, "prompt", "response"}}): the {@code items} of a relabel job.
    */
-  @GetMapping(Jobs.JOB + "/export")
+  @GetMapping(path = Jobs.JOB + "/export", produces = "application/x-ndjson")
   ResponseEntity<StreamingResponseBody> export(@PathVariable(Jobs.JOB_ID) UUID jobId) {
     finished(jobId);
     StreamingResponseBody body =

@@ -1,0 +1,166 @@
+package org.ugda.gateway.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.UseMainMethod;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.ugda.gateway.pipeline.PipelineStore.PlannedStep;
+import org.ugda.testsupport.Http;
+import org.ugda.testsupport.TestDatabase;
+
+/**
+ * The runs API's contract on a real PostgreSQL: what a run is planned as, and what bad input gets
+ * (a 400 problem+json that says what to fix, and no row). The services are not running here (their
+ * URLs point at a closed port): a submitted run then waits for them, which is all these tests need;
+ * the pipeline itself runs end to end in the standalone module's {@code PipelineEndToEndTest}.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS)
+class PipelineApiTest {
+  private static final TestDatabase DB = TestDatabase.shared();
+  private final Http http;
+
+  PipelineApiTest(@LocalServerPort int port) {
+    this.http = new Http(port);
+  }
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    DB.register(registry);
+    for (String s : new String[] {"reward", "policy", "selection", "relabel"}) {
+      registry.add("ugda.services." + s + "-url", () -> "http://localhost:9");
+    }
+    registry.add("ugda.pipeline.storage-root", () -> "target/pipeline-api-storage");
+  }
+
+  private static long runs() {
+    try (Connection c = DriverManager.getConnection(DB.url(), DB.username(), DB.password());
+        ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM gateway.run")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{}",
+        "{\"method\": \"dpo\"}",
+        "{\"method\": \"ugda\", \"budget\": 0}",
+        "{\"method\": \"ugda\", \"budget\": 1.5}",
+        "{\"method\": \"ppo\", \"expert\": \"oracle\"}",
+        "{\"method\": \"ppo\", \"preset\": \"huge\"}",
+        "{\"method\": \"ppo\", \"prompts\": 0}",
+        "{\"method\": \"ppo\", \"ensemble\": {\"members\": 1}}",
+        "{\"method\": \"ppo\", \"selection\": {\"gamma\": 2}}",
+        "{\"method\": [\"ppo\"]}",
+        "{\"method\": \"ppo\", \"seed\": \"three\"}",
+        "{\"method\": \"ppo\", \"ppo\": {\"batchSize\": -4}}",
+        "{\"method\": \"ppo\",",
+        "not json at all"
+      })
+  void badInputIsA400ThatSaysWhatToFixAndStoresNothing(String body) {
+    long before = runs();
+    Http.Response r = http.post("/api/runs", body, null);
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    assertThat(r.json().get("detail").asString()).isNotBlank();
+    assertThat(runs()).isEqualTo(before);
+  }
+
+  @Test
+  void aHostileNameIsStoredAsTextAndAnOversizedOneRefused() {
+    String hostile = "<img src=x onerror=\"window.__pwned=1\">";
+    Http.Response ok =
+        http.post(
+            "/api/runs",
+            Http.JSON.writeValueAsString(Map.of("method", "sft", "name", hostile)),
+            "hostile-" + System.nanoTime());
+    assertThat(ok.status()).as(ok.body()).isEqualTo(202);
+    assertThat(ok.json().get("name").asString()).isEqualTo(hostile);
+    long before = runs();
+    Http.Response big = http.post("/api/runs", Map.of("method", "sft", "name", "x".repeat(5000)));
+    assertThat(big.status()).isEqualTo(400);
+    assertThat(big.body()).doesNotContain("x".repeat(300));
+    assertThat(runs()).isEqualTo(before);
+  }
+
+  @Test
+  void theSameKeyReplaysTheRunAndAnotherBodyUnderItIsAConflict() {
+    String key = "replay-" + System.nanoTime();
+    Http.Response first = http.post("/api/runs", "{\"method\": \"sft\", \"seed\": 5}", key);
+    assertThat(first.status()).as(first.body()).isEqualTo(202);
+    assertThat(first.header("Location")).endsWith("/api/runs/" + first.json().get("id").asString());
+    Http.Response again = http.post("/api/runs", "{\"method\": \"sft\", \"seed\": 5}", key);
+    assertThat(again.status()).isEqualTo(202);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+    Http.Response other = http.post("/api/runs", "{\"method\": \"sft\", \"seed\": 6}", key);
+    assertThat(other.status()).isEqualTo(409);
+  }
+
+  @Test
+  void unknownRunsAre404() {
+    assertThat(http.get("/api/runs/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
+    assertThat(http.get("/api/runs/not-a-uuid").status()).isEqualTo(400);
+  }
+
+  @Test
+  void theStepsFollowTheMethodAndTheBudget() {
+    assertThat(
+            names(
+                new PipelineRequest(
+                    null,
+                    Method.SFT,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null)))
+        .containsExactly("evaluate");
+    assertThat(names(request(Method.PPO, 0.0))).containsExactly("ensemble", "ppo", "evaluate");
+    assertThat(names(request(Method.UGDA, null)))
+        .containsExactly(
+            "ensemble", "ppo", "select", "relabel", "refine", "ppo-refined", "evaluate");
+    // ppo and lcb of one seed share the ensemble, not the PPO run; rlr and ugda-ra share all
+    var ppo = PipelineService.plan(Presets.resolve(request(Method.PPO, 0.0)));
+    var lcb = PipelineService.plan(Presets.resolve(request(Method.LCB, 0.0)));
+    assertThat(ppo.get(0).fingerprint()).isEqualTo(lcb.get(0).fingerprint());
+    assertThat(ppo.get(1).fingerprint()).isNotEqualTo(lcb.get(1).fingerprint());
+    var rlr = PipelineService.plan(Presets.resolve(request(Method.RLR, null)));
+    var ra = PipelineService.plan(Presets.resolve(request(Method.UGDA_RA, null)));
+    assertThat(rlr.stream().map(PlannedStep::fingerprint).toList())
+        .isEqualTo(ra.stream().map(PlannedStep::fingerprint).toList());
+    var ugda = PipelineService.plan(Presets.resolve(request(Method.UGDA, null)));
+    assertThat(ugda.get(2).fingerprint()).isNotEqualTo(ra.get(2).fingerprint());
+  }
+
+  private static PipelineRequest request(Method m, Double budget) {
+    return new PipelineRequest(
+        null, m, budget, 1L, null, "tiny", null, null, null, null, null, null, null, null);
+  }
+
+  private static java.util.List<String> names(PipelineRequest r) {
+    return PipelineService.plan(Presets.resolve(r)).stream().map(PlannedStep::name).toList();
+  }
+}
