@@ -25,7 +25,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
  *       body {@code labeller} = the key's name</td></tr>
  *   <tr><td>GET, HEAD</td><td>{@code /api/relabel/label}</td><td>labeller, query {@code
  *       labeller} (if given) = the key's name</td></tr>
- *   <tr><td>POST</td><td>{@code /api/relabel/label}, {@code /api/relabel/label/claim}</td>
+ *   <tr><td>POST</td><td>{@code /api/relabel/label} (a score, or {@code claim=next})</td>
  *       <td>labeller, form field {@code labeller} = the key's name</td></tr>
  *   <tr><td>POST</td><td>{@code /api/reward/v1/ensembles/{id}/score}</td><td>reader</td></tr>
  *   <tr><td>GET, HEAD</td><td>{@code /api/**}</td><td>reader</td></tr>
@@ -90,7 +90,6 @@ final class AccessRules {
             rule(POST, "/api/relabel/v1/relabel/tasks/{taskId}/labels", labellerJson),
             rule(READ, "/api/relabel/label", labellerParameter),
             rule(POST, "/api/relabel/label", labellerParameter),
-            rule(POST, "/api/relabel/label/claim", labellerParameter),
             rule(POST, "/api/reward/v1/ensembles/{id}/score", reader),
             rule(READ, "/api/**", reader),
             rule(ANY, "/api/**", new Need(Role.OPERATOR, Labeller.NONE)));
