@@ -28,9 +28,17 @@ import org.ugda.testsupport.TestDatabase;
  * Starts the gateway through its {@code main} (so with {@code gateway.yml}) with every service URL
  * pointing at a small local HTTP server that echoes the method and the path it received; the
  * endpoints and errors every service answers come from {@link ServiceEndpointsContract}.
+ *
+ * <p>Keys: the contract calls the gateway without a key, on paths that are public at the gateway
+ * (health, OpenAPI, the probe endpoints and unknown paths, all outside {@code /api}) and on {@code
+ * /actuator/prometheus}, which this test makes public ({@code ugda.gateway.public-prometheus:
+ * true}; by default it needs a reader key, see {@code GatewaySecurityTest}). The forwarding tests
+ * below call {@code /api/**} with the admin key this test configures.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS)
 class GatewayApplicationTest extends ServiceEndpointsContract {
+
+  private static final String ADMIN_KEY = "test-admin-key-0123456789abcdefghijklmnop";
 
   private static HttpServer upstream;
 
@@ -41,7 +49,11 @@ class GatewayApplicationTest extends ServiceEndpointsContract {
   GatewayApplicationTest(@LocalServerPort int port) {
     super(port);
     this.port = port;
-    this.http = RestClient.create("http://localhost:" + port);
+    this.http =
+        RestClient.builder()
+            .baseUrl("http://localhost:" + port)
+            .defaultHeader("Authorization", "Bearer " + ADMIN_KEY)
+            .build();
   }
 
   @BeforeAll
@@ -81,6 +93,8 @@ class GatewayApplicationTest extends ServiceEndpointsContract {
   @DynamicPropertySource
   static void serviceUrls(DynamicPropertyRegistry registry) {
     TestDatabase.shared().register(registry);
+    registry.add("ugda.gateway.admin-key", () -> ADMIN_KEY);
+    registry.add("ugda.gateway.public-prometheus", () -> "true");
     for (String service : new String[] {"reward", "policy", "selection", "relabel"}) {
       registry.add(
           "ugda.services." + service + "-url",

@@ -46,19 +46,27 @@ final class LabelPage {
         false);
   }
 
-  /** The queue has nothing for this labeller right now; the page looks again every 5 s. */
+  /**
+   * The labeller holds no task: a button claims the next one ({@code POST label}, {@code
+   * claim=next}); the page itself never claims.
+   */
   static String empty(String labeller, UUID jobId, RelabelProgress progress, String notice) {
     return page(
-        "Relabel: nothing to label",
+        "Relabel: no task held",
         notice(notice)
-            + "<h1>Nothing to label right now</h1>"
-            + "<p id=\"empty\">The queue is empty"
-            + (jobId == null ? "" : " for job " + text(jobId.toString()))
-            + ", "
+            + "<h1>No task in hand</h1>"
+            + "<p id=\"empty\">"
             + text(labeller)
-            + ". This page looks again every 5 seconds.</p>"
+            + " holds no task"
+            + (jobId == null ? "" : " of job " + text(jobId.toString()))
+            + ".</p>\n"
+            + "<form id=\"claim-form\" method=\"post\" action=\"label\">\n"
+            + hidden("claim", "next")
+            + hidden("labeller", labeller)
+            + (jobId == null ? "" : hidden("job", jobId.toString()))
+            + "<button type=\"submit\" id=\"claim\">Claim the next task</button>\n</form>"
             + (progress == null ? "" : progress(jobId, progress)),
-        true);
+        false);
   }
 
   /** One task to label. */

@@ -20,12 +20,14 @@ import org.ugda.relabel.queue.HumanQueue;
 import org.ugda.support.problem.ConflictException;
 
 /**
- * The labelling page, {@code /label} (behind the gateway {@code /relabel/label}). {@code GET
- * /label?labeller=alice[&job=...]} shows the labeller's claimed task, claiming the next one if it
- * holds none (reloading keeps the same task); pressing 1-5 posts the score, and the page moves on
- * to the next task.
+ * The labelling page, {@code /label} (behind the gateway {@code /api/relabel/label}). {@code GET
+ * /label?labeller=alice[&job=...]} shows the task the labeller holds, or a button to claim the next
+ * one: opening or reloading the page never claims (a GET changes nothing). Claiming is an explicit
+ * {@code POST /label} with {@code claim=next} (the button); pressing 1-5 posts the score ({@code
+ * POST /label}), which also claims the next task, and the page moves on to it.
  *
- * <p>Who labels is what the labeller typed; authenticating people is the gateway's job.
+ * <p>Who labels is what the labeller typed here; behind the gateway, the gateway lets a labeller's
+ * key in only under the key's own name.
  */
 @Controller
 class LabelPageController {
@@ -49,15 +51,7 @@ class LabelPageController {
       return html(HttpStatus.OK, LabelPage.signIn());
     }
     ClaimRequest request = new ClaimRequest(labeller, jobId);
-    Optional<HumanTask> task;
-    try {
-      task = queue.claim(request.labeller(), request.jobId());
-    } catch (ConflictException cancelled) {
-      // the job was cancelled: say so on the page, with its progress, instead of a JSON body
-      return html(
-          HttpStatus.CONFLICT,
-          LabelPage.empty(labeller, jobId, items.progress(jobId), cancelled.getMessage()));
-    }
+    Optional<HumanTask> task = queue.held(request.labeller(), request.jobId());
     return html(
         HttpStatus.OK,
         task.map(t -> LabelPage.task(t, notice))
@@ -67,7 +61,32 @@ class LabelPageController {
                         labeller, jobId, jobId == null ? null : items.progress(jobId), notice)));
   }
 
-  @PostMapping(path = "/label", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+  /** The claim button: claims the next task and shows it (303 to the page). */
+  @PostMapping(
+      path = "/label",
+      params = "claim",
+      consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+  ResponseEntity<String> claim(
+      @RequestParam("labeller") String labeller,
+      @RequestParam(name = "job", required = false) UUID jobId) {
+    ClaimRequest request = new ClaimRequest(labeller, jobId);
+    Optional<HumanTask> task;
+    try {
+      task = queue.claim(request.labeller(), request.jobId());
+    } catch (ConflictException cancelled) {
+      // the job was cancelled: say so on the page, with its progress, instead of a JSON body
+      return html(
+          HttpStatus.CONFLICT,
+          LabelPage.empty(labeller, jobId, items.progress(jobId), cancelled.getMessage()));
+    }
+    return seeOther(
+        labeller, jobId, task.isPresent() ? null : "Nothing to label right now; try again soon.");
+  }
+
+  @PostMapping(
+      path = "/label",
+      params = "!claim",
+      consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
   ResponseEntity<String> submit(
       @RequestParam("taskId") UUID taskId,
       @RequestParam("claimId") UUID claimId,
@@ -88,10 +107,21 @@ class LabelPageController {
     } catch (ConflictException conflict) {
       notice = "Not saved: " + conflict.getMessage();
     }
+    try {
+      // submitting is the labeller's explicit POST: it moves on to the next task
+      queue.claim(labeller, jobId);
+    } catch (ConflictException cancelled) {
+      notice = notice + " " + cancelled.getMessage();
+    }
+    return seeOther(labeller, jobId, notice);
+  }
+
+  private static ResponseEntity<String> seeOther(String labeller, UUID jobId, String notice) {
     String location =
         LabelPage.next(labeller, jobId)
-            + "&notice="
-            + UriUtils.encodeQueryParam(notice, StandardCharsets.UTF_8);
+            + (notice == null
+                ? ""
+                : "&notice=" + UriUtils.encodeQueryParam(notice, StandardCharsets.UTF_8));
     return ResponseEntity.status(HttpStatus.SEE_OTHER)
         .header(HttpHeaders.LOCATION, location)
         .build();

@@ -112,7 +112,7 @@ class JobCancelHttpTest extends RelabelServiceHttpTest {
             "/v1/relabel/tasks/" + held.taskId() + "/labels",
             "{\"claimId\":\"" + held.claimId() + "\",\"labeller\":\"bob\",\"score\":2}");
     Reply claimOfJob = post("/v1/relabel/tasks/claim", json(new ClaimRequest("carol", job.id())));
-    Reply page = get("/label?labeller=carol&job=" + job.id());
+    Reply page = postForm("/label", "claim=next&labeller=carol&job=" + job.id());
     Reply repeated = post("/v1/relabel/tasks/" + labelled.taskId() + "/labels", aliceSubmit);
 
     assertThat(heldSubmit.status()).isEqualTo(409);

@@ -134,6 +134,14 @@ public abstract class RelabelServiceHttpTest {
     return send(request);
   }
 
+  /** Posts an HTML form ({@code application/x-www-form-urlencoded}), as the labelling page does. */
+  protected Reply postForm(String path, String form) {
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl() + path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form)));
+  }
+
   protected static String json(Object value) {
     return JSON.writeValueAsString(value);
   }

@@ -206,8 +206,20 @@ class LabelPageBrowserTest extends RelabelServiceHttpTest {
     assertThat(SCREENSHOT).isNotEmptyFile();
   }
 
+  /** Opens the page (which never claims) and, holding no task, presses the claim button. */
   private void open(String labeller, UUID jobId) {
     browser.get(baseUrl() + "/label?labeller=" + labeller + "&job=" + jobId);
+    if (!browser.findElements(By.id("claim")).isEmpty()) {
+      browser.findElement(By.id("claim")).click();
+      new WebDriverWait(browser, Duration.ofSeconds(10))
+          .until(
+              driver ->
+                  "complete"
+                          .equals(
+                              ((JavascriptExecutor) driver)
+                                  .executeScript("return document.readyState"))
+                      && driver.getCurrentUrl().contains("/label?"));
+    }
   }
 
   private void press(String key) {
