@@ -88,10 +88,12 @@ public final class Demo {
     passOn.add("--ugda.policy.storage-root=" + storage);
     passOn.add("--ugda.selection.storage-root=" + storage);
     passOn.add("--ugda.pipeline.storage-root=" + storage);
+    String key = adminKey(err);
+    passOn.add("--ugda.gateway.admin-key=" + key);
     err.println("demo: starting every service and the gateway in this JVM...");
     Standalone standalone = Standalone.startClosingOnShutdown(passOn.toArray(String[]::new));
     URI gateway = standalone.urls().get("gateway");
-    Client client = new Client(gateway);
+    Client client = new Client(gateway, key);
     Map<String, JsonNode> done = new LinkedHashMap<>();
     for (String method : List.of("ppo", "ugda")) {
       Map<String, Object> body = new LinkedHashMap<>();
@@ -108,7 +110,9 @@ public final class Demo {
     System.out.print(table(done));
     System.out.printf(
         Locale.ROOT,
-        "demo finished in %.1f min; dashboard: %s/  (API docs: %s/swagger-ui.html)%n",
+        "demo finished in %.1f min; dashboard: %s/ (sign in with the key in "
+            + KEY_FILE
+            + " or UGDA_ADMIN_KEY)  API docs: %s/swagger-ui.html%n",
         (System.nanoTime() - t0) / 60e9,
         gateway,
         gateway);
@@ -118,6 +122,35 @@ public final class Demo {
     }
     System.out.println("serving until Ctrl-C");
     Thread.currentThread().join();
+  }
+
+  /** Where the demo keeps its admin key when {@code UGDA_ADMIN_KEY} is not set. */
+  static final Path KEY_FILE = Path.of(".ugda-demo-key");
+
+  /**
+   * The gateway's admin key: {@code UGDA_ADMIN_KEY}, or the one in {@link #KEY_FILE} (made on the
+   * first demo, readable by its owner only). The demo never prints it.
+   */
+  static String adminKey(PrintStream err) throws IOException {
+    String env = System.getenv("UGDA_ADMIN_KEY");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    if (Files.isRegularFile(KEY_FILE)) {
+      return Files.readString(KEY_FILE).trim();
+    }
+    byte[] bytes = new byte[32];
+    new java.security.SecureRandom().nextBytes(bytes);
+    String key = "ugda_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    Files.writeString(KEY_FILE, key + "\n");
+    try {
+      Files.setPosixFilePermissions(
+          KEY_FILE, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException notPosix) {
+      // a file system without POSIX permissions keeps its defaults
+    }
+    err.println("demo: the gateway's admin key is in " + KEY_FILE.toAbsolutePath() + " (keep it)");
+    return key;
   }
 
   /** The world and the SFT model, made where they are missing. */
@@ -274,9 +307,9 @@ public final class Demo {
     private final HttpClient http = HttpClient.newHttpClient();
     private final String key;
 
-    Client(URI base) {
+    Client(URI base, String key) {
       this.base = base;
-      this.key = System.getenv("UGDA_ADMIN_KEY");
+      this.key = key;
     }
 
     String submit(Map<String, Object> body, String idempotencyKey) {

@@ -29,6 +29,7 @@ class PipelineEndToEndTest {
   private static Path root;
   private static Standalone standalone;
   private static Http gateway;
+  private static final String ADMIN_KEY = "e2e-admin-key-0123456789abcdefghijklmnopq";
 
   @BeforeAll
   static void start() throws IOException {
@@ -52,8 +53,9 @@ class PipelineEndToEndTest {
             "--ugda.pipeline.storage-root=" + r,
             "--ugda.reward.default-base-model=sft",
             "--ugda.policy.default-base-model=sft",
-            "--ugda.pipeline.poll-interval=200ms");
-    gateway = new Http(standalone.urls().get("gateway").getPort());
+            "--ugda.pipeline.poll-interval=200ms",
+            "--ugda.gateway.admin-key=" + ADMIN_KEY);
+    gateway = new Http(standalone.urls().get("gateway").getPort()).withKey(ADMIN_KEY);
   }
 
   @AfterAll

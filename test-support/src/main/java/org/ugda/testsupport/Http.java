@@ -20,6 +20,7 @@ public class Http {
   public static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final IntSupplier port;
+  private final String bearer;
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -29,7 +30,17 @@ public class Http {
 
   /** A client for a service whose port is known only once it runs: asked at each request. */
   public Http(IntSupplier port) {
+    this(port, null);
+  }
+
+  private Http(IntSupplier port, String bearer) {
     this.port = port;
+    this.bearer = bearer;
+  }
+
+  /** The same client sending {@code Authorization: Bearer <token>} (the gateway's API keys). */
+  public Http withKey(String token) {
+    return new Http(port, token);
   }
 
   private URI uri(String path) {
@@ -89,6 +100,9 @@ public class Http {
   }
 
   private Response send(HttpRequest.Builder b) {
+    if (bearer != null) {
+      b.header("Authorization", "Bearer " + bearer);
+    }
     try {
       HttpResponse<byte[]> r =
           client.send(

@@ -117,7 +117,9 @@ public class PipelineService implements DisposableBean {
   }
 
   private static String fp(Object... parts) {
-    return IdempotencyKeys.fingerprint(PipelineStore.JSON.writeValueAsString(List.of(parts)));
+    // Arrays.asList: a part may be null (sft has no shaping or strategy)
+    return IdempotencyKeys.fingerprint(
+        PipelineStore.JSON.writeValueAsString(java.util.Arrays.asList(parts)));
   }
 
   private JobWorker.Body body(UUID id) {

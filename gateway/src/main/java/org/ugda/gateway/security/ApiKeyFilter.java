@@ -210,6 +210,10 @@ final class ApiKeyFilter extends OncePerRequestFilter {
 
   private static Optional<String> bearer(HttpServletRequest request) {
     String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null && SignInController.cookieApplies(request.getRequestURI())) {
+      // a browser on the labelling page: the key from the sign-in page's cookie
+      return SignInController.cookie(request);
+    }
     if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Optional.empty();
     }

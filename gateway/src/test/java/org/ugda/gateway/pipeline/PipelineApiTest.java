@@ -29,10 +29,11 @@ import org.ugda.testsupport.TestDatabase;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS)
 class PipelineApiTest {
   private static final TestDatabase DB = TestDatabase.shared();
+  private static final String ADMIN_KEY = "pipeline-api-admin-key-0123456789abcdef";
   private final Http http;
 
   PipelineApiTest(@LocalServerPort int port) {
-    this.http = new Http(port);
+    this.http = new Http(port).withKey(ADMIN_KEY);
   }
 
   @DynamicPropertySource
@@ -42,6 +43,7 @@ class PipelineApiTest {
       registry.add("ugda.services." + s + "-url", () -> "http://localhost:9");
     }
     registry.add("ugda.pipeline.storage-root", () -> "target/pipeline-api-storage");
+    registry.add("ugda.gateway.admin-key", () -> ADMIN_KEY);
   }
 
   private static long runs() {
