@@ -67,6 +67,7 @@
   function fmt(x, digits) {
     if (typeof x !== 'number' || !Number.isFinite(x)) return '—';
     const a = Math.abs(x);
+    if (digits == null && Number.isInteger(x) && a < 1e7) return String(x);
     if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(2);
     return x.toFixed(digits == null ? (a >= 100 ? 1 : 3) : digits);
   }
@@ -84,7 +85,12 @@
 
   function age(iso) {
     const t = Date.parse(iso);
-    return Number.isFinite(t) ? duration(Date.now() - t) + ' ago' : '';
+    if (!Number.isFinite(t)) return '';
+    const s = Math.max(0, Math.round((Date.now() - t) / 1000));
+    if (s < 60) return s + ' s ago';
+    if (s < 3600) return Math.floor(s / 60) + ' min ago';
+    if (s < 48 * 3600) return Math.floor(s / 3600) + ' h ago';
+    return Math.floor(s / 86400) + ' d ago';
   }
 
   function span(startIso, endIso) {
@@ -214,8 +220,10 @@
     clear(tbody);
     for (const r of runs) {
       const tr = el('tr', r.id === state.selected ? 'selected' : '',
-        el('td', '', r.name), el('td', '', r.method), el('td', '', badge(r.state)),
-        el('td', '', r.currentStep || ''), el('td', '', age(r.createdAt)));
+        el('td', '', el('div', 'run-name', r.name),
+          el('div', 'note', 'method ' + String(r.method) + ' · step ' + String(r.currentStep || '—')
+            + ' · ' + age(r.createdAt))),
+        el('td', '', badge(r.state)));
       tr.setAttribute('data-run', String(r.id));
       tr.addEventListener('click', () => select(r.id));
       tbody.appendChild(tr);
@@ -286,9 +294,16 @@
     }
   }
 
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+  /** "key: value · ..." of a step's outputs or progress; ids cut to 8 characters (full in the tooltip). */
   function pairs(map) {
-    return Object.entries(map).map(([k, v]) => k + ': '
-      + (typeof v === 'number' ? fmt(v) : typeof v === 'object' ? JSON.stringify(v) : String(v))).join(' · ');
+    const e = el('span', '');
+    e.setAttribute('title', JSON.stringify(map));
+    e.textContent = Object.entries(map).map(([k, v]) => k + ': '
+      + (typeof v === 'number' ? fmt(v) : typeof v === 'string' && UUID.test(v) ? v.slice(0, 8) + '…'
+        : typeof v === 'object' ? JSON.stringify(v) : String(v))).join(' · ');
+    return e;
   }
 
   // ---------------------------------------------------------------- charts
@@ -413,7 +428,7 @@
   async function drawProxyVariance(run, body, cache) {
     const { got, why } = await ppoSeries(run, cache);
     lineChart(body, got.map((g, i) => ({ label: g.label, cls: 's' + i, pts: metric(g.steps, 'proxyVariance') })),
-      'PPO step', 'ensemble variance (mean over the batch)');
+      'PPO step', 'ensemble variance');
     missingNote(body, why);
   }
 
@@ -582,7 +597,7 @@
 
   const W = 620;
   const H = 300;
-  const M = { l: 62, r: 16, t: 12, b: 44 };
+  const M = { l: 62, r: 28, t: 12, b: 44 };
 
   function ticks(lo, hi, n) {
     if (!(hi > lo)) { hi = lo + 1; lo -= 1; }
@@ -593,6 +608,12 @@
     const out = [];
     for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
     return { lo: Math.min(lo, out[0]), hi: Math.max(hi, out[out.length - 1]), ticks: out };
+  }
+
+  function tick(t) {
+    const a = Math.abs(t);
+    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return t.toExponential(1);
+    return String(Number(t.toPrecision(6)));
   }
 
   function frame(xs, ys, xLabel, yLabel, opts) {
@@ -607,12 +628,12 @@
     const axis = svg('g', { class: 'axis' });
     for (const t of yt.ticks) {
       root.appendChild(svg('line', { class: 'grid', x1: M.l, x2: W - M.r, y1: Y(t), y2: Y(t) }));
-      axis.appendChild(svg('text', { x: M.l - 6, y: Y(t) + 4, 'text-anchor': 'end' }, fmt(t)));
+      axis.appendChild(svg('text', { x: M.l - 6, y: Y(t) + 4, 'text-anchor': 'end' }, tick(t)));
     }
     if (!o.noXTicks) {
       for (const t of xt.ticks) {
         axis.appendChild(svg('line', { x1: X(t), x2: X(t), y1: H - M.b, y2: H - M.b + 4 }));
-        axis.appendChild(svg('text', { x: X(t), y: H - M.b + 16, 'text-anchor': 'middle' }, fmt(t)));
+        axis.appendChild(svg('text', { x: X(t), y: H - M.b + 16, 'text-anchor': 'middle' }, tick(t)));
       }
     }
     axis.appendChild(svg('line', { x1: M.l, x2: W - M.r, y1: H - M.b, y2: H - M.b }));
@@ -672,7 +693,9 @@
   }
 
   function bars(body, items, xLabel, yLabel, yMax) {
-    const f = frame([0, items.length], items.map((b) => b.value), xLabel, yLabel, { y0: true, y1: yMax, noXTicks: true });
+    const top = items.reduce((m, b) => Math.max(m, b.value), 0) * 1.12; // room for the value labels
+    const f = frame([0, items.length], items.map((b) => b.value), xLabel, yLabel,
+      { y0: true, y1: yMax == null ? top : Math.max(yMax, top), noXTicks: true });
     const slot = (f.X(items.length) - f.X(0)) / items.length;
     items.forEach((b, i) => {
       const x = f.X(0) + i * slot + slot * 0.15;

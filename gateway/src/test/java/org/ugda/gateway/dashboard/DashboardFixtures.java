@@ -151,7 +151,7 @@ final class DashboardFixtures {
     List<Map<String, Object>> out = new ArrayList<>();
     for (int s = 1; s <= 40; s++) {
       double kl = 0.004 * Math.pow(s, 1.6);
-      double proxy = 0.1 + 0.9 * Math.sqrt(kl);
+      double proxy = refined ? 0.05 + 0.75 * Math.sqrt(kl) : 0.1 + 0.9 * Math.sqrt(kl);
       // the first run over-optimises: gold rises, then falls; the refined one keeps rising
       double gold =
           refined ? 0.1 + 0.6 * Math.sqrt(kl) - 0.05 * kl : 0.1 + 0.7 * Math.sqrt(kl) - 0.35 * kl;

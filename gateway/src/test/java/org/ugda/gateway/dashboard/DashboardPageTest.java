@@ -228,6 +228,23 @@ class DashboardPageTest {
   }
 
   @Test
+  void pollsWhileTheSelectedRunIsRunning() {
+    HeadlessChromium.assumeAvailable();
+    seen.clear();
+
+    String dom = DashboardScreenshot.dom(gateway, DashboardFixtures.KEY, DashboardFixtures.LIVE);
+
+    assertThat(dom).contains("live, every 3 s", "step: 12 · steps: 40", "so far");
+    assertThat(dom).contains("data-chart=\"proxy-mean\" data-state=\"drawn\"");
+    // the running PPO step's figures were fetched again on the polls (page time runs fast)
+    assertThat(
+            seen.stream()
+                .filter(s -> s.contains("/v1/runs/" + DashboardFixtures.PPO_RUN + "/steps"))
+                .count())
+        .isGreaterThan(1);
+  }
+
+  @Test
   void saysSoWhenTheKeyIsRefusedOrMissing() {
     HeadlessChromium.assumeAvailable();
 
