@@ -7,7 +7,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
  * Gateway: the one entry point of the platform. For now it routes {@code /reward/**}, {@code
  * /policy/**}, {@code /selection/**} and {@code /relabel/**} to the services, with the first path
  * segment stripped; the routes and the service base URLs ({@code ugda.services.*-url}) are in
- * {@code gateway.yml}.
+ * {@code gateway.yml}. The dashboard is its page at {@code /} (package {@code
+ * org.ugda.gateway.dashboard}, {@code gateway/DASHBOARD.md}).
  *
  * <p>This application reads {@code gateway.yml}, not {@code application.yml}: the standalone
  * launcher starts every service in one JVM, where each module's {@code application.yml} would sit

@@ -10,8 +10,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /} (and {@code /dashboard}): the dashboard page, with its Content-Security-Policy.
- * Public: the page holds no data, it fetches {@code /api/**} with the key the user gives it.
+ * {@code GET /} (and {@code /dashboard}): the dashboard page, with its Content-Security-Policy. The
+ * page names its assets and the API with relative paths, which resolve the same from both. Public:
+ * the page holds no data, it fetches {@code /api/**} with the key the user gives it.
  */
 @RestController
 class DashboardController {
@@ -20,7 +21,7 @@ class DashboardController {
 
   private final Resource index = new ClassPathResource("org/ugda/gateway/dashboard/index.html");
 
-  @GetMapping(path = {"/", "/dashboard", "/dashboard/"})
+  @GetMapping(path = {"/", "/dashboard"})
   ResponseEntity<Resource> index() {
     return ResponseEntity.ok()
         .contentType(HTML)

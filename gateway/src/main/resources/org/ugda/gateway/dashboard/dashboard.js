@@ -97,7 +97,8 @@
     const a = Date.parse(startIso);
     if (!Number.isFinite(a)) return '';
     const b = endIso ? Date.parse(endIso) : Date.now();
-    return duration(b - a) + (endIso ? '' : ' so far');
+    const d = duration(b - a);
+    return d && !endIso ? d + ' so far' : d;
   }
 
   // ---------------------------------------------------------------- the key and the API

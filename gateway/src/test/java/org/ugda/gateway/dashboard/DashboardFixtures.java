@@ -70,7 +70,7 @@ final class DashboardFixtures {
   }
 
   static Map<String, Object> live() {
-    Instant t = Instant.now().minusSeconds(600);
+    Instant t = Instant.now().minusSeconds(1600); // the ppo step started 10 min ago
     List<Map<String, Object>> steps = new ArrayList<>();
     steps.add(
         step(0, "ensemble", "SUCCEEDED", Map.of("ensembleId", ENSEMBLE, "version", 1), t, 60));

@@ -234,7 +234,7 @@ class DashboardPageTest {
 
     String dom = DashboardScreenshot.dom(gateway, DashboardFixtures.KEY, DashboardFixtures.LIVE);
 
-    assertThat(dom).contains("live, every 3 s", "step: 12 · steps: 40", "so far");
+    assertThat(dom).contains("live, every 3 s", "step: 12", "steps: 40", "10 min", "so far");
     assertThat(dom).contains("data-chart=\"proxy-mean\" data-state=\"drawn\"");
     // the running PPO step's figures were fetched again on the polls (page time runs fast)
     assertThat(
