@@ -7,12 +7,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -21,11 +23,17 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Fetches each service's {@code /v3/api-docs} from {@code ugda.services.<route>-url}, all at once,
  * each within {@link ApiDocsProperties#timeout()}, and keeps what it got (a document or why there
- * is none) for {@link ApiDocsProperties#cacheTtl()}.
+ * is none) for {@link ApiDocsProperties#cacheTtl()} (a failure for {@link
+ * ApiDocsProperties#failureTtl()}). {@link #prefetch} asks every service once without waiting, so
+ * that the services build their documents (springdoc does on the first request) before anyone asks
+ * the gateway.
  */
 public class ServiceApiDocs {
 
   private static final Logger log = LoggerFactory.getLogger(ServiceApiDocs.class);
+
+  /** How long the first, background request may take: a service's first document is slow. */
+  static final Duration PREFETCH_TIMEOUT = Duration.ofSeconds(60);
 
   /** What one service answered: its document, or (document null) why it has none. */
   public record Fetched(JsonNode document, String problem, Instant at) {
@@ -62,7 +70,15 @@ public class ServiceApiDocs {
     for (String route : routes) {
       URI base = services.get(route);
       if (base != null) {
-        pending.put(route, fetch(route, base));
+        // a caller waits at most the timeout, even for a prefetch still under way (which goes on)
+        pending.put(
+            route,
+            fetch(route, base, properties.timeout())
+                .copy()
+                .completeOnTimeout(
+                    new Fetched(null, noAnswer(), clock.instant()),
+                    properties.timeout().toMillis() + 250,
+                    TimeUnit.MILLISECONDS));
       }
     }
     Map<String, Fetched> out = new LinkedHashMap<>();
@@ -70,17 +86,33 @@ public class ServiceApiDocs {
     return out;
   }
 
-  private CompletableFuture<Fetched> fetch(String route, URI base) {
+  /**
+   * Starts fetching every configured service's document, each allowed {@link #PREFETCH_TIMEOUT}
+   * (nobody waits for it); returns at once.
+   */
+  public void prefetch() {
+    services.forEach((route, base) -> fetch(route, base, PREFETCH_TIMEOUT));
+  }
+
+  private String noAnswer() {
+    return "no answer within " + properties.timeout().toMillis() + " ms";
+  }
+
+  private CompletableFuture<Fetched> fetch(String route, URI base, Duration timeout) {
     Fetched cached = cache.get(route);
     Instant now = clock.instant();
-    if (cached != null && cached.at().plus(properties.cacheTtl()).isAfter(now)) {
+    if (cached != null
+        && cached
+            .at()
+            .plus(cached.available() ? properties.cacheTtl() : properties.failureTtl())
+            .isAfter(now)) {
       return CompletableFuture.completedFuture(cached);
     }
     // one request per service at a time, however many callers ask for the document meanwhile
     return inFlight.computeIfAbsent(
         route,
         r ->
-            request(route, ServiceUrls.resolve(base, "/v3/api-docs"))
+            request(route, ServiceUrls.resolve(base, "/v3/api-docs"), timeout)
                 .whenComplete(
                     (fetched, error) -> {
                       if (fetched != null) {
@@ -90,17 +122,17 @@ public class ServiceApiDocs {
                     }));
   }
 
-  private CompletableFuture<Fetched> request(String route, URI url) {
+  private CompletableFuture<Fetched> request(String route, URI url, Duration timeout) {
     HttpRequest request =
         HttpRequest.newBuilder(url)
-            .timeout(properties.timeout())
+            .timeout(timeout)
             .header("Accept", "application/json")
             .GET()
             .build();
     return client
         .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
         .thenApply(response -> parse(route, response))
-        .exceptionally(error -> failed(route, error));
+        .exceptionally(error -> failed(route, error, timeout));
   }
 
   private Fetched parse(String route, HttpResponse<byte[]> response) {
@@ -119,12 +151,12 @@ public class ServiceApiDocs {
     return new Fetched(document, null, clock.instant());
   }
 
-  private Fetched failed(String route, Throwable error) {
+  private Fetched failed(String route, Throwable error, Duration timeout) {
     Throwable cause =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     String problem;
     if (cause instanceof HttpTimeoutException) {
-      problem = "no answer within " + properties.timeout().toMillis() + " ms";
+      problem = "no answer within " + timeout.toMillis() + " ms";
     } else if (cause instanceof ConnectException) {
       problem = "not reachable (connection refused)";
     } else {
