@@ -108,18 +108,29 @@ public class ServiceApiDocs {
             .isAfter(now)) {
       return CompletableFuture.completedFuture(cached);
     }
-    // one request per service at a time, however many callers ask for the document meanwhile
-    return inFlight.computeIfAbsent(
-        route,
-        r ->
-            request(route, ServiceUrls.resolve(base, "/v3/api-docs"), timeout)
-                .whenComplete(
-                    (fetched, error) -> {
-                      if (fetched != null) {
-                        cache.put(route, fetched);
-                      }
-                      inFlight.remove(route);
-                    }));
+    // one request per service at a time, however many callers ask for the document meanwhile;
+    // the request completes outside the map's lock (it may complete at once, on this thread)
+    CompletableFuture<Fetched> mine = new CompletableFuture<>();
+    CompletableFuture<Fetched> running = inFlight.putIfAbsent(route, mine);
+    if (running != null) {
+      return running;
+    }
+    try {
+      request(route, ServiceUrls.resolve(base, "/v3/api-docs"), timeout)
+          .whenComplete(
+              (fetched, error) -> {
+                Fetched result = fetched != null ? fetched : failed(route, error, timeout);
+                cache.put(route, result);
+                inFlight.remove(route, mine);
+                mine.complete(result);
+              });
+    } catch (RuntimeException e) {
+      Fetched result = failed(route, e, timeout);
+      cache.put(route, result);
+      inFlight.remove(route, mine);
+      mine.complete(result);
+    }
+    return mine;
   }
 
   private CompletableFuture<Fetched> request(String route, URI url, Duration timeout) {
