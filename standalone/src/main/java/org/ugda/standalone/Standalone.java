@@ -46,8 +46,10 @@ import org.ugda.selection.SelectionServiceApplication;
  *       ({@code logging.include-application-name=false}).
  * </ul>
  *
- * The services start first; the gateway starts last, with {@code ugda.services.*-url} set to the
- * ports the services actually listen on.
+ * The services start first, each listening on loopback only ({@code server.address=127.0.0.1},
+ * whatever the command line says: from outside the machine the platform is reached through the
+ * gateway, with its keys); the gateway starts last, on the configured address (all interfaces by
+ * default), with {@code ugda.services.*-url} set to the ports the services actually listen on.
  */
 final class Standalone implements AutoCloseable {
 
@@ -114,6 +116,9 @@ final class Standalone implements AutoCloseable {
           "org.springframework.cloud.gateway.server.mvc.predicate.PredicateAutoConfiguration",
           "org.springframework.cloud.gateway.server.mvc.config.DefaultFunctionConfiguration");
 
+  /** The address every service context listens on; the gateway keeps the configured one. */
+  static final String SERVICE_ADDRESS = "127.0.0.1";
+
   private final Map<String, ConfigurableApplicationContext> contexts;
   private boolean closed;
 
@@ -149,14 +154,16 @@ final class Standalone implements AutoCloseable {
         if (!service.jpa()) {
           exclude += "," + JPA_AUTO_CONFIGURATIONS;
         }
+        // each service also learns the addresses of those started before it (policy-service
+        // scores rollouts with reward-service)
+        Map<String, Object> overrides = new LinkedHashMap<>(serviceUrls);
+        overrides.put("server.address", SERVICE_ADDRESS);
         ConfigurableApplicationContext context =
             standalone.run(
                 service.name(),
                 service.application().get().properties("spring.autoconfigure.exclude=" + exclude),
                 settings,
-                // each service also learns the addresses of those started before it (policy-service
-                // scores rollouts with reward-service)
-                new LinkedHashMap<>(serviceUrls),
+                overrides,
                 args);
         serviceUrls.put("ugda.services." + service.route() + "-url", url(context).toString());
       }
@@ -253,9 +260,14 @@ final class Standalone implements AutoCloseable {
     };
   }
 
+  /** A service's URL names the loopback address it listens on; the gateway's is localhost. */
   private static URI url(ConfigurableApplicationContext context) {
     int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-    return URI.create("http://localhost:" + port);
+    String host =
+        SERVICE_ADDRESS.equals(context.getEnvironment().getProperty("server.address"))
+            ? SERVICE_ADDRESS
+            : "localhost";
+    return URI.create("http://" + host + ":" + port);
   }
 
   private String summary() {

@@ -2,8 +2,19 @@ package org.ugda.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,9 +27,15 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Starts the whole platform in this JVM on random ports. */
 class StandaloneApplicationTest {
+
+  private static final String[] SERVICES = {
+    "reward-service", "policy-service", "selection-service", "relabel-service"
+  };
 
   private static Standalone standalone;
 
@@ -138,6 +155,132 @@ class StandaloneApplicationTest {
 
     assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(HttpStatus.CREATED);
     assertThat(created.getBody()).contains("\"format\":\"rewardbench\"", "\"pairs\":1");
+  }
+
+  /**
+   * The gateway's one OpenAPI document holds the real services' endpoints under their routes, every
+   * {@code $ref} resolves inside it, and no server names a service's own port.
+   */
+  @Test
+  void shouldServeTheWholePlatformsOpenApiDocumentAtTheGateway() throws InterruptedException {
+    URI gateway = standalone.urls().get("gateway");
+    JsonMapper json = JsonMapper.builder().build();
+    // springdoc builds each service's document on its first request, which may outlast the
+    // gateway's timeout on a loaded machine; the gateway asks again after ugda.openapi.failure-ttl
+    JsonNode doc = json.readTree(get(gateway, "/v3/api-docs").getBody());
+    for (int i = 0; i < 12 && !doc.path("x-ugda-unavailable").isEmpty(); i++) {
+      Thread.sleep(5_000);
+      doc = json.readTree(get(gateway, "/v3/api-docs").getBody());
+    }
+
+    assertThat(doc.path("paths").propertyNames())
+        .contains(
+            "/api/reward/v1/ensembles",
+            "/api/policy/v1/runs",
+            "/api/selection/v1/selections",
+            "/api/relabel/v1/relabel/jobs");
+    assertThat(doc.path("x-ugda-unavailable"))
+        .as(doc.path("x-ugda-unavailable").toString())
+        .isEmpty();
+    List<String> refs = new ArrayList<>();
+    collectRefs(doc, refs);
+    assertThat(refs).isNotEmpty();
+    for (String ref : refs) {
+      assertThat(ref).startsWith("#/");
+      assertThat(doc.at(ref.substring(1)).isMissingNode()).as(ref + " resolves").isFalse();
+    }
+    List<String> servers = new ArrayList<>();
+    doc.findValues("servers")
+        .forEach(list -> list.forEach(s -> servers.add(s.path("url").asString())));
+    assertThat(servers).containsExactly("/");
+    String text = doc.toString();
+    for (String service : SERVICES) {
+      assertThat(text).doesNotContain(":" + standalone.urls().get(service).getPort() + "\"");
+      assertThat(text).doesNotContain(":" + standalone.urls().get(service).getPort() + "/");
+    }
+  }
+
+  @Test
+  void shouldReportEveryServiceInTheGatewaysHealth() {
+    JsonNode health =
+        JsonMapper.builder()
+            .build()
+            .readTree(get(standalone.urls().get("gateway"), "/actuator/health").getBody());
+
+    for (String route : new String[] {"reward", "policy", "selection", "relabel"}) {
+      assertThat(
+              health
+                  .path("components")
+                  .path("services")
+                  .path("components")
+                  .path(route)
+                  .path("status")
+                  .asString())
+          .as(route)
+          .isEqualTo("UP");
+    }
+  }
+
+  /**
+   * The services listen on 127.0.0.1 only; the gateway on every interface. Checked by connecting
+   * through a non-loopback address of this machine, where there is one.
+   */
+  @Test
+  void shouldBindTheServicesToLoopbackOnly() throws IOException {
+    for (String service : SERVICES) {
+      URI url = standalone.urls().get(service);
+      assertThat(url.getHost()).isEqualTo("127.0.0.1");
+      assertThat(connects(InetAddress.getByName("127.0.0.1"), url.getPort())).isTrue();
+    }
+    Optional<InetAddress> external = nonLoopbackAddress();
+    if (external.isEmpty()) {
+      return; // nothing but loopback here: nothing more to show
+    }
+    for (String service : SERVICES) {
+      assertThat(connects(external.get(), standalone.urls().get(service).getPort()))
+          .as(service + " via " + external.get())
+          .isFalse();
+    }
+    assertThat(connects(external.get(), standalone.urls().get("gateway").getPort()))
+        .as("gateway via " + external.get())
+        .isTrue();
+  }
+
+  private static boolean connects(InetAddress address, int port) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address, port), 2000);
+      return true;
+    } catch (ConnectException e) {
+      return false;
+    }
+  }
+
+  private static Optional<InetAddress> nonLoopbackAddress() throws SocketException {
+    for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
+      if (!nic.isUp() || nic.isLoopback()) {
+        continue;
+      }
+      for (InetAddress address : nic.inetAddresses().toList()) {
+        if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
+          return Optional.of(address);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static void collectRefs(JsonNode node, List<String> refs) {
+    if (node.isObject()) {
+      for (var entry : node.properties()) {
+        if (entry.getKey().equals("$ref")) {
+          refs.add(entry.getValue().asString());
+        } else {
+          collectRefs(entry.getValue(), refs);
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(element -> collectRefs(element, refs));
+    }
   }
 
   private static ResponseEntity<String> get(URI base, String path) {
