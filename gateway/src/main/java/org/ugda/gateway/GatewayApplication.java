@@ -14,8 +14,8 @@ import org.ugda.api.selection.SelectionClient;
  * /api/policy/**}, {@code /api/selection/**} and {@code /api/relabel/**} to the services, with the
  * first two path segments stripped (the routes and the service base URLs, {@code
  * ugda.services.*-url}, are in {@code gateway.yml}), and runs the UGDA pipeline ({@code /api/runs},
- * package {@code pipeline}) through the services' declarative clients. The dashboard is its page
- * at {@code /} (package {@code org.ugda.gateway.dashboard}, {@code gateway/DASHBOARD.md}).
+ * package {@code pipeline}) through the services' declarative clients. The dashboard is its page at
+ * {@code /} (package {@code org.ugda.gateway.dashboard}, {@code gateway/DASHBOARD.md}).
  *
  * <p>This application reads {@code gateway.yml}, not {@code application.yml}: the standalone
  * launcher starts every service in one JVM, where each module's {@code application.yml} would sit

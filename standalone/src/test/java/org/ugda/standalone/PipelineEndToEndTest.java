@@ -13,8 +13,13 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.ugda.benchmark.world.TinyWorld;
+import org.ugda.testsupport.DashboardScreenshot;
+import org.ugda.testsupport.HeadlessChromium;
 import org.ugda.testsupport.Http;
 import tools.jackson.databind.JsonNode;
 
@@ -25,6 +30,7 @@ import tools.jackson.databind.JsonNode;
  * resumes from that step and finishes with no rollout, label or ensemble version twice. A second
  * run ({@code ppo}, same seed and preset) then takes over the finished ensemble step.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTest {
   private static Path root;
   private static Standalone standalone;
@@ -104,6 +110,7 @@ class PipelineEndToEndTest {
   }
 
   @Test
+  @Order(1)
   void aUgdaRunSurvivesARestartAndLeavesEveryArtefactOnce() {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("method", "ugda");
@@ -207,6 +214,28 @@ class PipelineEndToEndTest {
     assertThat(results.get("relabelled").asInt()).isEqualTo(24);
     assertThat(done.get("name").asString()).isEqualTo("e2e <b>ugda</b>");
 
+    // the dashboard draws the finished run from the real services (headless Chromium)
+    if (HeadlessChromium.available()) {
+      java.net.URI at = standalone.urls().get("gateway");
+      String dom = DashboardScreenshot.dom(at, ADMIN_KEY, id);
+      for (String chart :
+          List.of(
+              "gold-proxy",
+              "overopt",
+              "variance-hist",
+              "influence",
+              "scores",
+              "versions",
+              "results")) {
+        assertThat(dom).as(chart).contains("data-chart=\"" + chart + "\" data-state=\"drawn\"");
+      }
+      assertThat(dom).contains("e2e &lt;b&gt;ugda&lt;/b&gt;").doesNotContain("<b>ugda</b>");
+      Path png =
+          DashboardScreenshot.take(
+              at, ADMIN_KEY, id, Path.of("target", "dashboard", "e2e-ugda-run.png"));
+      assertThat(png).isRegularFile();
+    }
+
     // a ppo run of the same seed and preset takes over the finished ensemble
     Http.Response ppo =
         gateway.post(
@@ -222,5 +251,70 @@ class PipelineEndToEndTest {
         results.get("sft").get("all").get("mean").asDouble(),
         ppoDone.get("results").get("policy").get("all").get("mean").asDouble(),
         results.get("accuracy"));
+  }
+
+  /**
+   * A {@code human} expert: the run reuses the first run's ensemble, PPO run and selection, then
+   * waits while the queue holds its tasks (its progress says how many are left); a labeller key
+   * labels them through the gateway, and the run goes on. Each label records the key's name.
+   */
+  @Test
+  @Order(2)
+  void aHumanExpertRunWaitsForTheQueueAndLabelsRecordTheKey() {
+    Http.Response key = gateway.post("/api/keys", Map.of("name", "alice", "role", "labeller"));
+    assertThat(key.status()).as(key.body()).isEqualTo(201);
+    Http alice =
+        new Http(standalone.urls().get("gateway").getPort())
+            .withKey(key.json().get("token").asString());
+    Http.Response created =
+        gateway.post(
+            "/api/runs", Map.of("method", "ugda", "preset", "tiny", "seed", 3, "expert", "human"));
+    assertThat(created.status()).as(created.body()).isEqualTo(202);
+    String id = created.json().get("id").asString();
+    long end = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    String job = null;
+    while (job == null) {
+      JsonNode run = run(id);
+      assertThat(run.get("state").asString()).as(run.toString()).isIn("QUEUED", "RUNNING");
+      JsonNode relabel = step(run, "relabel");
+      JsonNode p = relabel.get("progress");
+      if (p != null && p.hasNonNull("awaitingHuman") && p.get("awaitingHuman").asInt() == 24) {
+        assertThat(p.get("tasksLeft").asInt()).isEqualTo(24);
+        job = relabel.get("outputs").get("relabelJobId").asString();
+      }
+      assertThat(System.nanoTime()).as("the human tasks did not appear").isLessThan(end);
+      sleep(300);
+    }
+    assertThat(step(run(id), "ppo").get("reusedFrom").isNull()).isFalse();
+    int labelled = 0;
+    while (true) {
+      Http.Response claim =
+          alice.post(
+              "/api/relabel/v1/relabel/tasks/claim", Map.of("labeller", "alice", "jobId", job));
+      if (claim.status() == 204) {
+        break;
+      }
+      assertThat(claim.status()).as(claim.body()).isEqualTo(200);
+      JsonNode task = claim.json();
+      Http.Response label =
+          alice.post(
+              "/api/relabel/v1/relabel/tasks/" + task.get("taskId").asString() + "/labels",
+              Map.of(
+                  "claimId",
+                  task.get("claimId").asString(),
+                  "labeller",
+                  "alice",
+                  "score",
+                  1 + labelled % 5));
+      assertThat(label.status()).as(label.body()).isEqualTo(201);
+      labelled++;
+    }
+    assertThat(labelled).isEqualTo(24);
+    JsonNode done = await(id, Duration.ofMinutes(10));
+    assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+    JsonNode labels = gateway.get("/api/relabel/v1/relabel/jobs/" + job + "/labels").json();
+    assertThat(labels).hasSize(24);
+    labels.forEach(l -> assertThat(l.get("labeller").asString()).isEqualTo("alice"));
+    assertThat(done.get("results").get("relabelled").asInt()).isEqualTo(24);
   }
 }

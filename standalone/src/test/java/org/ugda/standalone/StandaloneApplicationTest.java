@@ -44,6 +44,7 @@ class StandaloneApplicationTest {
     standalone =
         Standalone.start(
             "--server.port=0",
+            "--ugda.gateway.admin-key=" + ADMIN_KEY,
             "--ugda.standalone.data-dir=target/postgres",
             "--ugda.reward.storage-root=target/storage");
   }
@@ -93,7 +94,7 @@ class StandaloneApplicationTest {
             + "\"response\":\"4 .\"}]}";
 
     ResponseEntity<String> created =
-        RestClient.create(gateway.toString())
+        client(gateway.toString())
             .post()
             .uri("/api/relabel/v1/relabel/jobs")
             .contentType(MediaType.APPLICATION_JSON)
@@ -106,7 +107,7 @@ class StandaloneApplicationTest {
     assertThat(location).isNotNull();
     assertThat(location.toString()).startsWith(gateway + "/api/relabel/v1/relabel/jobs/");
     ResponseEntity<String> followed =
-        RestClient.create().get().uri(location).retrieve().toEntity(String.class);
+        client(null).get().uri(location).retrieve().toEntity(String.class);
     assertThat(followed.getStatusCode()).isEqualTo(HttpStatus.OK);
     assertThat(followed.getBody()).contains("\"expert\":\"human\"");
   }
@@ -144,7 +145,7 @@ class StandaloneApplicationTest {
         });
 
     ResponseEntity<String> created =
-        RestClient.create(base.toString())
+        client(base.toString())
             .post()
             .uri(path)
             .contentType(MediaType.MULTIPART_FORM_DATA)
@@ -283,7 +284,16 @@ class StandaloneApplicationTest {
     }
   }
 
+  /** The gateway's admin key in this test; the services ignore the header. */
+  private static final String ADMIN_KEY = "standalone-test-admin-key-0123456789abcdef";
+
+  private static RestClient client(String base) {
+    RestClient.Builder b =
+        RestClient.builder().defaultHeader("Authorization", "Bearer " + ADMIN_KEY);
+    return (base == null ? b : b.baseUrl(base)).build();
+  }
+
   private static ResponseEntity<String> get(URI base, String path) {
-    return RestClient.create(base.toString()).get().uri(path).retrieve().toEntity(String.class);
+    return client(base.toString()).get().uri(path).retrieve().toEntity(String.class);
   }
 }

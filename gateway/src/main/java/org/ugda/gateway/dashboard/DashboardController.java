@@ -14,6 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
  * page names its assets and the API with relative paths, which resolve the same from both. Public:
  * the page holds no data, it fetches {@code /api/**} with the key the user gives it.
  */
+// a page for browsers, not part of the API document
+@io.swagger.v3.oas.annotations.Hidden
 @RestController
 class DashboardController {
 

@@ -14,6 +14,9 @@ import org.springframework.web.servlet.function.ServerRequest;
  * Location} headers (service-support's {@code Locations}) then point at the gateway, not at the
  * service.
  *
+ * <p>The client's API key ({@code Authorization}, or the sign-in cookie) stops here: the gateway
+ * checked it, and the services behind it neither need nor log it.
+ *
  * <p>The values are the gateway's own, never a client's: the gateway removes what a client sends
  * under these names ({@code ugda.http.forwarded-headers: remove}), and this filter, running last,
  * drops any that are left and sets every one anew.
@@ -28,7 +31,9 @@ class GatewayForwardedHeaders implements HttpHeadersFilter.RequestHttpHeadersFil
     input.forEach(
         (name, values) -> {
           if (!name.regionMatches(true, 0, "X-Forwarded-", 0, 12)
-              && !name.equalsIgnoreCase("Forwarded")) {
+              && !name.equalsIgnoreCase("Forwarded")
+              && !name.equalsIgnoreCase(HttpHeaders.AUTHORIZATION)
+              && !name.equalsIgnoreCase(HttpHeaders.COOKIE)) {
             out.addAll(name, values);
           }
         });

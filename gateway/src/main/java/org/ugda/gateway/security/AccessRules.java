@@ -27,7 +27,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
  *       labeller} (if given) = the key's name</td></tr>
  *   <tr><td>POST</td><td>{@code /api/relabel/label} (a score, or {@code claim=next})</td>
  *       <td>labeller, form field {@code labeller} = the key's name</td></tr>
- *   <tr><td>POST</td><td>{@code /api/reward/v1/ensembles/{id}/score}</td><td>reader</td></tr>
+ *   <tr><td>POST</td><td>{@code /api/reward/v1/ensembles/{id}/score}</td><td>reader (not a
+ *       labeller: its key claims and labels)</td></tr>
  *   <tr><td>GET, HEAD</td><td>{@code /api/**}</td><td>reader</td></tr>
  *   <tr><td>any other</td><td>{@code /api}, {@code /api/**}</td><td>operator</td></tr>
  *   <tr><td>any</td><td>anything else ({@code /}, {@code /dashboard/**}, {@code /v3/api-docs/**},
@@ -56,8 +57,17 @@ final class AccessRules {
    * @param role the least role, or null when no key is needed
    * @param labeller where the labeller's name is to be checked
    */
-  record Need(Role role, Labeller labeller) {
+  record Need(Role role, Labeller labeller, boolean refusesLabellers) {
     static final Need PUBLIC = new Need(null, Labeller.NONE);
+
+    Need(Role role, Labeller labeller) {
+      this(role, labeller, false);
+    }
+
+    /** Whether a key of {@code role} may make the request. */
+    boolean allows(Role have) {
+      return have.atLeast(role) && !(refusesLabellers && have == Role.LABELLER);
+    }
 
     boolean isPublic() {
       return role == null;
@@ -90,7 +100,11 @@ final class AccessRules {
             rule(POST, "/api/relabel/v1/relabel/tasks/{taskId}/labels", labellerJson),
             rule(READ, "/api/relabel/label", labellerParameter),
             rule(POST, "/api/relabel/label", labellerParameter),
-            rule(POST, "/api/reward/v1/ensembles/{id}/score", reader),
+            // a labeller claims and labels; scoring is a reader's (and an operator's) business
+            rule(
+                POST,
+                "/api/reward/v1/ensembles/{id}/score",
+                new Need(Role.READER, Labeller.NONE, true)),
             rule(READ, "/api/**", reader),
             rule(ANY, "/api/**", new Need(Role.OPERATOR, Labeller.NONE)));
   }

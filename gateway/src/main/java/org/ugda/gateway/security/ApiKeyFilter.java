@@ -129,7 +129,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
       return;
     }
     Role role = key.roleValue();
-    if (!role.atLeast(need.role())) {
+    if (!need.allows(role)) {
       refuse(
           response,
           HttpStatus.FORBIDDEN,
@@ -138,6 +138,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
               + path
               + " needs role "
               + need.role().wire()
+              + (need.refusesLabellers() ? " (not labeller)" : "")
               + " or higher; key '"
               + key.name()
               + "' has role "

@@ -24,6 +24,8 @@ import org.springframework.web.util.HtmlUtils;
  * when no {@code Authorization} header is sent; every other path still needs the header. With
  * {@code SameSite=Strict}, another site's form cannot post a label with it.
  */
+// a page for browsers, not part of the API document
+@io.swagger.v3.oas.annotations.Hidden
 @RestController
 class SignInController {
   static final String COOKIE = "ugda_key";

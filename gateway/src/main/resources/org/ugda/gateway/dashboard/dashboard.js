@@ -279,7 +279,7 @@
     clear(tl);
     for (const s of run.steps || []) {
       const li = el('li', 'step st-' + cssToken(s.state),
-        el('div', '', el('span', 'name', (s.ordinal + 1) + '. ' + s.name), ' ', badge(s.state)),
+        el('div', '', el('span', 'name', s.ordinal + '. ' + s.name), ' ', badge(s.state)),
         el('div', 'detail', s.startedAt ? span(s.startedAt, s.finishedAt) : 'not started'));
       li.setAttribute('data-step', String(s.name));
       if (s.reusedFrom) {

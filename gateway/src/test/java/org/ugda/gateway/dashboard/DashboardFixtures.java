@@ -17,7 +17,7 @@ final class DashboardFixtures {
   private DashboardFixtures() {}
 
   /** The API key the page is given; the runs fixture answers 401 to any other. */
-  static final String KEY = "fixture-key";
+  static final String KEY = "dashboard-fixture-admin-key-0123456789abcdef";
 
   /** A name that is an injection if it ever reaches innerHTML. */
   static final String HOSTILE_NAME = "<img src=x onerror=\"window.__pwned=1\">ugda demo";

@@ -208,8 +208,13 @@ class GatewaySecurityTest {
     assertThat(own.statusCode()).isEqualTo(200);
     assertThat(seen).hasSize(2);
     assertThat(seen.get(1)).contains("labeller=" + name).contains("score=3");
-    // a labeller is no operator
+    // a labeller is no operator, and scoring is not a labeller's
     problem(send(post("/api/relabel/v1/relabel/jobs", "{}", alice)), 403, "Forbidden");
+    problem(
+        send(post("/api/reward/v1/ensembles/3f0c/score", "{\"items\":[]}", alice)),
+        403,
+        "Forbidden");
+    assertThat(seen).hasSize(2);
     assertThat(output.getAll()).doesNotContain(alice);
   }
 
