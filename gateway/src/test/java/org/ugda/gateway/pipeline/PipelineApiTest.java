@@ -19,6 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.ugda.gateway.pipeline.PipelineStore.PlannedStep;
 import org.ugda.testsupport.Http;
 import org.ugda.testsupport.TestDatabase;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The runs API's contract on a real PostgreSQL: what a run is planned as, and what bad input gets
@@ -112,6 +113,57 @@ class PipelineApiTest {
     assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
     Http.Response other = http.post("/api/runs", "{\"method\": \"sft\", \"seed\": 6}", key);
     assertThat(other.status()).isEqualTo(409);
+  }
+
+  private JsonNode awaitState(String id, String... states) {
+    long end = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    JsonNode run = http.get("/api/runs/" + id).json();
+    while (!java.util.List.of(states).contains(run.get("state").asString())) {
+      assertThat(System.nanoTime()).as(run.toString()).isLessThan(end);
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      run = http.get("/api/runs/" + id).json();
+    }
+    return run;
+  }
+
+  /**
+   * A failed step keeps the reason in words and is retried by resuming the run: here the world's
+   * prompts are missing, so the sft evaluation fails again, as its second attempt.
+   */
+  @Test
+  void aFailedStepSaysWhyAndAResumeRetriesItAsItsNextAttempt() {
+    Http.Response r = http.post("/api/runs", Map.of("method", "sft", "seed", 11));
+    assertThat(r.status()).as(r.body()).isEqualTo(202);
+    String id = r.json().get("id").asString();
+    JsonNode failed = awaitState(id, "FAILED");
+    JsonNode step = failed.get("steps").get(0);
+    assertThat(step.get("state").asString()).isEqualTo("FAILED");
+    assertThat(step.get("error").asString())
+        .contains("eval-prompts.jsonl", "./ugda world generate");
+    assertThat(failed.get("currentStep").asString()).isEqualTo("evaluate");
+    Http.Response resumed = http.post("/api/runs/" + id + "/resume", "{}", null);
+    assertThat(resumed.status()).as(resumed.body()).isEqualTo(202);
+    JsonNode again = awaitState(id, "FAILED");
+    assertThat(again.get("steps").get(0).get("outputs").get("attempt").asInt()).isEqualTo(2);
+    assertThat(http.post("/api/runs/" + id + "/cancel", "{}", null).status()).isEqualTo(409);
+  }
+
+  /** A run waiting for a service that is down can be cancelled; it is not resumed by itself. */
+  @Test
+  void aRunWaitingForADownServiceCanBeCancelled() {
+    Http.Response r = http.post("/api/runs", Map.of("method", "ppo", "seed", 12, "budget", 0));
+    assertThat(r.status()).as(r.body()).isEqualTo(202);
+    String id = r.json().get("id").asString();
+    awaitState(id, "RUNNING");
+    Http.Response cancel = http.post("/api/runs/" + id + "/cancel", "{}", null);
+    assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
+    JsonNode done = awaitState(id, "CANCELLED");
+    assertThat(done.get("steps").get(0).get("state").asString()).isEqualTo("PENDING");
   }
 
   @Test
