@@ -196,7 +196,11 @@ public final class Demo {
       if (state.equals("INTERRUPTED") || state.equals("FAILED")) {
         err.println(
             "demo: run " + id + " was " + state + "; resuming it from its last finished step");
-        client.post("/api/runs/" + id + "/resume", Map.of(), null);
+        try {
+          client.post("/api/runs/" + id + "/resume", Map.of(), null);
+        } catch (IllegalStateException alreadyGoing) {
+          // the restarted gateway resumed it first (409): follow it
+        }
         Thread.sleep(1000);
         continue;
       }

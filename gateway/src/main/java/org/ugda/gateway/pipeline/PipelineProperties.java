@@ -14,13 +14,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pollInterval how often a step asks its service how its job goes
  * @param retryMax the longest wait between tries while a service is unreachable (it is retried for
  *     as long as it takes, unless the run is cancelled)
+ * @param resumeInterrupted whether a start of the gateway carries on the runs its last stop
+ *     interrupted (from their first unfinished step); one gateway replica per database, as the
+ *     deployments run it
  */
 @ConfigurationProperties("ugda.pipeline")
 public record PipelineProperties(
     Path storageRoot,
     @DefaultValue("world") String worldDir,
     @DefaultValue("1s") Duration pollInterval,
-    @DefaultValue("15s") Duration retryMax) {
+    @DefaultValue("15s") Duration retryMax,
+    @DefaultValue("true") boolean resumeInterrupted) {
 
   public PipelineProperties {
     if (storageRoot == null) {

@@ -19,13 +19,16 @@ import org.ugda.support.problem.NotFoundException;
 /**
  * Pipeline runs as jobs of the one job design ({@code JobTable} + {@code JobWorker}): a run is
  * resolved (the preset's defaults under the request's own fields) and written with all its steps
- * before it is queued; a restart of the gateway marks a running run {@code INTERRUPTED}, and resume
- * (or, at start-up, {@code ugda.pipeline.resume-interrupted}) carries it on from its first
- * unfinished step. A failed step is retried by resuming the run; the step's remote job is then
- * started afresh under its next attempt's idempotency key.
+ * before it is queued; a restart of the gateway marks a running run {@code INTERRUPTED} and, with
+ * {@code ugda.pipeline.resume-interrupted} (the default), carries it on at once from its first
+ * unfinished step; without it, {@code POST /api/runs/{id}/resume} does. A failed step is retried by
+ * resuming the run; the step's remote job is then started afresh under its next attempt's
+ * idempotency key.
  */
 @Service
 public class PipelineService implements DisposableBean {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(PipelineService.class);
 
   /** A submitted run, and whether an earlier request with the same key created it. */
   public record Submission(PipelineRun run, boolean replayed) {}
@@ -35,7 +38,14 @@ public class PipelineService implements DisposableBean {
   private final TransactionTemplate tx;
   private final JobWorker worker;
 
-  PipelineService(PipelineStore store, PipelineRunner runner, TransactionTemplate tx) {
+  private final PipelineProperties props;
+
+  PipelineService(
+      PipelineStore store,
+      PipelineRunner runner,
+      TransactionTemplate tx,
+      PipelineProperties props) {
+    this.props = props;
     this.store = store;
     this.runner = runner;
     this.tx = tx;
@@ -45,6 +55,11 @@ public class PipelineService implements DisposableBean {
   @EventListener(ApplicationReadyEvent.class)
   void markInterrupted() {
     worker.interruptAfterRestart();
+    if (props.resumeInterrupted()) {
+      for (UUID id : resumeInterrupted()) {
+        log.info("pipeline run {} resumes after the restart", id);
+      }
+    }
   }
 
   public Submission submit(PipelineRequest given, String idempotencyKey) {

@@ -1,5 +1,7 @@
 package org.ugda.gateway.security;
 
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -64,10 +66,15 @@ class SignInController {
       path = "/sign-in",
       consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE,
       produces = MediaType.TEXT_HTML_VALUE)
-  ResponseEntity<String> signIn(
-      @RequestParam(defaultValue = "") String key,
-      @RequestParam(defaultValue = "") String labeller,
-      HttpServletRequest request) {
+  ResponseEntity<String> signIn(HttpServletRequest request) {
+    // the container's own request: the gateway's FormFilter wraps a form request in one that
+    // answers only the query string's parameters (it moves the form into a body for proxying)
+    ServletRequest raw = request;
+    while (raw instanceof ServletRequestWrapper w) {
+      raw = w.getRequest();
+    }
+    String key = raw.getParameter("key") == null ? "" : raw.getParameter("key");
+    String labeller = raw.getParameter("labeller") == null ? "" : raw.getParameter("labeller");
     Optional<ApiKey> found =
         key.isBlank() || key.length() > 200
             ? Optional.empty()

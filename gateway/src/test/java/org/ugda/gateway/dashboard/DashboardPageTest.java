@@ -80,6 +80,8 @@ class DashboardPageTest {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     TestDatabase.shared().register(registry);
+    // runs another test class left interrupted on the shared database stay so here
+    registry.add("ugda.pipeline.resume-interrupted", () -> "false");
     // the page's key is a real admin key of the gateway's API-key filter
     registry.add("ugda.gateway.admin-key", () -> DashboardFixtures.KEY);
     for (String service : new String[] {"reward", "policy", "selection", "relabel"}) {

@@ -52,6 +52,9 @@ class GatewaySecurityTest {
   private static HttpServer upstream;
   private static final List<String> seen = new CopyOnWriteArrayList<>();
 
+  /** The credentials headers the stand-in services received (none should reach them). */
+  private static final List<String> credentials = new CopyOnWriteArrayList<>();
+
   private final HttpClient client = HttpClient.newHttpClient();
   private final String base;
 
@@ -70,6 +73,11 @@ class GatewaySecurityTest {
           String body =
               new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
           seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + body);
+          for (String h : List.of("Authorization", "Cookie")) {
+            if (exchange.getRequestHeaders().containsKey(h)) {
+              credentials.add(h);
+            }
+          }
           byte[] answer = ("{\"seen\":\"" + exchange.getRequestURI() + "\"}").getBytes();
           exchange.getResponseHeaders().set("Content-Type", "application/json");
           exchange.sendResponseHeaders(200, answer.length);
@@ -100,6 +108,7 @@ class GatewaySecurityTest {
   @BeforeEach
   void forget() {
     seen.clear();
+    credentials.clear();
   }
 
   @Test
@@ -313,6 +322,60 @@ class GatewaySecurityTest {
     problem(send(get("/api/reward/..;/policy/v1/runs", null)), 400, "Invalid request");
     problem(send(get("/api/reward/v1/ensembles/%2e%2e/x", null)), 400, "Invalid request");
     assertThat(seen).isEmpty();
+  }
+
+  /**
+   * A browser signs in to the labelling page: the form answers without a key, a wrong key is a 401
+   * and sets nothing, a labeller key becomes an HttpOnly, SameSite=Strict cookie valid on the
+   * labelling page only, which then reaches relabel-service (without the key) and nothing else.
+   */
+  @Test
+  void shouldSignABrowserInToTheLabellingPageOnly() throws Exception {
+    String name = "carol" + System.nanoTime();
+    String carol = create(name, "labeller", null).get("token").asString();
+    HttpResponse<String> form = send(get("/sign-in?labeller=%3Cscript%3E", null));
+    assertThat(form.statusCode()).isEqualTo(200);
+    assertThat(form.body()).contains("name=\"key\"").doesNotContain("<script>");
+    HttpResponse<String> wrong =
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("key=ugda_not-a-key"))
+                .build());
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
+    HttpResponse<String> ok =
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("key=" + carol))
+                .build());
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(303);
+    String cookie = ok.headers().firstValue("Set-Cookie").orElseThrow();
+    assertThat(cookie)
+        .startsWith("ugda_key=")
+        .contains("HttpOnly", "SameSite=Strict", "Path=/api/relabel/label");
+    assertThat(ok.headers().firstValue("Location").orElseThrow())
+        .isEqualTo("/api/relabel/label?labeller=" + name);
+    String value = cookie.substring(0, cookie.indexOf(';'));
+    HttpResponse<String> page =
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/api/relabel/label?labeller=" + name))
+                .header("Cookie", value)
+                .GET()
+                .build());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0)).contains("/label?labeller=" + name);
+    assertThat(credentials).as("the key stops at the gateway").isEmpty();
+    // the cookie is no key anywhere else
+    HttpResponse<String> elsewhere =
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/api/runs"))
+                .header("Cookie", value)
+                .GET()
+                .build());
+    problem(elsewhere, 401, "Unauthorized");
   }
 
   private long count() {
