@@ -29,6 +29,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
  *       <td>labeller, form field {@code labeller} = the key's name</td></tr>
  *   <tr><td>POST</td><td>{@code /api/reward/v1/ensembles/{id}/score}</td><td>reader (not a
  *       labeller: its key claims and labels)</td></tr>
+ *   <tr><td>POST</td><td>{@code /api/reward/get_reward[/{ensemble}]} (OpenRLHF)</td><td>reader
+ *       (not a labeller)</td></tr>
  *   <tr><td>GET, HEAD</td><td>{@code /api/**}</td><td>reader</td></tr>
  *   <tr><td>any other</td><td>{@code /api}, {@code /api/**}</td><td>operator</td></tr>
  *   <tr><td>any</td><td>anything else ({@code /}, {@code /dashboard/**}, {@code /v3/api-docs/**},
@@ -104,6 +106,12 @@ final class AccessRules {
             rule(
                 POST,
                 "/api/reward/v1/ensembles/{id}/score",
+                new Need(Role.READER, Labeller.NONE, true)),
+            // OpenRLHF's remote reward protocol: scoring, as above
+            rule(POST, "/api/reward/get_reward", new Need(Role.READER, Labeller.NONE, true)),
+            rule(
+                POST,
+                "/api/reward/get_reward/{ensemble}",
                 new Need(Role.READER, Labeller.NONE, true)),
             rule(READ, "/api/**", reader),
             rule(ANY, "/api/**", new Need(Role.OPERATOR, Labeller.NONE)));
