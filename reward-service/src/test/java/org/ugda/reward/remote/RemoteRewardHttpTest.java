@@ -183,4 +183,37 @@ class RemoteRewardHttpTest {
                 .status())
         .isEqualTo(400);
   }
+
+  /**
+   * The Python client ({@code clients/python}, standard library only) against this running service:
+   * TRL's plain and conversational formats and OpenRLHF's {@code reward_func} give the ensemble's
+   * means; an unknown ensemble and an unreachable service raise. Needs {@code python3} on the PATH
+   * (skipped, and said so, without one).
+   */
+  @Test
+  void thePythonClientGivesTheEnsemblesRewards() throws Exception {
+    java.nio.file.Path script =
+        java.nio.file.Path.of("..", "clients", "python", "tests", "test_against_service.py")
+            .toAbsolutePath()
+            .normalize();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.isRegularFile(script), "no " + script);
+    ProcessBuilder pb;
+    try {
+      new ProcessBuilder("python3", "--version").start().waitFor();
+      pb = new ProcessBuilder("python3", script.toString());
+    } catch (java.io.IOException noPython) {
+      org.junit.jupiter.api.Assumptions.abort("python3 is not on the PATH");
+      return;
+    }
+    pb.environment().put("UGDA_REWARD_URL", "http://localhost:" + SERVER.port());
+    pb.environment().put("UGDA_ENSEMBLE", id);
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes());
+    int rc = p.waitFor();
+    System.out.println(output);
+    assertThat(rc).as(output).isZero();
+    assertThat(output).contains("Ran 5 tests").doesNotContain("skipped");
+  }
 }

@@ -33,6 +33,11 @@ public final class RewardServer implements BeforeAllCallback, AfterAllCallback {
     app.close();
   }
 
+  /** The port the service listens on, once it has started. */
+  public int port() {
+    return RewardApp.port(app);
+  }
+
   /** A client for the service; usable once it has started. */
   public Http http() {
     return http;
