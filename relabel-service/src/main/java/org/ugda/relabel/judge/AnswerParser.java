@@ -57,7 +57,8 @@ final class AnswerParser {
     if (!reason.isString()) {
       return new Verdict.Unusable("reason is not a string");
     }
-    String text = reason.stringValue().strip();
+    // one plain line: the model's control and format characters never reach the store or a log
+    String text = Texts.clean(reason.stringValue());
     return new Verdict.Scored(
         value,
         text.length() > MAX_REASON_CHARS ? text.substring(0, MAX_REASON_CHARS - 1) + "…" : text);

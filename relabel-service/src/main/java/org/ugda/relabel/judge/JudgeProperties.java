@@ -23,6 +23,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     over the environment when set; read once at start-up
  * @param requestTimeout time limit of one HTTP request (default 60 s)
  * @param maxOutputTokens cap on the answer's tokens (default 300)
+ * @param tokenLimitField the request field that carries the cap: {@code max_completion_tokens}
+ *     (default; OpenAI, which refuses {@code max_tokens} for its reasoning models), {@code
+ *     max_tokens} (servers that ignore the newer field: {@code transformers serve}, older vLLM and
+ *     llama.cpp servers) or {@code both}
  * @param jsonMode ask for {@code response_format: json_object} (default true; turn off for servers
  *     that reject it)
  * @param retry retries and backoff
@@ -40,6 +44,7 @@ public record JudgeProperties(
     Path apiKeyFile,
     @DefaultValue("60s") Duration requestTimeout,
     @DefaultValue("300") int maxOutputTokens,
+    @DefaultValue("max_completion_tokens") String tokenLimitField,
     @DefaultValue("true") boolean jsonMode,
     @DefaultValue Retry retry,
     @DefaultValue Limits limits,
@@ -55,6 +60,13 @@ public record JudgeProperties(
     }
     requirePositive(requestTimeout, "request-timeout");
     requirePositive(claimLease, "claim-lease");
+    if (!java.util.List.of("max_completion_tokens", "max_tokens", "both")
+        .contains(tokenLimitField)) {
+      throw new IllegalArgumentException(
+          "ugda.relabel.judge.token-limit-field must be max_completion_tokens, max_tokens or both,"
+              + " was "
+              + tokenLimitField);
+    }
     if (maxOutputTokens < 16) {
       throw new IllegalArgumentException(
           "ugda.relabel.judge.max-output-tokens must be at least 16, was " + maxOutputTokens);

@@ -54,8 +54,16 @@ final class OpenAiChat implements AutoCloseable {
             .model(properties.model())
             .addSystemMessage(rubric.instructions())
             .addUserMessage(rubric.userMessage(prompt, response))
-            .temperature(0.0)
-            .maxCompletionTokens(properties.maxOutputTokens());
+            .temperature(0.0);
+    // which field carries the cap depends on the server (ugda.relabel.judge.token-limit-field)
+    switch (properties.tokenLimitField()) {
+      case "max_tokens" -> params.maxTokens(properties.maxOutputTokens());
+      case "both" ->
+          params
+              .maxCompletionTokens(properties.maxOutputTokens())
+              .maxTokens(properties.maxOutputTokens());
+      default -> params.maxCompletionTokens(properties.maxOutputTokens());
+    }
     if (properties.jsonMode()) {
       params.responseFormat(ResponseFormatJsonObject.builder().build());
     }
@@ -93,6 +101,7 @@ final class OpenAiChat implements AutoCloseable {
     Optional<Duration> retryAfter =
         RetryPolicy.parseRetryAfter(
             e.headers().values("retry-after"), e.headers().values("retry-after-ms"), Instant.now());
+    String detail = Texts.clean(errorMessage(e.body()));
     CallFailure.Kind kind;
     if (status == 429) {
       kind = CallFailure.Kind.RATE_LIMITED;
@@ -103,7 +112,6 @@ final class OpenAiChat implements AutoCloseable {
     } else {
       kind = CallFailure.Kind.REJECTED;
     }
-    String detail = errorMessage(e.body());
     return new CallFailure(
         kind,
         "HTTP "

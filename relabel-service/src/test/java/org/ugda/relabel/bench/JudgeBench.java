@@ -204,6 +204,7 @@ public final class JudgeBench {
         null,
         Duration.ofSeconds(10),
         300,
+        "max_completion_tokens",
         true,
         new JudgeProperties.Retry(
             3,

@@ -199,6 +199,7 @@ class ResilientJudgeStubTest {
         null,
         timeout,
         300,
+        "max_completion_tokens",
         true,
         new JudgeProperties.Retry(
             attempts,
@@ -220,6 +221,7 @@ class ResilientJudgeStubTest {
         p.apiKeyFile(),
         p.requestTimeout(),
         p.maxOutputTokens(),
+        p.tokenLimitField(),
         p.jsonMode(),
         new JudgeProperties.Retry(
             p.retry().maxAttempts(),
