@@ -88,8 +88,9 @@ public final class RewardBench {
                   "{\"name\":\"bench-heads\",\"baseModel\":\"base\",\"mode\":\"heads\",\"members\":3}")
               .get("id")
               .asString();
+      double ceiling = Double.NaN;
       if (!Boolean.getBoolean("bench.skipCost")) {
-        memberCost(withBatching, ensemble, heads);
+        ceiling = memberCost(withBatching, ensemble, heads);
       }
       if (rounds == 0) {
         return;
@@ -135,6 +136,33 @@ public final class RewardBench {
       System.out.println("## one client alone, same rounds");
       System.out.println("batching on:  " + onAlone);
       System.out.println("batching off: " + offAlone);
+      // OpenRLHF's remote reward protocol, one sample per request (what its newest version sends)
+      List<String> remote = remoteItems(256, 9);
+      String remotePath = "/get_reward?ensemble=" + ensemble;
+      Phase onRemote = new Phase();
+      Phase offRemote = new Phase();
+      for (int round = 0; round < rounds; round++) {
+        onRemote.add(load(on, remotePath, remote, clients, seconds));
+        offRemote.add(load(off, remotePath, remote, clients, seconds));
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "## POST /get_reward, %d concurrent clients, one sample per request, same rounds%n",
+          clients);
+      System.out.println("batching on:  " + onRemote);
+      System.out.println("batching off: " + offRemote);
+      double remoteRatio = onRemote.rps() / offRemote.rps();
+      System.out.printf(
+          Locale.ROOT,
+          "RATIO /get_reward throughput batching on / off = %.2fx; / the model-alone ceiling"
+              + " (%.2fx) = %.2f (target >= 0.9)%n",
+          remoteRatio,
+          ceiling,
+          remoteRatio / ceiling);
+      System.out.printf(
+          Locale.ROOT,
+          "RATIO /get_reward p99 latency batching on / off = %.2f (target <= 1.3)%n",
+          onRemote.p99() / offRemote.p99());
     }
   }
 
@@ -229,6 +257,11 @@ public final class RewardBench {
       return latencies.size() / seconds;
     }
 
+    double p99() {
+      long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+      return l[(int) (l.length * 0.99)];
+    }
+
     String cpuPerRequest() {
       StringBuilder sb = new StringBuilder();
       double n = latencies.size();
@@ -256,8 +289,26 @@ public final class RewardBench {
 
   /** {@code clients} threads, each sending one-item requests back to back for {@code seconds}. */
   static Phase load(Http http, String ensemble, int clients, int seconds) throws Exception {
-    List<String> bodies = items(256, 9);
-    String path = "/v1/ensembles/" + ensemble + "/score";
+    return load(http, "/v1/ensembles/" + ensemble + "/score", items(256, 9), clients, seconds);
+  }
+
+  /** OpenRLHF request bodies of one sample each: {@code {"query": [p + r], "prompts": [p]}}. */
+  static List<String> remoteItems(int n, long seed) {
+    List<String> out = new ArrayList<>();
+    for (String body : items(n, seed)) {
+      var item = JSON.readTree(body).get("items").get(0);
+      String prompt = item.get("prompt").asString();
+      String response = item.get("response").asString();
+      out.add(
+          JSON.writeValueAsString(
+              Map.of("query", List.of(prompt + " " + response), "prompts", List.of(prompt))));
+    }
+    return out;
+  }
+
+  /** {@code clients} threads, each posting {@code bodies} to {@code path} back to back. */
+  static Phase load(Http http, String path, List<String> bodies, int clients, int seconds)
+      throws Exception {
     for (int i = 0; i < 20; i++) {
       http.postRaw(path, bodies.get(i));
     }
@@ -327,8 +378,9 @@ public final class RewardBench {
   }
 
   /** Times forward passes of the loaded versions directly: all members vs one. */
-  static void memberCost(ConfigurableApplicationContext app, String lora, String heads)
+  static double memberCost(ConfigurableApplicationContext app, String lora, String heads)
       throws Exception {
+    double ceiling = Double.NaN;
     EnsembleService ensembles = app.getBean(EnsembleService.class);
     ModelRegistry registry = app.getBean(ModelRegistry.class);
     var le = ensembles.entity(UUID.fromString(lora));
@@ -417,6 +469,7 @@ public final class RewardBench {
           "RATIO model alone, 1 item per call / 32 items per call = %.2fx (the ceiling of the "
               + "batching ratio on this machine, before HTTP costs)%n",
           alone / together);
+      ceiling = alone / together;
       System.out.println("## memory of k = 3 members on one base");
       System.out.printf(
           Locale.ROOT,
@@ -435,6 +488,7 @@ public final class RewardBench {
           "RATIO (base + 3 members + stack) / (base + 3 members) = %.3f (no base copy)%n",
           (baseBytes + 2.0 * adapterBytes) / (baseBytes + adapterBytes));
     }
+    return ceiling;
   }
 
   record NDArrayRef(String name, int identity) {}
