@@ -1,7 +1,9 @@
 package org.ugda.relabel.judge;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.client.OpenAIClientImpl;
+import com.openai.client.okhttp.OkHttpClient;
+import com.openai.core.ClientOptions;
 import com.openai.core.JsonValue;
 import com.openai.core.Timeout;
 import com.openai.errors.OpenAIException;
@@ -32,20 +34,26 @@ final class OpenAiChat implements AutoCloseable {
     this.properties = properties;
     this.rubric = rubric;
     this.key = key;
-    this.client =
-        OpenAIOkHttpClient.builder()
-            .baseUrl(properties.baseUrl().toString())
-            .apiKey(
-                key.value()
-                    .orElseThrow(() -> new IllegalStateException("no API key: " + key.source())))
-            .maxRetries(0)
-            .timeout(
-                Timeout.builder()
-                    .request(properties.requestTimeout())
-                    .read(properties.requestTimeout())
-                    .connect(min(properties.requestTimeout(), Duration.ofSeconds(10)))
-                    .build())
+    Timeout timeout =
+        Timeout.builder()
+            .request(properties.requestTimeout())
+            .read(properties.requestTimeout())
+            .connect(min(properties.requestTimeout(), Duration.ofSeconds(10)))
             .build();
+    // the OkHttp client openai-java's own builder would make, wrapped so that FastAPI-style error
+    // bodies keep their words (DetailErrorBodies)
+    this.client =
+        new OpenAIClientImpl(
+            ClientOptions.builder()
+                .httpClient(new DetailErrorBodies(OkHttpClient.builder().timeout(timeout).build()))
+                .baseUrl(properties.baseUrl().toString())
+                .apiKey(
+                    key.value()
+                        .orElseThrow(
+                            () -> new IllegalStateException("no API key: " + key.source())))
+                .maxRetries(0)
+                .timeout(timeout)
+                .build());
   }
 
   Completion complete(String prompt, String response) throws CallFailure {
@@ -109,6 +117,11 @@ final class OpenAiChat implements AutoCloseable {
       kind = CallFailure.Kind.TRANSIENT;
     } else if (status == 401 || status == 403 || status == 404) {
       kind = CallFailure.Kind.MISCONFIGURED;
+    } else if (namesTheModel(detail)) {
+      // a server that answers an unknown or unserved model with a 400 (transformers serve:
+      // "Server is pinned to '...'; requested '...'") is misconfigured, as OpenAI's 404 says: every
+      // item would fail the same way, so the job stops instead of failing item by item
+      kind = CallFailure.Kind.MISCONFIGURED;
     } else {
       kind = CallFailure.Kind.REJECTED;
     }
@@ -119,6 +132,19 @@ final class OpenAiChat implements AutoCloseable {
             + " from the LLM provider"
             + (detail.isBlank() ? "" : ": " + key.redact(truncate(detail))),
         retryAfter);
+  }
+
+  /** Whether an error's words are about the model asked for (unknown, not served, pinned). */
+  static boolean namesTheModel(String detail) {
+    String d = detail.toLowerCase(java.util.Locale.ROOT);
+    return d.contains("pinned to")
+        || d.contains("model")
+            && (d.contains("not found")
+                || d.contains("does not exist")
+                || d.contains("unknown")
+                || d.contains("not served")
+                || d.contains("not available")
+                || d.contains("no such"));
   }
 
   /**

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What OpenAI-compatible servers other than OpenAI's need, played by a real local HTTP server: the
- * token cap in the field the server reads, and reasons and error texts without control characters.
- * Not done here: runs against {@code transformers serve} itself (a Python server with a model), and
- * reading FastAPI's {@code {"detail": ...}} error bodies, which openai-java's error handler drops
- * (it reads only {@code error}).
+ * token cap in the field the server reads, FastAPI's {@code {"detail": ...}} error text (which
+ * openai-java alone drops), a 400 about the model stopping the job as misconfigured, and reasons
+ * and error texts without control characters. Not done here: runs against {@code transformers
+ * serve} itself (a Python server with a model).
  */
 class ServerQuirksTest {
   private static HttpServer server;
@@ -100,6 +100,44 @@ class ServerQuirksTest {
       c.complete("p", "r");
     }
     assertThat(lastBody.get()).contains("\"max_tokens\":300", "\"max_completion_tokens\":300");
+  }
+
+  @Test
+  void aFastApiDetailIsTheErrorTextAndAModelMismatchIsMisconfigured() {
+    next.set(
+        new String[] {
+          "400", "{\"detail\": \"Server is pinned to 'tiny-llama'; requested 'gpt-4o-mini'.\"}"
+        });
+    try (OpenAiChat c = chat("max_tokens")) {
+      assertThatThrownBy(() -> c.complete("p", "r"))
+          .isInstanceOfSatisfying(
+              CallFailure.class,
+              f -> {
+                assertThat(f.kind()).isEqualTo(CallFailure.Kind.MISCONFIGURED);
+                assertThat(f.getMessage())
+                    .contains(
+                        "HTTP 400", "Server is pinned to 'tiny-llama'; requested 'gpt-4o-mini'.");
+              });
+    }
+  }
+
+  @Test
+  void aValidationDetailListIsReadAndOtherBadRequestsStayPerItem() {
+    next.set(
+        new String[] {
+          "422", "{\"detail\": [{\"loc\": [\"body\"], \"msg\": \"field required\\u001b[31m\\n\"}]}"
+        });
+    try (OpenAiChat c = chat("max_tokens")) {
+      assertThatThrownBy(() -> c.complete("p", "r"))
+          .isInstanceOfSatisfying(
+              CallFailure.class,
+              f -> {
+                assertThat(f.kind()).isEqualTo(CallFailure.Kind.REJECTED);
+                assertThat(f.getMessage())
+                    .contains("field required")
+                    .doesNotContain("\u001b", "\n");
+              });
+    }
   }
 
   @Test
