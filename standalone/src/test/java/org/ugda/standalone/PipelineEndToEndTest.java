@@ -48,20 +48,7 @@ class PipelineEndToEndTest {
   }
 
   private static void startPlatform() {
-    String r = root.toString();
-    standalone =
-        Standalone.start(
-            "--server.port=0",
-            "--ugda.device=cpu",
-            "--ugda.standalone.data-dir=target/pipeline-postgres",
-            "--ugda.reward.storage-root=" + r,
-            "--ugda.policy.storage-root=" + r,
-            "--ugda.selection.storage-root=" + r,
-            "--ugda.pipeline.storage-root=" + r,
-            "--ugda.reward.default-base-model=sft",
-            "--ugda.policy.default-base-model=sft",
-            "--ugda.pipeline.poll-interval=200ms",
-            "--ugda.gateway.admin-key=" + ADMIN_KEY);
+    standalone = TinyPlatform.start(root, "target/pipeline-postgres", ADMIN_KEY);
     gateway = new Http(standalone.urls().get("gateway").getPort()).withKey(ADMIN_KEY);
   }
 

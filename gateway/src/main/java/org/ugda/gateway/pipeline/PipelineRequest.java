@@ -31,6 +31,11 @@ import org.ugda.api.selection.InfluenceForm;
  * @param ppo every PPO setting (policy-service's)
  * @param selection the selection's settings
  * @param refine the refinement's settings
+ * @param reuse whether a step may take over an identical finished step of an earlier run (default
+ *     true); false computes every step afresh, which is how a run is checked to be reproducible
+ * @param tags free labels (at most 16, keys {@code [a-z0-9_-]}, 1-64 characters, values up to 200)
+ *     that group runs: {@code ./ugda experiments} tags its cells {@code experiment}, {@code noise},
+ *     {@code sweep}; they do not enter any step's fingerprint
  */
 public record PipelineRequest(
     String name,
@@ -46,7 +51,9 @@ public record PipelineRequest(
     EnsembleSettings ensemble,
     PpoSettings ppo,
     SelectionSettings selection,
-    RefineSettings refine) {
+    RefineSettings refine,
+    Boolean reuse,
+    java.util.Map<String, String> tags) {
 
   /** The experts a run may use (relabel-service's experts: simulated, openai, human). */
   public static final java.util.List<String> EXPERTS =
@@ -75,6 +82,23 @@ public record PipelineRequest(
     }
     RequestChecks.range(prompts, "prompts", 1, 20_000);
     RequestChecks.range(evalPrompts, "evalPrompts", 1, 5_000);
+    if (tags != null) {
+      if (tags.size() > 16) {
+        throw new IllegalArgumentException("tags: at most 16, got " + tags.size());
+      }
+      for (var t : tags.entrySet()) {
+        if (t.getKey() == null || !t.getKey().matches("[a-z0-9_-]{1,64}")) {
+          throw new IllegalArgumentException(
+              "tags: a key is 1 to 64 of a-z, 0-9, _ and -, got "
+                  + RequestChecks.quoted(String.valueOf(t.getKey())));
+        }
+        if (t.getValue() == null || t.getValue().length() > 200) {
+          throw new IllegalArgumentException(
+              "tags: the value of " + t.getKey() + " must be a string of at most 200 characters");
+        }
+      }
+      tags = java.util.Map.copyOf(tags);
+    }
     for (String path : new String[] {trainPairs, testPairs}) {
       if (path != null && (path.isBlank() || path.length() > 1000)) {
         throw new IllegalArgumentException(
@@ -101,15 +125,20 @@ public record PipelineRequest(
    * @param aggregation over subtasks, default mean
    * @param influence paper or less
    * @param direction adam (default), adam-less or plain
+   * @param eta the influence cut (Eq. 11) instead of the budget: the kept samples are those past
+   *     gamma whose influence rank fraction exceeds eta, so (1 - gamma)(1 - eta) of the log (the
+   *     paper's figures 10-11 sweep it); null (default) keeps the budget's share instead
    */
   public record SelectionSettings(
       Double gamma,
       Integer dim,
       Aggregation aggregation,
       InfluenceForm influence,
-      FeatureRequest.Mode direction) {
+      FeatureRequest.Mode direction,
+      Double eta) {
     public SelectionSettings {
       RequestChecks.range(gamma, "selection.gamma", 0, 1);
+      RequestChecks.range(eta, "selection.eta", 0, 1);
     }
   }
 

@@ -106,7 +106,9 @@ class PipelineRunner {
       checkStop(stop);
       Run ctx = new Run(runId, request, step.name(), stop);
       Optional<PipelineStore.Reusable> earlier =
-          store.reusable(runId, step.name(), store.fingerprint(runId, step.name()));
+          Boolean.FALSE.equals(request.reuse())
+              ? Optional.empty()
+              : store.reusable(runId, step.name(), store.fingerprint(runId, step.name()));
       if (earlier.isPresent() && stillThere(step.name(), earlier.get().outputs())) {
         store.reuse(runId, step.name(), earlier.get(), Instant.now());
         log.info("run {}: step {} reuses run {}'s", runId, step.name(), earlier.get().runId());
@@ -312,8 +314,8 @@ class PipelineRunner {
               runId,
               q.method().strategy(),
               s.gamma(),
-              null,
-              q.budget(),
+              s.eta(),
+              s.eta() == null ? q.budget() : null,
               null,
               null,
               s.dim(),
@@ -456,7 +458,9 @@ class PipelineRunner {
     PipelineRequest q = r.request;
     List<WorldData.PromptItem> prompts = worldPrompts(WorldFiles.EVAL_PROMPTS, q.evalPrompts());
     Map<String, Object> results = new LinkedHashMap<>();
-    results.put("sft", gold(r, prompts, null, null));
+    Map<String, Object> perPrompt = new LinkedHashMap<>();
+    perPrompt.put("subtask", prompts.stream().map(WorldData.PromptItem::subtask).toList());
+    results.put("sft", gold(r, prompts, null, null, perPrompt, "sft"));
     String last = lastPolicyStep(r);
     if (last != null) {
       UUID runId = uuid(r.outputsOf(last), Steps.POLICY_RUN_ID);
@@ -465,12 +469,21 @@ class PipelineRunner {
               .mapToInt(CheckpointView::epoch)
               .max()
               .orElseThrow(() -> new StepFailed("policy run " + runId + " has no checkpoint"));
-      results.put("policy", gold(r, prompts, runId, epoch));
+      results.put("policy", gold(r, prompts, runId, epoch, perPrompt, "policy"));
       results.put("policyRunId", runId.toString());
       results.put("epoch", epoch);
     } else {
       results.put("policy", results.get("sft"));
+      perPrompt.put("policy", perPrompt.get("sft"));
     }
+    results.put("perPrompt", perPrompt);
+    Map<String, Object> curves = new LinkedHashMap<>();
+    for (String s : List.of(Steps.PPO, Steps.PPO_REFINED)) {
+      if (r.outputsOrNull(s) != null) {
+        curves.put(s, curve(r, uuid(r.outputsOf(s), Steps.POLICY_RUN_ID)));
+      }
+    }
+    results.put("curves", curves);
     Map<String, Object> accuracy = new TreeMap<>();
     for (String s : List.of(Steps.ENSEMBLE, Steps.REFINE)) {
       Map<String, Object> o = r.outputsOrNull(s);
@@ -496,8 +509,36 @@ class PipelineRunner {
    * Gold reward of the SFT model (no run) or of a run's checkpoint on the world's held-out prompts,
    * per subtask: mean, population variance, count.
    */
+  /**
+   * The over-optimisation curve of a policy run, one point per PPO step: the KL to the SFT model
+   * (the mean over the batch of the summed per-token KL), its square root, the proxy (ensemble
+   * mean) reward and the gold reward of that step's rollouts.
+   */
+  private List<Map<String, Object>> curve(Run r, UUID runId) {
+    List<Map<String, Object>> points = new ArrayList<>();
+    for (var st : r.call(() -> policy.steps(runId))) {
+      Map<String, Object> m = st.metrics();
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("step", st.step());
+      p.put("epoch", st.epoch());
+      double kl = m.get("kl") instanceof Number n ? n.doubleValue() : Double.NaN;
+      p.put("kl", kl);
+      p.put("sqrtKl", Math.sqrt(Math.max(0, kl)));
+      p.put("proxyMean", m.get("proxyMean"));
+      p.put("goldMean", m.get("goldMean"));
+      points.add(p);
+    }
+    return points;
+  }
+
   private Map<String, Object> gold(
-      Run r, List<WorldData.PromptItem> prompts, UUID runId, Integer epoch) {
+      Run r,
+      List<WorldData.PromptItem> prompts,
+      UUID runId,
+      Integer epoch,
+      Map<String, Object> perPrompt,
+      String key) {
+    List<Double> each = new ArrayList<>();
     Map<String, List<Double>> bySubtask = new TreeMap<>();
     for (int i = 0; i < prompts.size(); i += GENERATE_BATCH) {
       List<WorldData.PromptItem> chunk =
@@ -515,11 +556,13 @@ class PipelineRunner {
               .items();
       for (int k = 0; k < chunk.size(); k++) {
         double g = GoldReward.of(chunk.get(k).prompt(), out.get(k).response());
+        each.add(g);
         bySubtask.computeIfAbsent(chunk.get(k).subtask(), s -> new ArrayList<>()).add(g);
         bySubtask.computeIfAbsent("all", s -> new ArrayList<>()).add(g);
       }
       checkStop(r.stop);
     }
+    perPrompt.put(key, each);
     Map<String, Object> out = new TreeMap<>();
     bySubtask.forEach(
         (s, values) -> {

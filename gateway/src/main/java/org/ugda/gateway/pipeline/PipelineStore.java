@@ -94,6 +94,31 @@ public class PipelineStore {
         .list();
   }
 
+  /** Every run whose request carries the tag {@code key = value}, oldest first. */
+  public List<PipelineRun> tagged(String key, String value) {
+    return jdbc.sql(
+            "SELECT * FROM gateway.run WHERE request -> 'tags' ->> ? = ? ORDER BY created_at, id")
+        .param(key)
+        .param(value)
+        .query((rs, n) -> run(rs))
+        .list();
+  }
+
+  /** The distinct values of tag {@code key} over every run, with how many runs carry each. */
+  public Map<String, Long> tagValues(String key) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    jdbc.sql(
+            "SELECT request -> 'tags' ->> ? AS v, count(*) AS n FROM gateway.run"
+                + " WHERE request -> 'tags' ->> ? IS NOT NULL GROUP BY 1")
+        .param(key)
+        .param(key)
+        .query(
+            rs -> {
+              out.put(rs.getString("v"), rs.getLong("n"));
+            });
+    return out;
+  }
+
   private PipelineRun run(ResultSet rs) throws SQLException {
     UUID id = rs.getObject("id", UUID.class);
     List<PipelineRun.Step> steps = steps(id);

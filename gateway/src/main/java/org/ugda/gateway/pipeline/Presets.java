@@ -69,9 +69,12 @@ final class Presets {
                 tiny ? 1024 : 2048,
                 Aggregation.MEAN,
                 InfluenceForm.PAPER,
-                FeatureRequest.Mode.ADAM),
+                FeatureRequest.Mode.ADAM,
+                null),
             new PipelineRequest.RefineSettings(
-                0.1, new TrainingSettings(2, 8, 1, null, null, null, null, null, seed)));
+                0.1, new TrainingSettings(2, 8, 1, null, null, null, null, null, seed)),
+            true,
+            java.util.Map.of());
     ObjectNode merged = PipelineStore.JSON.valueToTree(defaults);
     overlay(merged, PipelineStore.JSON.valueToTree(r));
     return PipelineStore.JSON.treeToValue(merged, PipelineRequest.class);

@@ -201,6 +201,7 @@
     banner('');
     $('key-form').hidden = true;
     renderRuns(runs);
+    await loadExperiments();
     if (!state.selected && runs.length) state.selected = runs[0].id;
     if (state.selected) await loadRun();
     else markReady();
@@ -707,6 +708,91 @@
         Number.isInteger(b.value) ? String(b.value) : fmt(b.value)));
     });
     body.appendChild(f.root);
+  }
+
+  // ---------------------------------------------------------------- experiments
+
+  /** "0.452 ± 0.013" of a Stat ({mean, ci95, n}); "n/a" where one seed gives no interval. */
+  function stat(st, signed) {
+    if (!st || typeof st.mean !== 'number') return '—';
+    const m = (signed && st.mean >= 0 ? '+' : '') + st.mean.toFixed(3);
+    return m + ' ± ' + (typeof st.ci95 === 'number' ? st.ci95.toFixed(3) : 'n/a');
+  }
+
+  function label(method, budget) {
+    const m = String(method).toUpperCase();
+    return m === 'SFT' ? m : m + ' ' + Math.round(100 * budget) + '%';
+  }
+
+  function table(head, rows) {
+    return el('table', 'experiment',
+      el('thead', '', el('tr', '', head.map((h) => el('th', '', h)))),
+      el('tbody', '', rows.map((r) => el('tr', '', r.map((c) => (c instanceof Node ? c : el('td', '', c)))))));
+  }
+
+  async function loadExperiments() {
+    const panel = $('experiments-panel');
+    let names;
+    try {
+      names = await api('api/experiments');
+    } catch (e) {
+      panel.hidden = true;
+      return;
+    }
+    const keys = Object.keys(names || {});
+    panel.hidden = keys.length === 0;
+    document.body.setAttribute('data-experiments', String(keys.length));
+    if (!keys.length) return;
+    const sel = $('experiment-select');
+    const chosen = keys.includes(sel.value) ? sel.value : keys[0];
+    clear(sel);
+    for (const k of keys) {
+      const o = el('option', '', k + ' (' + names[k] + ' runs)');
+      o.value = k;
+      sel.appendChild(o);
+    }
+    sel.value = chosen;
+    sel.onchange = () => renderExperiment(sel.value);
+    await renderExperiment(chosen);
+  }
+
+  async function renderExperiment(name) {
+    const box = $('experiment-tables');
+    let r;
+    try {
+      r = await api('api/experiments/' + enc(name));
+    } catch (e) {
+      clear(box);
+      box.appendChild(el('p', 'missing', 'not available: ' + e.message));
+      return;
+    }
+    clear(box);
+    box.appendChild(el('p', 'note', r.finished + ' of ' + r.runs + ' cells finished'
+      + (r.unfinished.length ? ' · unfinished: ' + r.unfinished.map((u) => u.name).join(', ') : '')));
+    const noises = [...new Set(r.main.map((m) => m.noise))];
+    for (const noise of noises) {
+      box.appendChild(el('h3', '', noise === 'clean' ? 'Table 2: clean preferences' : 'Table 3: ' + noise));
+      box.appendChild(table(
+        ['method', 'seeds', 'gold helpful', 'gold harmless', 'gold all', 'var helpful', 'var harmless', 'RM acc.'],
+        r.main.filter((m) => m.noise === noise).map((m) => [label(m.method, m.budget), String(m.seeds.length),
+          stat(m.goldMean.helpful), stat(m.goldMean.harmless), stat(m.goldMean.all),
+          stat(m.goldVariance.helpful), stat(m.goldVariance.harmless), stat(m.accuracy.all)])));
+      const wins = r.wins.filter((w) => w.noise === noise);
+      if (wins.length) {
+        box.appendChild(el('h3', '', 'Figure 2 layout: UGDA against each cell (' + noise + ')'));
+        box.appendChild(table(['UGDA', 'against', 'win', 'tie', 'lose', 'Δ gold all', 'verdict'],
+          wins.map((w) => [w.ugda, w.baseline, stat(w.win), stat(w.tie), stat(w.lose), stat(w.diff.all, true),
+            el('td', cssToken(w.verdict), w.verdict)])));
+      }
+    }
+    const sweeps = r.sweeps || [];
+    if (sweeps.length) {
+      box.appendChild(el('h3', '', 'Sweeps: projection dimension, gamma and eta'));
+      box.appendChild(table(['noise', 'sweep', 'd', 'gamma', 'eta', 'gold all', 'kept'],
+        sweeps.map((s) => [s.noise, s.sweep, String(s.dim), fmt(s.gamma, 2),
+          s.eta == null ? '—' : fmt(s.eta, 2), stat(s.goldMean.all), stat(s.kept)])));
+    }
+    document.body.setAttribute('data-experiment', String(name));
   }
 
   // ---------------------------------------------------------------- start

@@ -190,6 +190,8 @@ class PipelineApiTest {
                     null,
                     null,
                     null,
+                    null,
+                    null,
                     null)))
         .containsExactly("evaluate");
     assertThat(names(request(Method.PPO, 0.0))).containsExactly("ensemble", "ppo", "evaluate");
@@ -209,9 +211,46 @@ class PipelineApiTest {
     assertThat(ugda.get(2).fingerprint()).isNotEqualTo(ra.get(2).fingerprint());
   }
 
+  @Test
+  void tagsAndReuseGroupRunsWithoutChangingWhatTheyCompute() {
+    PipelineRequest plain = request(Method.UGDA, null);
+    PipelineRequest tagged =
+        new PipelineRequest(
+            null,
+            Method.UGDA,
+            null,
+            1L,
+            null,
+            "tiny",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            false,
+            java.util.Map.of("experiment", "e1", "noise", "clean"));
+    assertThat(PipelineService.plan(Presets.resolve(tagged)))
+        .isEqualTo(PipelineService.plan(Presets.resolve(plain)));
+    assertThat(Presets.resolve(plain).reuse()).isTrue();
+    assertThat(Presets.resolve(tagged).reuse()).isFalse();
+    assertThat(Presets.resolve(tagged).tags()).containsEntry("experiment", "e1");
+    for (String body :
+        java.util.List.of(
+            "{\"method\":\"ppo\",\"tags\":{\"Bad Key\":\"x\"}}",
+            "{\"method\":\"ppo\",\"tags\":{\"k\":\"" + "v".repeat(201) + "\"}}")) {
+      Http.Response r = http.post("/api/runs", body, null);
+      assertThat(r.status()).as(r.body()).isEqualTo(400);
+      assertThat(r.body()).contains("tags");
+    }
+  }
+
   private static PipelineRequest request(Method m, Double budget) {
     return new PipelineRequest(
-        null, m, budget, 1L, null, "tiny", null, null, null, null, null, null, null, null);
+        null, m, budget, 1L, null, "tiny", null, null, null, null, null, null, null, null, null,
+        null);
   }
 
   private static java.util.List<String> names(PipelineRequest r) {

@@ -1,0 +1,218 @@
+package org.ugda.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.ugda.benchmark.world.TinyWorld;
+import org.ugda.gateway.experiments.ExperimentTables;
+import org.ugda.testsupport.Http;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code ./ugda experiments}' runner on its one-seed micro grid (CI's): every cell runs through the
+ * gateway's runs API on the tiny world, the report is written, its structure is checked, and every
+ * number in it is traced back to a stored run. A second call runs nothing new; one cell computed
+ * afresh (no reuse) gives the same numbers.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ExperimentsMicroGridTest {
+  private static final String ADMIN_KEY = "experiments-admin-key-0123456789abcdefghij";
+  private static Path root;
+  private static Standalone standalone;
+  private static Http gateway;
+  private static Demo.Client client;
+  private static final Path OUT = Path.of("target", "experiments-results");
+  private static final ExperimentGrid GRID = ExperimentGrid.of("micro", 1, "micro");
+  private static ExperimentTables.Report report;
+
+  @BeforeAll
+  static void start() throws IOException {
+    root = TinyWorld.build(Path.of("target", "experiments-world"));
+    TinyWorld.delete(Path.of("target", "experiments-postgres"));
+    TinyWorld.delete(root.resolve("reward"));
+    TinyWorld.delete(root.resolve("policy"));
+    TinyWorld.delete(OUT);
+    standalone = TinyPlatform.start(root, "target/experiments-postgres", ADMIN_KEY);
+    gateway = new Http(standalone.urls().get("gateway").getPort()).withKey(ADMIN_KEY);
+    client = new Demo.Client(standalone.urls().get("gateway"), ADMIN_KEY);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (standalone != null) {
+      standalone.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theMicroGridRunsAndItsReportHasEverySection() throws Exception {
+    report = Experiments.run(GRID, client, System.err);
+    ExperimentReport.write(report, GRID, OUT, 0);
+    assertThat(report.unfinished()).isEmpty();
+    assertThat(report.finished()).isEqualTo(GRID.cells().size()).isEqualTo(6);
+    String md = Files.readString(OUT.resolve(ExperimentReport.REPORT));
+    assertThat(md)
+        .contains(
+            "## Table 2: clean preferences",
+            "## Figure 7",
+            "## Figure 2",
+            "## Projection dimension",
+            "## Figures 10-11",
+            "## Over-optimisation",
+            "## Reading",
+            "| SFT |",
+            "| PPO 0% |",
+            "| UGDA 25% |",
+            "UGDA is better than");
+    // one seed: no interval exists, and the report says so instead of inventing one
+    assertThat(md).contains("± n/a");
+    for (String f :
+        List.of("report.json", "cells.csv", "main.csv", "wins.csv", "sweeps.csv", "curves.csv")) {
+      assertThat(OUT.resolve(f)).isNotEmptyFile();
+    }
+    for (String png : List.of("gold-clean.png", "overopt-clean.png", "sweep-dim.png")) {
+      var img = ImageIO.read(OUT.resolve(png).toFile());
+      assertThat(img).as(png).isNotNull();
+      assertThat(img.getWidth()).isGreaterThan(100);
+      assertThat(md).contains("(" + png + ")");
+    }
+    // every table the paper has, with the rows the grid asked for
+    assertThat(report.main())
+        .extracting(m -> ExperimentReport.label(m))
+        .containsExactly("SFT", "PPO 0%", "PPO 25%", "UGDA 25%");
+    assertThat(report.wins())
+        .extracting(ExperimentTables.WinRow::baseline)
+        .contains("SFT", "PPO 0%");
+    for (var w : report.wins()) {
+      assertThat(w.win().mean() + w.tie().mean() + w.lose().mean()).isCloseTo(1.0, within(1e-9));
+      // one seed: a difference without an interval is never called a win
+      assertThat(w.verdict()).isEqualTo("tie");
+    }
+    assertThat(report.sweeps())
+        .extracting(ExperimentTables.SweepRow::sweep)
+        .contains("dim", "gamma-eta");
+    assertThat(report.curves()).isNotEmpty();
+  }
+
+  @Test
+  @Order(2)
+  void everyNumberInTheReportComesFromAStoredRun() throws Exception {
+    List<String> lines = Files.readAllLines(OUT.resolve("cells.csv"));
+    List<String> header = List.of(lines.get(0).split(","));
+    assertThat(lines).hasSize(GRID.cells().size() + 1);
+    String md = Files.readString(OUT.resolve(ExperimentReport.REPORT));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
+      JsonNode run = gateway.get("/api/runs/" + f[header.indexOf("run_id")]).json();
+      assertThat(run.get("state").asString()).isEqualTo("SUCCEEDED");
+      assertThat(run.at("/request/tags/experiment").asString()).isEqualTo("micro");
+      JsonNode policy = run.at("/results/policy");
+      for (String s : List.of("helpful", "harmless", "all")) {
+        assertThat(Double.parseDouble(f[header.indexOf("gold_" + s)]))
+            .isCloseTo(policy.at("/" + s + "/mean").asDouble(), within(1e-6));
+        assertThat(Double.parseDouble(f[header.indexOf("var_" + s)]))
+            .isCloseTo(policy.at("/" + s + "/variance").asDouble(), within(1e-6));
+      }
+      // the per-prompt answers the win/tie/lose counts are made of agree with the means stored
+      List<Double> each = new ArrayList<>();
+      run.at("/results/perPrompt/policy").forEach(x -> each.add(x.asDouble()));
+      assertThat(each.stream().mapToDouble(Double::doubleValue).average().orElseThrow())
+          .isCloseTo(policy.at("/all/mean").asDouble(), within(1e-9));
+    }
+    // the main table's figures are these runs' (one seed: the mean is the run's own number)
+    for (var m : report.main()) {
+      JsonNode run = gateway.get("/api/runs/" + m.runIds().get(0)).json();
+      String gold =
+          String.format(Locale.ROOT, "%.3f ± n/a", run.at("/results/policy/all/mean").asDouble());
+      assertThat(md).contains("| " + ExperimentReport.label(m) + " | 1 |");
+      assertThat(ExperimentReport.mainTable(report, "clean")).contains(gold);
+    }
+    // the gateway's tables are the report's: computed again now, they are the same
+    JsonNode again = gateway.get("/api/experiments/micro").json();
+    assertThat(again.get("finished").asInt()).isEqualTo(report.finished());
+    assertThat(Http.JSON.treeToValue(again, ExperimentTables.Report.class).main())
+        .isEqualTo(report.main());
+  }
+
+  @Test
+  @Order(3)
+  void aSecondCallRunsNothingNew() throws Exception {
+    int before = gateway.get("/api/runs?limit=500").json().size();
+    ExperimentTables.Report second = Experiments.run(GRID, client, System.err);
+    assertThat(gateway.get("/api/runs?limit=500").json().size()).isEqualTo(before);
+    assertThat(second.main()).isEqualTo(report.main());
+  }
+
+  @Test
+  @Order(4)
+  void theSameCellComputedAfreshGivesTheSameNumbers() {
+    ExperimentGrid.Cell ugda =
+        GRID.cells().stream()
+            .filter(c -> c.id().equals("clean-ugda-25-s1"))
+            .findFirst()
+            .orElseThrow();
+    Map<String, Object> body = new LinkedHashMap<>(ugda.body());
+    body.put("name", "micro ugda again, nothing reused");
+    body.put("reuse", false);
+    body.put("tags", Map.of("experiment", "micro-repeat"));
+    String id = client.submit(body, null);
+    JsonNode fresh = gateway.awaitState("/api/runs/" + id, java.time.Duration.ofMinutes(10));
+    assertThat(fresh.get("state").asString()).as(fresh.toString()).isEqualTo("SUCCEEDED");
+    for (JsonNode s : fresh.get("steps")) {
+      assertThat(s.hasNonNull("reusedFrom")).as(s.get("name").asString()).isFalse();
+    }
+    JsonNode first = gateway.get("/api/runs/" + mainRunId("UGDA 25%")).json().get("results");
+    JsonNode again = fresh.get("results");
+    assertThat(again.at("/perPrompt/policy")).isEqualTo(first.at("/perPrompt/policy"));
+    assertThat(again.get("policy")).isEqualTo(first.get("policy"));
+    assertThat(again.at("/accuracy")).hasSize(2);
+    List<Double> a = new ArrayList<>();
+    List<Double> b = new ArrayList<>();
+    again.get("accuracy").forEach(x -> a.add(x.asDouble()));
+    first.get("accuracy").forEach(x -> b.add(x.asDouble()));
+    assertThat(a).isEqualTo(b);
+  }
+
+  @Test
+  @Order(5)
+  void badExperimentRequestsAreClearErrors() {
+    Http.Response unknown = gateway.get("/api/experiments/no-such-experiment");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.contentType()).startsWith("application/problem+json");
+    assertThat(unknown.json().get("detail").asString()).contains("GET /api/experiments");
+    assertThat(gateway.get("/api/experiments/" + "x".repeat(300)).status()).isEqualTo(400);
+    assertThat(gateway.get("/api/experiments").json().get("micro").asInt())
+        .isEqualTo(GRID.cells().size());
+    assertThatThrownBy(() -> Experiments.parse(new String[] {"--name", "../../etc"}))
+        .hasMessageContaining("--name");
+    assertThatThrownBy(() -> ExperimentGrid.of("huge", 1, "x")).hasMessageContaining("--preset");
+    assertThatThrownBy(() -> ExperimentGrid.of("micro", 0, "x")).hasMessageContaining("--seeds");
+  }
+
+  private static String mainRunId(String label) {
+    return report.main().stream()
+        .filter(m -> ExperimentReport.label(m).equals(label))
+        .findFirst()
+        .orElseThrow()
+        .runIds()
+        .get(0)
+        .toString();
+  }
+}
