@@ -109,7 +109,14 @@ final class ExperimentReport {
       b.append("**Unfinished cells:** ");
       b.append(
           r.unfinished().stream()
-              .map(u -> u.name() + " (" + u.state() + ")")
+              .map(
+                  u ->
+                      u.name()
+                          + " ("
+                          + (u.state() == org.ugda.api.job.JobState.SUCCEEDED
+                              ? "succeeded without results"
+                              : u.state() + (u.error() == null ? "" : ": " + u.error()))
+                          + ")")
               .collect(Collectors.joining(", ")));
       b.append("\n\n");
     }
@@ -156,6 +163,9 @@ final class ExperimentReport {
             + " all | verdict | RM acc. UGDA / other | sqrt(KL) at the end UGDA / other |\n");
     b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (WinRow w : r.wins()) {
+      if (!w.ugda().equals("UGDA")) {
+        continue;
+      }
       b.append(
           String.format(
               Locale.ROOT,
@@ -176,6 +186,7 @@ final class ExperimentReport {
               fmt(w.baselineFinalSqrtKl())));
     }
     b.append('\n');
+    byDimension(b, r);
     sweeps(b, r);
     b.append("## Over-optimisation: gold and proxy reward against sqrt(KL to SFT)\n\n");
     b.append(
@@ -252,6 +263,67 @@ final class ExperimentReport {
               paper.getOrDefault(l, "-")));
     }
     return b.toString();
+  }
+
+  /** Figure 2's layout proper: win / tie / lose against its four baselines, per dimension. */
+  private static void byDimension(StringBuilder b, ExperimentTables.Report r) {
+    List<String> against = List.of("PPO 0%", "LCB 0%", "UWO 0%", "RLR 25%");
+    List<WinRow> ws =
+        r.wins().stream()
+            .filter(w -> against.contains(w.baseline()))
+            .filter(w -> !w.ugda().equals("UGDA") || hasDimSweep(r))
+            .toList();
+    if (ws.stream().noneMatch(w -> !w.ugda().equals("UGDA"))) {
+      return;
+    }
+    b.append("### By projection dimension: win / tie / lose (Δ gold all)\n\n");
+    b.append("| noise | UGDA at |");
+    against.forEach(a -> b.append(" vs ").append(a).append(" |"));
+    b.append("\n|---|---|").append("---|".repeat(against.size())).append('\n');
+    Map<String, Map<String, WinRow>> rows = new LinkedHashMap<>();
+    for (WinRow w : ws) {
+      String d =
+          w.ugda().equals("UGDA")
+              ? "d=" + mainDim(r, w.noise()) + " (main)"
+              : w.ugda().substring(5);
+      rows.computeIfAbsent(w.noise() + "|" + d, k -> new LinkedHashMap<>()).put(w.baseline(), w);
+    }
+    rows.forEach(
+        (k, m) -> {
+          String[] nd = k.split("\\|", 2);
+          b.append("| ").append(nd[0]).append(" | ").append(nd[1]).append(" |");
+          for (String a : against) {
+            WinRow w = m.get(a);
+            b.append(' ')
+                .append(
+                    w == null
+                        ? "-"
+                        : String.format(
+                            Locale.ROOT,
+                            "%.0f / %.0f / %.0f%% (%s, %s)",
+                            100 * w.win().mean(),
+                            100 * w.tie().mean(),
+                            100 * w.lose().mean(),
+                            fmtSigned(w.diff().get("all")),
+                            w.verdict()))
+                .append(" |");
+          }
+          b.append('\n');
+        });
+    b.append('\n');
+  }
+
+  private static boolean hasDimSweep(ExperimentTables.Report r) {
+    return r.sweeps().stream().anyMatch(s -> s.sweep().equals("dim"));
+  }
+
+  private static int mainDim(ExperimentTables.Report r, String noise) {
+    return r.cells().stream()
+        .filter(
+            c -> c.noise().equals(noise) && c.sweep().equals("main") && c.method() == Method.UGDA)
+        .mapToInt(Cell::dim)
+        .findFirst()
+        .orElse(0);
   }
 
   private static void sweeps(StringBuilder b, ExperimentTables.Report r) {
@@ -368,19 +440,70 @@ final class ExperimentReport {
                   fmtSigned(ra.accuracyGain())));
         }
         MainRow ppo = row(r, noise, Method.PPO, 0.0);
-        MainRow sft = row(r, noise, Method.SFT, 0.0);
-        if (ppo != null && sft != null) {
+        Stat drift = paired(r, noise, Method.PPO, 0.0, Method.SFT, 0.0);
+        if (ppo != null && drift != null) {
           b.append(
               String.format(
                   Locale.ROOT,
-                  " Plain PPO drifted to sqrt(KL) %s and its gold went from SFT's %s to %s.",
+                  " Plain PPO drifted to sqrt(KL) %s and changed gold by %s against SFT (paired by"
+                      + " seed).",
                   fmt(ppo.finalSqrtKl()),
-                  fmt(sft.goldMean().get("all")),
-                  fmt(ppo.goldMean().get("all"))));
+                  fmtSigned(drift)));
         }
         b.append('\n');
+        List<String> why = new ArrayList<>();
+        if (drift != null && drift.sign() >= 0) {
+          why.add(
+              "plain PPO's gold is not measurably below SFT's ("
+                  + fmtSigned(drift)
+                  + "): there was little over-optimisation for a better reward model to cure");
+        }
+        if (ugda.accuracyGain() != null && ugda.accuracyGain().sign() <= 0) {
+          why.add(
+              "the refinement did not measurably raise the ensemble's held-out accuracy ("
+                  + fmtSigned(ugda.accuracyGain())
+                  + "), so the second PPO was trained on much the same reward");
+        }
+        if (ugda.kept() != null) {
+          why.add(
+              String.format(
+                  Locale.ROOT, "the budget: %.0f relabelled samples per seed", ugda.kept().mean()));
+        }
+        if (noise.startsWith("flip")) {
+          why.add("label noise: 20% of the training pairs flipped");
+        }
+        if (!why.isEmpty() && (by.containsKey("tie") || by.containsKey("worse"))) {
+          b.append("  Where it is not better, the measured circumstances: ")
+              .append(String.join("; ", why))
+              .append(".\n");
+        }
       }
     }
+  }
+
+  /** Gold all of cell (a, budget a) minus cell (b, budget b), paired by seed, over seeds. */
+  private static Stat paired(
+      ExperimentTables.Report r, String noise, Method a, double ba, Method b, double bb) {
+    Map<Long, Double> other = new TreeMap<>();
+    for (Cell c : r.cells()) {
+      if (c.noise().equals(noise)
+          && c.sweep().equals("main")
+          && c.method() == b
+          && c.budget() == bb) {
+        other.put(c.seed(), c.goldMean().get("all"));
+      }
+    }
+    List<Double> d = new ArrayList<>();
+    for (Cell c : r.cells()) {
+      if (c.noise().equals(noise)
+          && c.sweep().equals("main")
+          && c.method() == a
+          && c.budget() == ba
+          && other.get(c.seed()) != null) {
+        d.add(c.goldMean().get("all") - other.get(c.seed()));
+      }
+    }
+    return Stat.of(d);
   }
 
   private static MainRow row(ExperimentTables.Report r, String noise, Method m, double budget) {

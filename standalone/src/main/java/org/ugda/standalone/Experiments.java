@@ -155,10 +155,30 @@ public final class Experiments {
               + p.world().evalPrompts()
               + " held-out prompts; making it again (the same seed: every other file is unchanged)");
       ProgressBar bar = new ProgressBar(err);
-      WorldGenerator.generate(p.world(), world, pct -> bar.update("world", pct, 100, ""));
+      Path fresh = world.resolveSibling(world.getFileName() + ".regenerated");
+      deleteTree(fresh);
+      WorldGenerator.generate(p.world(), fresh, pct -> bar.update("world", pct, 100, ""));
+      try (var files = Files.list(fresh)) {
+        for (Path f : files.toList()) {
+          Files.move(
+              f, world.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      Files.delete(fresh);
     }
     Demo.prepare(p, storage, err);
     flip(world.resolve(WorldFiles.PAIRS_TRAIN), storage.resolve(ExperimentGrid.FLIPPED_PAIRS));
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    }
   }
 
   /**

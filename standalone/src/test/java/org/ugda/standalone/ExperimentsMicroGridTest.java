@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.ugda.benchmark.world.TinyWorld;
 import org.ugda.gateway.experiments.ExperimentTables;
+import org.ugda.testsupport.DashboardScreenshot;
+import org.ugda.testsupport.HeadlessChromium;
 import org.ugda.testsupport.Http;
 import tools.jackson.databind.JsonNode;
 
@@ -192,6 +194,24 @@ class ExperimentsMicroGridTest {
 
   @Test
   @Order(5)
+  void aRunThatReusesEveryStepHasTheResultsToo() {
+    // SFT does not depend on the training pairs: the flipped setting's SFT is the clean one's
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("method", "sft");
+    body.put("preset", "tiny");
+    body.put("seed", 1);
+    body.put("trainPairs", "world/pairs-train-flipped-elsewhere.jsonl");
+    body.put("tags", Map.of("experiment", "micro-repeat", "noise", "flip20"));
+    String id = client.submit(body, null);
+    JsonNode run = gateway.awaitState("/api/runs/" + id, java.time.Duration.ofMinutes(2));
+    assertThat(run.get("state").asString()).isEqualTo("SUCCEEDED");
+    assertThat(run.at("/steps/0/reusedFrom").isNull()).isFalse();
+    JsonNode sft = gateway.get("/api/runs/" + mainRunId("SFT")).json();
+    assertThat(run.get("results")).isEqualTo(sft.get("results"));
+  }
+
+  @Test
+  @Order(7)
   void badExperimentRequestsAreClearErrors() {
     Http.Response unknown = gateway.get("/api/experiments/no-such-experiment");
     assertThat(unknown.status()).isEqualTo(404);
@@ -204,6 +224,30 @@ class ExperimentsMicroGridTest {
         .hasMessageContaining("--name");
     assertThatThrownBy(() -> ExperimentGrid.of("huge", 1, "x")).hasMessageContaining("--preset");
     assertThatThrownBy(() -> ExperimentGrid.of("micro", 0, "x")).hasMessageContaining("--seeds");
+  }
+
+  @Test
+  @Order(6)
+  void theDashboardShowsTheSameTables() {
+    HeadlessChromium.assumeAvailable();
+    String dom =
+        DashboardScreenshot.dom(standalone.urls().get("gateway"), ADMIN_KEY, mainRunId("UGDA 25%"));
+    assertThat(dom).contains("data-experiments=\"2\"", "Table 2: clean preferences");
+    // the dashboard's figures are the report's: the UGDA row's gold, as the report prints it
+    String gold =
+        ExperimentReport.fmt(
+            report.main().stream()
+                .filter(m -> ExperimentReport.label(m).equals("UGDA 25%"))
+                .findFirst()
+                .orElseThrow()
+                .goldMean()
+                .get("all"));
+    assertThat(dom).contains("UGDA 25%", gold);
+    DashboardScreenshot.take(
+        standalone.urls().get("gateway"),
+        ADMIN_KEY,
+        mainRunId("UGDA 25%"),
+        Path.of("target", "dashboard", "experiments.png"));
   }
 
   private static String mainRunId(String label) {

@@ -206,6 +206,12 @@ public final class ExperimentTables {
             p -> List.of(p.cell.noise(), p.cell.gamma(), String.valueOf(p.cell.eta())))
         .values()
         .forEach(g -> sweeps.add(sweepRow("gamma-eta", g)));
+    sweeps.sort(
+        Comparator.comparing(SweepRow::noise)
+            .thenComparing(SweepRow::sweep)
+            .thenComparingInt(SweepRow::dim)
+            .thenComparingDouble(SweepRow::gamma)
+            .thenComparing(x -> x.eta() == null ? -1 : x.eta()));
     return new Report(
         experiment,
         runs.size(),

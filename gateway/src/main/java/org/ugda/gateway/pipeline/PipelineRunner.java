@@ -111,6 +111,10 @@ class PipelineRunner {
               : store.reusable(runId, step.name(), store.fingerprint(runId, step.name()));
       if (earlier.isPresent() && stillThere(step.name(), earlier.get().outputs())) {
         store.reuse(runId, step.name(), earlier.get(), Instant.now());
+        if (step.name().equals(Steps.EVALUATE)) {
+          // the results are the evaluate step's figures: the earlier run's, as taken over
+          store.results(runId, store.resultsOf(earlier.get().runId()));
+        }
         log.info("run {}: step {} reuses run {}'s", runId, step.name(), earlier.get().runId());
         continue;
       }

@@ -269,6 +269,17 @@ public class PipelineStore {
         .update();
   }
 
+  /** A run's results as stored (empty before its evaluate step). */
+  Map<String, Object> resultsOf(UUID runId) {
+    String json =
+        jdbc.sql("SELECT results FROM gateway.run WHERE id = ?")
+            .param(runId)
+            .query(String.class)
+            .optional()
+            .orElse(null);
+    return json == null ? Map.of() : JSON.readValue(json, MAP);
+  }
+
   void results(UUID runId, Map<String, Object> results) {
     jdbc.sql("UPDATE gateway.run SET results = ?::jsonb WHERE id = ?")
         .param(JSON.writeValueAsString(results))
