@@ -22,6 +22,7 @@ import org.ugda.api.reward.RewardClient;
 import org.ugda.policy.config.PolicyProperties;
 import org.ugda.policy.runtime.PolicyStorage;
 import org.ugda.support.idempotency.IdempotencyKeys;
+import org.ugda.support.job.JobProperties;
 import org.ugda.support.job.JobWorker;
 import org.ugda.support.problem.NotFoundException;
 import org.ugda.support.problem.TooLargeException;
@@ -53,19 +54,20 @@ public class RunService implements DisposableBean {
       RewardClient rewards,
       PolicyStorage storage,
       PolicyProperties props,
-      TransactionTemplate tx) {
+      TransactionTemplate tx,
+      JobProperties lease) {
     this.store = store;
     this.runner = runner;
     this.rewards = rewards;
     this.storage = storage;
     this.props = props;
     this.tx = tx;
-    this.worker = new JobWorker(store.jobs(), "run", "/v1/runs/{id}/resume", storage::hide);
+    this.worker = new JobWorker(store.jobs(), "run", "/v1/runs/{id}/resume", storage::hide, lease);
   }
 
   @EventListener(ApplicationReadyEvent.class)
   void markInterrupted() {
-    worker.interruptAfterRestart();
+    worker.interruptStale();
   }
 
   public Submission submit(CreateRun request, String idempotencyKey) {
