@@ -31,8 +31,9 @@ import org.ugda.support.problem.UnavailableException;
 /**
  * PPO runs as asynchronous jobs on one worker thread. A run is checked before its row is written
  * (the base model, the prompts, the ensemble and its version, which is pinned then): bad input
- * leaves nothing behind. A restart marks what was running {@code INTERRUPTED}; a resume continues
- * after the last finished step.
+ * leaves nothing behind. A shutdown marks the instance's runs {@code INTERRUPTED}, and so does any
+ * instance once a run's instance stops heart-beating (the lease of {@code JobWorker}; a live
+ * replica's runs are never touched); a resume continues after the last finished step.
  */
 @Service
 public class RunService implements DisposableBean {
