@@ -81,9 +81,9 @@ class JobWorkerTest {
     return state(id);
   }
 
-  /** A heartbeat every 100 ms, stale after 1 s: the lease of a test. */
+  /** A heartbeat every 100 ms, stale after 2 s (20 beats: room for a loaded machine). */
   private static final JobProperties LEASE =
-      new JobProperties(Duration.ofMillis(100), Duration.ofSeconds(1));
+      new JobProperties(Duration.ofMillis(100), Duration.ofSeconds(2));
 
   private static JobWorker worker() {
     return new JobWorker(
@@ -222,6 +222,7 @@ class JobWorkerTest {
   @Test
   void anInstanceThatStopsHeartBeatingLosesItsJobToTheOther() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch hangs = new CountDownLatch(1);
     AtomicInteger runs = new AtomicInteger();
     AtomicInteger ends = new AtomicInteger();
     UUID id = queued();
@@ -233,7 +234,7 @@ class JobWorkerTest {
             runs.incrementAndGet();
             started.countDown();
             // a body that never polls its stop: an instance hung, or cut off from the database
-            await(new CountDownLatch(1), 4);
+            await(hangs);
             ends.incrementAndGet();
           });
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
@@ -247,6 +248,7 @@ class JobWorkerTest {
       assertThat(await(id)).isEqualTo(JobState.SUCCEEDED);
       assertThat(owner(id)).isEqualTo(other.instance());
       // the frozen instance's body ends later: it does not overwrite what the other one did
+      hangs.countDown();
       waitUntil(() -> ends.get() > 0);
       assertThat(ends.get()).isEqualTo(1);
       Thread.sleep(200);
@@ -349,12 +351,8 @@ class JobWorkerTest {
   }
 
   private static void await(CountDownLatch latch) {
-    await(latch, 20);
-  }
-
-  private static void await(CountDownLatch latch, int seconds) {
     try {
-      latch.await(seconds, TimeUnit.SECONDS);
+      latch.await(20, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
