@@ -342,6 +342,15 @@ class JobWorkerTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void aStaleTimeoutMustExceedTwoHeartbeats() {
+    assertThatThrownBy(() -> new JobProperties(Duration.ofSeconds(10), Duration.ofSeconds(20)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ugda.jobs.stale-after");
+    assertThatThrownBy(() -> new JobProperties(Duration.ZERO, Duration.ofSeconds(20)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   private static void waitUntil(java.util.function.BooleanSupplier done)
       throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
