@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.web.filter.ForwardedHeaderFilter;
 import org.ugda.support.device.DeviceProperties;
+import org.ugda.support.job.JobProperties;
 import org.ugda.support.limits.RequestSizeFilter;
 import org.ugda.support.problem.ProblemAdvice;
 import org.ugda.support.web.HttpProperties;
@@ -17,13 +18,14 @@ import tools.jackson.databind.DeserializationFeature;
 
 /**
  * The web conventions every UGDA service shares: the problem+json advice, the request-size limit,
- * strict integers in request bodies and forwarded headers from the gateway. Present in a service by
- * depending on {@code service-support}; nothing to declare.
+ * strict integers in request bodies and forwarded headers from the gateway; and the typed settings
+ * of the device and of the job lease ({@link JobProperties}). Present in a service by depending on
+ * {@code service-support}; nothing to declare.
  */
 @AutoConfiguration(
     beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@EnableConfigurationProperties({HttpProperties.class, DeviceProperties.class})
+@EnableConfigurationProperties({HttpProperties.class, DeviceProperties.class, JobProperties.class})
 public class ServiceSupportAutoConfiguration {
 
   @Bean

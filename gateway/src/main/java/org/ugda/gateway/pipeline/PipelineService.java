@@ -13,17 +13,20 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.ugda.api.job.JobState;
 import org.ugda.support.idempotency.IdempotencyKeys;
+import org.ugda.support.job.JobProperties;
 import org.ugda.support.job.JobWorker;
+import org.ugda.support.problem.ConflictException;
 import org.ugda.support.problem.NotFoundException;
 
 /**
  * Pipeline runs as jobs of the one job design ({@code JobTable} + {@code JobWorker}): a run is
  * resolved (the preset's defaults under the request's own fields) and written with all its steps
- * before it is queued; a restart of the gateway marks a running run {@code INTERRUPTED} and, with
- * {@code ugda.pipeline.resume-interrupted} (the default), carries it on at once from its first
- * unfinished step; without it, {@code POST /api/runs/{id}/resume} does. A failed step is retried by
- * resuming the run; the step's remote job is then started afresh under its next attempt's
- * idempotency key.
+ * before it is queued; a shutdown of a gateway marks its runs {@code INTERRUPTED} (and any gateway
+ * does so once a run's gateway stops heart-beating; a live replica's runs are never touched), and a
+ * gateway starting with {@code ugda.pipeline.resume-interrupted} (the default) carries the
+ * interrupted runs on at once from their first unfinished step; without it, {@code POST
+ * /api/runs/{id}/resume} does. A failed step is retried by resuming the run; the step's remote job
+ * is then started afresh under its next attempt's idempotency key.
  */
 @Service
 public class PipelineService implements DisposableBean {
@@ -44,17 +47,19 @@ public class PipelineService implements DisposableBean {
       PipelineStore store,
       PipelineRunner runner,
       TransactionTemplate tx,
-      PipelineProperties props) {
+      PipelineProperties props,
+      JobProperties lease) {
     this.props = props;
     this.store = store;
     this.runner = runner;
     this.tx = tx;
-    this.worker = new JobWorker(store.jobs(), "pipeline run", "/api/runs/{id}/resume", m -> m);
+    this.worker =
+        new JobWorker(store.jobs(), "pipeline run", "/api/runs/{id}/resume", m -> m, lease);
   }
 
   @EventListener(ApplicationReadyEvent.class)
   void markInterrupted() {
-    worker.interruptAfterRestart();
+    worker.interruptStale();
     if (props.resumeInterrupted()) {
       for (UUID id : resumeInterrupted()) {
         log.info("pipeline run {} resumes after the restart", id);
@@ -193,8 +198,13 @@ public class PipelineService implements DisposableBean {
     List<UUID> out = new ArrayList<>();
     for (PipelineRun r : store.list(500)) {
       if (r.state() == JobState.INTERRUPTED) {
-        resume(r.id());
-        out.add(r.id());
+        try {
+          resume(r.id());
+          out.add(r.id());
+        } catch (ConflictException e) {
+          // another replica starting at the same time resumed it first
+          log.info("pipeline run {} was resumed by another instance", r.id());
+        }
       }
     }
     return out;

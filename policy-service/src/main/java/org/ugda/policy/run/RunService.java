@@ -22,6 +22,7 @@ import org.ugda.api.reward.RewardClient;
 import org.ugda.policy.config.PolicyProperties;
 import org.ugda.policy.runtime.PolicyStorage;
 import org.ugda.support.idempotency.IdempotencyKeys;
+import org.ugda.support.job.JobProperties;
 import org.ugda.support.job.JobWorker;
 import org.ugda.support.problem.NotFoundException;
 import org.ugda.support.problem.TooLargeException;
@@ -30,8 +31,9 @@ import org.ugda.support.problem.UnavailableException;
 /**
  * PPO runs as asynchronous jobs on one worker thread. A run is checked before its row is written
  * (the base model, the prompts, the ensemble and its version, which is pinned then): bad input
- * leaves nothing behind. A restart marks what was running {@code INTERRUPTED}; a resume continues
- * after the last finished step.
+ * leaves nothing behind. A shutdown marks the instance's runs {@code INTERRUPTED}, and so does any
+ * instance once a run's instance stops heart-beating (the lease of {@code JobWorker}; a live
+ * replica's runs are never touched); a resume continues after the last finished step.
  */
 @Service
 public class RunService implements DisposableBean {
@@ -53,19 +55,20 @@ public class RunService implements DisposableBean {
       RewardClient rewards,
       PolicyStorage storage,
       PolicyProperties props,
-      TransactionTemplate tx) {
+      TransactionTemplate tx,
+      JobProperties lease) {
     this.store = store;
     this.runner = runner;
     this.rewards = rewards;
     this.storage = storage;
     this.props = props;
     this.tx = tx;
-    this.worker = new JobWorker(store.jobs(), "run", "/v1/runs/{id}/resume", storage::hide);
+    this.worker = new JobWorker(store.jobs(), "run", "/v1/runs/{id}/resume", storage::hide, lease);
   }
 
   @EventListener(ApplicationReadyEvent.class)
   void markInterrupted() {
-    worker.interruptAfterRestart();
+    worker.interruptStale();
   }
 
   public Submission submit(CreateRun request, String idempotencyKey) {

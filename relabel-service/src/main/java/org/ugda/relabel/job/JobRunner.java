@@ -1,7 +1,5 @@
 package org.ugda.relabel.job;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.ugda.support.job.InstanceId;
 
 /**
  * Runs jobs in the background on a shared pool of item workers.
@@ -44,7 +43,7 @@ public class JobRunner implements SmartLifecycle {
   private final ItemStore items;
   private final ItemProcessor processor;
   private final JobProperties properties;
-  private final String instance = instanceName();
+  private final String instance = InstanceId.next();
   private final Map<UUID, Run> runs = new ConcurrentHashMap<>();
 
   /**
@@ -238,15 +237,5 @@ public class JobRunner implements SmartLifecycle {
       thread.setDaemon(true);
       return thread;
     };
-  }
-
-  private static String instanceName() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "unknown-host";
-    }
-    return host + "/" + UUID.randomUUID().toString().substring(0, 8);
   }
 }

@@ -120,8 +120,16 @@ public class JobEntity {
     return updatedAt;
   }
 
-  void state(JobState s, Instant now) {
-    this.state = s;
+  /**
+   * The result of a job whose work is done, with the last detail it reported (null: none); the job
+   * worker then ends it SUCCEEDED.
+   */
+  void succeeded(String resultJson, String lastDetailJson, Instant now) {
+    this.result = resultJson;
+    this.progress = 1.0;
+    if (lastDetailJson != null) {
+      this.detail = lastDetailJson;
+    }
     this.updatedAt = now;
   }
 
@@ -146,10 +154,9 @@ public class JobEntity {
     this.updatedAt = now;
   }
 
+  /** Before a resume (the job worker puts it back in the queue): no progress, no error. */
   void resetForResume(Instant now) {
-    this.state = JobState.QUEUED;
     this.error = null;
-    this.cancelRequested = false;
     this.progress = 0;
     this.updatedAt = now;
   }

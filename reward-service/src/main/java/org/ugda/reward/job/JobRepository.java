@@ -1,20 +1,15 @@
 package org.ugda.reward.job;
 
 import jakarta.persistence.LockModeType;
-import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
-import org.ugda.api.job.JobState;
 
 interface JobRepository extends JpaRepository<JobEntity, UUID> {
   Optional<JobEntity> findByIdempotencyKey(String key);
-
-  List<JobEntity> findByStateIn(Collection<JobState> states);
 
   /** The job's row, locked until the transaction ends (SELECT ... FOR UPDATE). */
   @Lock(LockModeType.PESSIMISTIC_WRITE)

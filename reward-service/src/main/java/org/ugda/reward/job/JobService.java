@@ -3,7 +3,6 @@ package org.ugda.reward.job;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,18 +10,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.ugda.api.job.JobState;
@@ -33,25 +29,29 @@ import org.ugda.reward.ensemble.JsonColumns;
 import org.ugda.reward.ensemble.VersionEntity;
 import org.ugda.reward.storage.StorageRoot;
 import org.ugda.support.idempotency.IdempotencyKeys;
+import org.ugda.support.job.JobProperties;
+import org.ugda.support.job.JobTable;
+import org.ugda.support.job.JobWorker;
 import org.ugda.support.problem.ConflictException;
 import org.ugda.support.problem.NotFoundException;
-import org.ugda.support.problem.Problems;
 
 /**
  * Asynchronous train and refine jobs. A job is checked before its row is written (bad input leaves
  * nothing behind), runs on one worker thread (backward passes are serialised JVM-wide anyway),
- * reports progress, can be cancelled, and a restart marks what was running as {@code INTERRUPTED},
- * to be resumed. An idempotency key makes a retried POST return the job it created the first time
- * ({@link IdempotencyKeys}). A job's version is published before the job is marked done, so a
- * resume after a crash in between finds the version and does not make another.
+ * reports progress and can be cancelled. It runs through the shared {@link JobWorker}, with its
+ * lease: a shutdown marks the instance's jobs {@code INTERRUPTED}, any instance does so once a
+ * job's instance stops heart-beating, and a live replica's jobs are never touched; a resume runs it
+ * again. An idempotency key makes a retried POST return the job it created the first time ({@link
+ * IdempotencyKeys}). A job's version is published before the job is marked done, so a resume after
+ * a crash in between finds the version and does not make another.
  *
  * <p>Each kind has its {@link JobRunner}, which sees only its own request type; the request is kept
  * in the job's row as JSON so that a resume can run it again.
  */
 @Service
 public class JobService implements DisposableBean {
-  private static final Logger log = LoggerFactory.getLogger(JobService.class);
   private static final long PROGRESS_EVERY_MS = 300;
+  private static final long STOP_EVERY_MS = 100;
 
   /** A submitted job, and whether it is one an earlier request with the same key created. */
   public record Submission(Job job, boolean replayed) {}
@@ -61,14 +61,7 @@ public class JobService implements DisposableBean {
   private final EnsembleService ensembles;
   private final StorageRoot storage;
   private final Map<JobKind, JobRunner<?>> runners = new EnumMap<>(JobKind.class);
-  private final ExecutorService executor =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "reward-jobs");
-            t.setDaemon(true);
-            return t;
-          });
-  private final Map<UUID, Boolean> cancelFlags = new ConcurrentHashMap<>();
+  private final JobWorker worker;
   private volatile boolean shuttingDown;
   private final MeterRegistry meters;
 
@@ -78,7 +71,9 @@ public class JobService implements DisposableBean {
       EnsembleService ensembles,
       StorageRoot storage,
       List<JobRunner<?>> runners,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      JdbcClient jdbc,
+      JobProperties lease) {
     this.repo = repo;
     this.tx = tx;
     this.ensembles = ensembles;
@@ -94,25 +89,15 @@ public class JobService implements DisposableBean {
       }
     }
     this.meters = meters;
+    this.worker =
+        new JobWorker(
+            new JobTable(jdbc, "reward.jobs"), "job", "/v1/jobs/{id}/resume", storage::hide, lease);
   }
 
-  /** After a restart, whatever was queued or running did not finish: say so. */
+  /** Once ready: the jobs of an instance that stopped heart-beating did not finish; say so. */
   @EventListener(ApplicationReadyEvent.class)
   void markInterrupted() {
-    tx.executeWithoutResult(
-        s -> {
-          for (JobEntity j : repo.findByStateIn(EnumSet.of(JobState.QUEUED, JobState.RUNNING))) {
-            j.finish(
-                JobState.INTERRUPTED,
-                null,
-                "interrupted by a restart of the service; POST /v1/jobs/"
-                    + j.id()
-                    + "/resume to run it again",
-                Instant.now());
-            repo.save(j);
-            log.warn("job {} ({}) was interrupted by a restart", j.id(), j.kind());
-          }
-        });
+    worker.interruptStale();
   }
 
   /**
@@ -175,75 +160,53 @@ public class JobService implements DisposableBean {
   }
 
   private <R> void schedule(UUID id, JobRunner<R> runner, UUID ensembleId, R request) {
-    cancelFlags.put(id, false);
-    executor.submit(
-        () -> execute(id, runner.kind(), ctx -> runner.run(id, ensembleId, request, ctx)));
+    worker.submit(id, body(id, runner.kind(), ctx -> runner.run(id, ensembleId, request, ctx)));
   }
 
-  private void execute(
+  /**
+   * The work of a job as {@link JobWorker} runs it: the result is stored with the last detail, and
+   * the worker then ends the job SUCCEEDED (or CANCELLED, INTERRUPTED, FAILED from what it throws).
+   */
+  private JobWorker.Body body(
       UUID id, JobKind kind, Function<JobRunner.JobContext, Map<String, Object>> work) {
-    // QUEUED -> RUNNING under the row lock: a cancel that got there first wins
-    if (!updateIf(
-        id, e -> e.state() == JobState.QUEUED, e -> e.state(JobState.RUNNING, Instant.now()))) {
-      cancelFlags.remove(id);
-      return;
-    }
-    try {
-      RowContext context = new RowContext(id);
-      Map<String, Object> result = work.apply(context);
-      String r = JsonColumns.write(result);
-      String lastDetail = context.lastDetail();
-      update(
-          id,
-          e -> {
-            // the last report may have fallen between two throttled writes
-            if (lastDetail != null) {
-              e.progress(1, lastDetail, Instant.now());
-            }
-            e.finish(JobState.SUCCEEDED, r, null, Instant.now());
-          });
-      meters.counter("ugda.reward.jobs", "kind", tag(kind), "event", "succeeded").increment();
-    } catch (CancellationException e) {
-      if (shuttingDown) {
-        update(
-            id,
-            x ->
-                x.finish(
-                    JobState.INTERRUPTED,
-                    null,
-                    "interrupted by a shutdown; POST /v1/jobs/" + id + "/resume to run it again",
-                    Instant.now()));
-        return;
+    return stop -> {
+      try {
+        RowContext context = new RowContext(id, stop);
+        Map<String, Object> result = work.apply(context);
+        String r = JsonColumns.write(result);
+        String lastDetail = context.lastDetail();
+        // the last report may have fallen between two throttled writes
+        update(id, e -> e.succeeded(r, lastDetail, Instant.now()));
+        meters.counter("ugda.reward.jobs", "kind", tag(kind), "event", "succeeded").increment();
+      } catch (CancellationException e) {
+        if (!shuttingDown) {
+          meters.counter("ugda.reward.jobs", "kind", tag(kind), "event", "cancelled").increment();
+        }
+        throw e;
+      } catch (RuntimeException | Error e) {
+        meters.counter("ugda.reward.jobs", "kind", tag(kind), "event", "failed").increment();
+        throw e;
       }
-      update(id, x -> x.finish(JobState.CANCELLED, null, e.getMessage(), Instant.now()));
-      meters.counter("ugda.reward.jobs", "kind", tag(kind), "event", "cancelled").increment();
-    } catch (RuntimeException | Error e) {
-      log.error("job {} ({}) failed", id, kind, e);
-      // a job's error is read over HTTP: files named by core or the JSONL reader lose the storage
-      // root's absolute path, and no input of any size is repeated in full
-      String msg =
-          e.getMessage() == null
-              ? e.getClass().getSimpleName()
-              : Problems.cut(storage.hide(e.getMessage()));
-      update(id, x -> x.finish(JobState.FAILED, null, msg, Instant.now()));
-      meters.counter("ugda.reward.jobs", "kind", tag(kind), "event", "failed").increment();
-    } finally {
-      cancelFlags.remove(id);
-    }
+    };
   }
 
   /**
    * A running job's line to its row: progress is written at most every {@value #PROGRESS_EVERY_MS}
-   * ms, and each write picks up a cancel requested in the row (by any replica). The last detail
-   * reported is kept, so that a job that succeeds ends with it even if its write was skipped.
+   * ms, and the worker's stop (a cancel requested in the row by any replica, a shutdown, a lost
+   * lease) is asked at most every {@value #STOP_EVERY_MS} ms. The last detail reported is kept, so
+   * that a job that succeeds ends with it even if its write was skipped.
    */
   private final class RowContext implements JobRunner.JobContext {
     private final UUID id;
+    private final BooleanSupplier stop;
     private long lastWrite;
+    private long lastStopCheck = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+    private boolean stopped;
     private Map<String, Object> last;
 
-    RowContext(UUID id) {
+    RowContext(UUID id, BooleanSupplier stop) {
       this.id = id;
+      this.stop = stop;
     }
 
     /** The last detail reported, as JSON, or null if none was. */
@@ -258,20 +221,18 @@ public class JobService implements DisposableBean {
       if (now - lastWrite >= PROGRESS_EVERY_MS || fraction >= 1) {
         lastWrite = now;
         String d = JsonColumns.write(detail);
-        update(
-            id,
-            e -> {
-              e.progress(Math.min(1, fraction), d, Instant.now());
-              if (e.cancelRequested()) {
-                cancelFlags.computeIfPresent(id, (k, v) -> true);
-              }
-            });
+        update(id, e -> e.progress(Math.min(1, fraction), d, Instant.now()));
       }
     }
 
     @Override
     public boolean cancelled() {
-      return Boolean.TRUE.equals(cancelFlags.get(id));
+      long now = System.nanoTime();
+      if (!stopped && now - lastStopCheck >= TimeUnit.MILLISECONDS.toNanos(STOP_EVERY_MS)) {
+        lastStopCheck = now;
+        stopped = stop.getAsBoolean();
+      }
+      return stopped;
     }
   }
 
@@ -310,32 +271,13 @@ public class JobService implements DisposableBean {
   }
 
   /**
-   * Cancels a QUEUED job at once, or asks a RUNNING one to stop at its next step. Each state change
-   * happens under the job's row lock, and states only move forward (QUEUED, RUNNING, an end), so a
-   * job that starts at the same moment cannot overwrite the cancel, nor end before the request is
-   * recorded. A job running in another replica sees the request in its row at its next progress
-   * write.
+   * Cancels a QUEUED job at once, or asks a RUNNING one to stop at its next step ({@link
+   * JobWorker#cancel}: both are conditional updates of the row, so a job that starts at the same
+   * moment cannot overwrite the cancel; a job running in another replica sees the request in its
+   * row); 409 once it has ended.
    */
   public Job cancel(UUID id) {
-    entity(id);
-    Instant now = Instant.now();
-    boolean done =
-        updateIf(
-                id,
-                e -> e.state() == JobState.QUEUED,
-                e -> e.finish(JobState.CANCELLED, null, "cancelled before it started", now))
-            || updateIf(
-                id,
-                e -> e.state() == JobState.RUNNING,
-                e -> {
-                  e.requestCancel(now);
-                  cancelFlags.computeIfPresent(id, (k, v) -> true);
-                });
-    if (!done) {
-      JobEntity j = entity(id);
-      throw new ConflictException(
-          "job " + id + " is " + j.state() + "; only QUEUED or RUNNING jobs can be cancelled");
-    }
+    worker.cancel(id, entity(id).state());
     return get(id);
   }
 
@@ -359,8 +301,11 @@ public class JobService implements DisposableBean {
   private <R> void rerun(JobRunner<R> runner, JobEntity j) {
     R request =
         runner.validate(j.ensembleId(), JsonColumns.read(j.request(), runner.requestType()));
-    update(j.id(), e -> e.resetForResume(Instant.now()));
-    schedule(j.id(), runner, j.ensembleId(), request);
+    updateIf(j.id(), e -> e.state().resumable(), e -> e.resetForResume(Instant.now()));
+    worker.resume(
+        j.id(),
+        j.state(),
+        body(j.id(), runner.kind(), ctx -> runner.run(j.id(), j.ensembleId(), request, ctx)));
   }
 
   static Job view(JobEntity j) {
@@ -385,10 +330,6 @@ public class JobService implements DisposableBean {
   @Override
   public void destroy() throws InterruptedException {
     shuttingDown = true;
-    cancelFlags.replaceAll((k, v) -> true);
-    executor.shutdown();
-    if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
-      executor.shutdownNow();
-    }
+    worker.close();
   }
 }

@@ -32,6 +32,7 @@ import org.ugda.api.selection.ValidationSubtask;
 import org.ugda.selection.config.SelectionProperties;
 import org.ugda.selection.influence.Selector;
 import org.ugda.support.idempotency.IdempotencyKeys;
+import org.ugda.support.job.JobProperties;
 import org.ugda.support.job.JobWorker;
 import org.ugda.support.problem.ConflictException;
 import org.ugda.support.problem.NotFoundException;
@@ -45,8 +46,10 @@ import org.ugda.world.data.WorldData;
  * runs. A selection is checked before its row is written (the run has ended, its checkpoints exist,
  * the validation sets are there, the budget fits the log), and its request is stored with
  * everything resolved: the checkpoints' weights and the validation examples themselves, so a
- * resumed or repeated selection does not depend on files that may have changed. A restart marks
- * what was running {@code INTERRUPTED}; a resume starts the selection again from the log.
+ * resumed or repeated selection does not depend on files that may have changed. A shutdown marks
+ * the instance's selections {@code INTERRUPTED}, and so does any instance once a selection's
+ * instance stops heart-beating (the lease of {@code JobWorker}; a live replica's selections are
+ * never touched); a resume starts the selection again from the log.
  */
 @Service
 public class SelectionService implements DisposableBean {
@@ -69,18 +72,20 @@ public class SelectionService implements DisposableBean {
       SelectionRunner runner,
       PolicyClient policy,
       SelectionProperties props,
-      TransactionTemplate tx) {
+      TransactionTemplate tx,
+      JobProperties lease) {
     this.store = store;
     this.runner = runner;
     this.policy = policy;
     this.props = props;
     this.tx = tx;
-    this.worker = new JobWorker(store.jobs(), "selection", "/v1/selections/{id}/resume", m -> m);
+    this.worker =
+        new JobWorker(store.jobs(), "selection", "/v1/selections/{id}/resume", m -> m, lease);
   }
 
   @EventListener(ApplicationReadyEvent.class)
   void markInterrupted() {
-    worker.interruptAfterRestart();
+    worker.interruptStale();
   }
 
   public Submission submit(CreateSelection request, String idempotencyKey) {

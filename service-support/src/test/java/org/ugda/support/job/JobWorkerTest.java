@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -35,7 +36,8 @@ class JobWorkerTest {
             CREATE TABLE IF NOT EXISTS jobtest.job (id uuid primary key, state text not null,
               error text, cancel_requested boolean not null default false,
               idempotency_key text unique, request_fingerprint text,
-              started_at timestamptz, finished_at timestamptz)""")
+              started_at timestamptz, finished_at timestamptz,
+              owner text, heartbeat_at timestamptz not null default now())""")
         .update();
     table = new JobTable(jdbc, "jobtest.job");
   }
@@ -79,9 +81,21 @@ class JobWorkerTest {
     return state(id);
   }
 
+  /** A heartbeat every 100 ms, stale after 2 s (20 beats: room for a loaded machine). */
+  private static final JobProperties LEASE =
+      new JobProperties(Duration.ofMillis(100), Duration.ofSeconds(2));
+
   private static JobWorker worker() {
     return new JobWorker(
-        table, "thing", "/v1/things/{id}/resume", m -> m.replace("/secret", "<root>"));
+        table, "thing", "/v1/things/{id}/resume", m -> m.replace("/secret", "<root>"), LEASE);
+  }
+
+  private static String owner(UUID id) {
+    return jdbc.sql("SELECT owner FROM jobtest.job WHERE id = ?")
+        .param(id)
+        .query(String.class)
+        .optional()
+        .orElse(null);
   }
 
   @Test
@@ -149,23 +163,143 @@ class JobWorkerTest {
   }
 
   @Test
-  void aShutdownInterruptsARunningJobAndARestartTheQueuedOnes() throws Exception {
+  void aShutdownInterruptsItsOwnRunningAndQueuedJobsAtOnce() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     UUID id = queued();
+    UUID next = queued();
     JobWorker w = worker();
     w.submit(id, stop -> spin(stop, started));
+    w.submit(next, stop -> {});
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
     w.close();
     assertThat(state(id)).isEqualTo(JobState.INTERRUPTED);
-    assertThat(error(id)).contains("POST /v1/things/" + id + "/resume");
-
-    UUID stale = queued();
+    assertThat(error(id))
+        .contains("shutdown of instance " + w.instance())
+        .contains("POST /v1/things/" + id + "/resume");
+    assertThat(state(next)).as("queued, never started").isEqualTo(JobState.INTERRUPTED);
+    assertThat(error(next)).contains("POST /v1/things/" + next + "/resume");
+    // a clean restart resumes both at once, no stale timeout to wait for
     try (JobWorker restarted = worker()) {
-      restarted.interruptAfterRestart();
-      assertThat(state(stale)).isEqualTo(JobState.INTERRUPTED);
-      restarted.resume(stale, JobState.INTERRUPTED, stop -> {});
-      assertThat(await(stale)).isEqualTo(JobState.SUCCEEDED);
+      restarted.interruptStale();
+      restarted.resume(id, JobState.INTERRUPTED, stop -> {});
+      restarted.resume(next, JobState.INTERRUPTED, stop -> {});
+      assertThat(await(id)).isEqualTo(JobState.SUCCEEDED);
+      assertThat(await(next)).isEqualTo(JobState.SUCCEEDED);
+      assertThat(owner(id)).isEqualTo(restarted.instance());
     }
+  }
+
+  @Test
+  void aSecondInstanceStartingDoesNotInterruptTheFirstOnesJob() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    UUID id = queued();
+    UUID waiting = queued();
+    try (JobWorker first = worker()) {
+      first.submit(
+          id,
+          stop -> {
+            started.countDown();
+            await(release);
+          });
+      first.submit(waiting, stop -> {});
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      try (JobWorker second = worker()) {
+        assertThat(second.interruptStale()).doesNotContain(id, waiting);
+        // longer than the stale timeout: the first instance's heartbeat keeps both its jobs
+        Thread.sleep(LEASE.staleAfter().multipliedBy(2).toMillis());
+        assertThat(second.interruptStale()).doesNotContain(id, waiting);
+        assertThat(state(id)).isEqualTo(JobState.RUNNING);
+        assertThat(state(waiting)).isEqualTo(JobState.QUEUED);
+        release.countDown();
+        assertThat(await(id)).isEqualTo(JobState.SUCCEEDED);
+        assertThat(await(waiting)).isEqualTo(JobState.SUCCEEDED);
+        assertThat(owner(id)).isEqualTo(first.instance());
+      }
+    }
+  }
+
+  @Test
+  void anInstanceThatStopsHeartBeatingLosesItsJobToTheOther() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch hangs = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    AtomicInteger ends = new AtomicInteger();
+    UUID id = queued();
+    JobWorker frozen = worker();
+    try (JobWorker other = worker()) {
+      frozen.submit(
+          id,
+          stop -> {
+            runs.incrementAndGet();
+            started.countDown();
+            // a body that never polls its stop: an instance hung, or cut off from the database
+            await(hangs);
+            ends.incrementAndGet();
+          });
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      frozen.freezeHeartbeat();
+      waitUntil(() -> state(id) != JobState.RUNNING);
+      assertThat(state(id)).isEqualTo(JobState.INTERRUPTED);
+      assertThat(error(id))
+          .startsWith("interrupted: instance " + frozen.instance() + " stopped sending heartbeats")
+          .contains("POST /v1/things/" + id + "/resume");
+      other.resume(id, JobState.INTERRUPTED, stop -> runs.incrementAndGet());
+      assertThat(await(id)).isEqualTo(JobState.SUCCEEDED);
+      assertThat(owner(id)).isEqualTo(other.instance());
+      // the frozen instance's body ends later: it does not overwrite what the other one did
+      hangs.countDown();
+      waitUntil(() -> ends.get() > 0);
+      assertThat(ends.get()).isEqualTo(1);
+      Thread.sleep(200);
+      assertThat(state(id)).isEqualTo(JobState.SUCCEEDED);
+      assertThat(owner(id)).isEqualTo(other.instance());
+      assertThat(runs.get()).isEqualTo(2);
+    } finally {
+      frozen.close();
+    }
+    assertThat(state(id)).as("a close does not touch a job it lost").isEqualTo(JobState.SUCCEEDED);
+  }
+
+  @Test
+  void aRunningJobWhoseLeaseIsGoneStopsAtItsNextHeartbeat() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    UUID id = queued();
+    try (JobWorker w = worker()) {
+      w.submit(id, stop -> spin(stop, started));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      // what another instance's stale sweep followed by a resume there leaves in the row
+      jdbc.sql("UPDATE jobtest.job SET owner = 'elsewhere/1' WHERE id = ?").param(id).update();
+      waitUntil(() -> w.runningJobs() == 0);
+      assertThat(w.runningJobs()).as("the body stopped").isZero();
+      assertThat(state(id)).as("left to its new owner").isEqualTo(JobState.RUNNING);
+      assertThat(owner(id)).isEqualTo("elsewhere/1");
+    }
+    // the owner it was left to never heart-beats: any instance declares it stale
+    Thread.sleep(LEASE.staleAfter().toMillis() + 200);
+    try (JobWorker w = worker()) {
+      assertThat(w.interruptStale()).contains(id);
+      assertThat(error(id)).startsWith("interrupted: instance elsewhere/1 stopped");
+    }
+  }
+
+  @Test
+  void aQueuedJobOfADeadInstanceIsInterruptedOnceStale() throws Exception {
+    UUID fresh = queued();
+    UUID old = queued();
+    jdbc.sql(
+            "UPDATE jobtest.job SET owner = 'dead/1', heartbeat_at = now() - interval '1 hour'"
+                + " WHERE id = ?")
+        .param(old)
+        .update();
+    try (JobWorker w = worker()) {
+      assertThat(w.interruptStale()).contains(old).doesNotContain(fresh);
+      assertThat(state(old)).isEqualTo(JobState.INTERRUPTED);
+      assertThat(error(old)).startsWith("interrupted: instance dead/1 stopped sending heartbeats");
+      w.resume(old, JobState.INTERRUPTED, stop -> {});
+      assertThat(await(old)).isEqualTo(JobState.SUCCEEDED);
+    }
+    jdbc.sql("UPDATE jobtest.job SET state = 'CANCELLED' WHERE id = ?").param(fresh).update();
   }
 
   @Test
@@ -178,6 +312,7 @@ class JobWorkerTest {
       b.submit(id, stop -> runs.incrementAndGet());
       assertThat(await(id)).isEqualTo(JobState.SUCCEEDED);
       Thread.sleep(200);
+      assertThat(owner(id)).isIn(a.instance(), b.instance());
     }
     assertThat(runs.get()).isEqualTo(1);
   }
@@ -205,6 +340,31 @@ class JobWorkerTest {
     assertThat(state(id)).isEqualTo(JobState.QUEUED);
     assertThatThrownBy(() -> new JobTable(jdbc, "job; DROP TABLE x"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aStaleTimeoutMustExceedTwoHeartbeats() {
+    assertThatThrownBy(() -> new JobProperties(Duration.ofSeconds(10), Duration.ofSeconds(20)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ugda.jobs.stale-after");
+    assertThatThrownBy(() -> new JobProperties(Duration.ZERO, Duration.ofSeconds(20)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static void waitUntil(java.util.function.BooleanSupplier done)
+      throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!done.getAsBoolean() && System.nanoTime() < end) {
+      Thread.sleep(20);
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(20, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void spin(java.util.function.BooleanSupplier stop, CountDownLatch started) {
