@@ -299,12 +299,17 @@
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
   /** "key: value · ..." of a step's outputs or progress; ids cut to 8 characters (full in the tooltip). */
+  const LONG = 160; // a value longer than this is cut (the whole map is in the tooltip)
+
   function pairs(map) {
     const e = el('span', '');
-    e.setAttribute('title', JSON.stringify(map));
-    e.textContent = Object.entries(map).map(([k, v]) => k + ': '
-      + (typeof v === 'number' ? fmt(v) : typeof v === 'string' && UUID.test(v) ? v.slice(0, 8) + '…'
-        : typeof v === 'object' ? JSON.stringify(v) : String(v))).join(' · ');
+    const all = JSON.stringify(map);
+    e.setAttribute('title', all.length > 4000 ? all.slice(0, 4000) + '…' : all);
+    e.textContent = Object.entries(map).map(([k, v]) => {
+      const text = typeof v === 'number' ? fmt(v) : typeof v === 'string' && UUID.test(v) ? v.slice(0, 8) + '…'
+        : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      return k + ': ' + (text.length > LONG ? text.slice(0, LONG) + '…' : text);
+    }).join(' · ');
     return e;
   }
 
