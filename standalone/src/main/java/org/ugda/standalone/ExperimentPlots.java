@@ -111,6 +111,8 @@ final class ExperimentPlots {
         pts.add(new double[] {p.sqrtKl().mean(), y.apply(p).mean()});
       }
     }
+    // drawn from left to right: one step's KL estimate is noisy, so steps do not come in x order
+    pts.sort(java.util.Comparator.comparingDouble(a -> a[0]));
     return new Series(name, pts);
   }
 

@@ -94,7 +94,9 @@ final class ExperimentReport {
     b.append(
         String.format(
             Locale.ROOT,
-            "Preset `%s`, %d cells (%d finished), this call took %.1f min. Every number below is"
+            "Preset `%s`, %d cells (%d finished); the cells' runs took %.1f min in all (from the"
+                + " stored runs' start and end; cells that reused every step count nothing), this"
+                + " call %.1f min. Every number below is"
                 + " read from the gateway's `GET /api/experiments/%s`, which computes it from the"
                 + " stored runs; `cells.csv` names each cell's run (`GET /api/runs/{id}`). Figures"
                 + " are the mean over seeds ± the half-width of the 95%% confidence interval"
@@ -103,6 +105,7 @@ final class ExperimentReport {
             grid.preset(),
             r.runs(),
             r.finished(),
+            r.cells().stream().mapToDouble(c -> c.seconds() == null ? 0 : c.seconds()).sum() / 60,
             seconds / 60,
             r.experiment()));
     if (!r.unfinished().isEmpty()) {
