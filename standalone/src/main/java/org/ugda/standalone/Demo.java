@@ -337,14 +337,28 @@ public final class Demo {
       return send(b);
     }
 
+    /** Retry-After in seconds; 5 where it is a date or not a number. */
+    private static long seconds(String retryAfter) {
+      try {
+        return Long.parseLong(retryAfter.trim());
+      } catch (NumberFormatException notSeconds) {
+        return 5;
+      }
+    }
+
     private JsonNode send(HttpRequest.Builder b) {
       if (key != null && !key.isBlank()) {
         b.header("Authorization", "Bearer " + key);
       }
       try {
-        HttpResponse<String> r =
-            http.send(
-                b.timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = b.timeout(Duration.ofMinutes(2)).build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        // the key's rate limit (429): wait as long as the gateway says, then ask again
+        for (int tries = 0; r.statusCode() == 429 && tries < 20; tries++) {
+          long wait = r.headers().firstValue("Retry-After").map(Client::seconds).orElse(5L);
+          Thread.sleep(Duration.ofSeconds(Math.max(1, Math.min(wait, 120))).toMillis());
+          r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
         if (r.statusCode() >= 400) {
           throw new IllegalStateException(
               "the gateway answered " + r.statusCode() + ": " + r.body());
