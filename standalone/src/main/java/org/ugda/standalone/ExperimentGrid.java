@@ -20,6 +20,19 @@ import java.util.Map;
  */
 record ExperimentGrid(String preset, String name, List<Cell> cells) {
 
+  /**
+   * The same grid with every cell's final answers scored by the LLM judge ({@code judge: true}).
+   */
+  ExperimentGrid judged() {
+    List<Cell> out = new ArrayList<>();
+    for (Cell c : cells) {
+      Map<String, Object> body = new LinkedHashMap<>(c.body());
+      body.put("judge", true);
+      out.add(new Cell(c.id(), body));
+    }
+    return new ExperimentGrid(preset, name, out);
+  }
+
   /** The training pairs of the flipped setting, under the storage root. */
   static final String FLIPPED_PAIRS = "world/pairs-train-flip20.jsonl";
 

@@ -158,13 +158,18 @@ final class ExperimentReport {
             "Per seed, UGDA's and the other cell's answers to the same held-out prompt are compared"
                 + " by their gold reward: a win (a loss) when UGDA's is higher (lower) by more than"
                 + " %.2f, a tie otherwise; Δ is UGDA's gold minus the other's, paired by seed. The"
-                + " verdict reads Δ all: a tie when its interval crosses zero. No LLM judge was"
-                + " configured for these runs, so there is no judge column.%n%n",
-            r.tieMargin()));
+                + " verdict reads Δ all: a tie when its interval crosses zero. %s%n%n",
+            r.tieMargin(),
+            judged(r)
+                ? "The judge columns compare the LLM judge's 1-5 scores of the two answers"
+                    + " (relabel-service's openai expert, `--judge`): higher wins, equal ties."
+                : "No LLM judge scored these runs (`./ugda experiments --judge` with"
+                    + " relabel-service's judge configured adds its win / tie / lose)."));
     b.append(
         "| noise | UGDA | against | win | tie | lose | Δ gold helpful | Δ gold harmless | Δ gold"
-            + " all | verdict | RM acc. UGDA / other | sqrt(KL) at the end UGDA / other |\n");
-    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + " all | verdict | judge win / tie / lose | RM acc. UGDA / other | sqrt(KL) at the"
+            + " end UGDA / other |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (WinRow w : r.wins()) {
       if (!w.ugda().equals("UGDA")) {
         continue;
@@ -172,7 +177,7 @@ final class ExperimentReport {
       b.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %s | %s | %s | %s | %s | %s | **%s** | %s / %s | %s / %s |%n",
+              "| %s | %s | %s | %s | %s | %s | %s | %s | %s | **%s** | %s | %s / %s | %s / %s |%n",
               w.noise(),
               w.ugda(),
               w.baseline(),
@@ -183,6 +188,9 @@ final class ExperimentReport {
               fmtSigned(w.diff().get("harmless")),
               fmtSigned(w.diff().get("all")),
               w.verdict(),
+              w.judgeWin() == null
+                  ? "-"
+                  : pct(w.judgeWin()) + " / " + pct(w.judgeTie()) + " / " + pct(w.judgeLose()),
               fmt(w.ugdaAccuracy()),
               fmt(w.baselineAccuracy()),
               fmt(w.ugdaFinalSqrtKl()),
@@ -314,6 +322,10 @@ final class ExperimentReport {
           b.append('\n');
         });
     b.append('\n');
+  }
+
+  private static boolean judged(ExperimentTables.Report r) {
+    return r.wins().stream().anyMatch(w -> w.judgeWin() != null);
   }
 
   private static boolean hasDimSweep(ExperimentTables.Report r) {

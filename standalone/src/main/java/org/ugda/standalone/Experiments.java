@@ -42,6 +42,7 @@ public final class Experiments {
       Path storage,
       URI gateway,
       String key,
+      boolean judge,
       List<String> passOn) {}
 
   public static void main(String[] args) throws Exception {
@@ -52,6 +53,9 @@ public final class Experiments {
     long t0 = System.nanoTime();
     PrintStream err = System.err;
     ExperimentGrid grid = ExperimentGrid.of(o.preset(), o.seeds(), o.name());
+    if (o.judge()) {
+      grid = grid.judged();
+    }
     Standalone standalone = null;
     URI gateway = o.gateway();
     String key = o.key();
@@ -98,6 +102,7 @@ public final class Experiments {
     String name = null;
     Path out = null;
     URI gateway = null;
+    boolean judge = false;
     String key = System.getenv("UGDA_ADMIN_KEY");
     Path storage = Path.of(System.getenv().getOrDefault("UGDA_STORAGE_ROOT", "ugda-storage"));
     List<String> passOn = new ArrayList<>();
@@ -109,10 +114,11 @@ public final class Experiments {
         case "--out" -> out = Path.of(value(args, ++i, "--out"));
         case "--storage" -> storage = Path.of(value(args, ++i, "--storage"));
         case "--gateway" -> gateway = URI.create(value(args, ++i, "--gateway"));
+        case "--judge" -> judge = true;
         case "--help", "-h" -> {
           System.out.println(
               "usage: ./ugda experiments [--preset default|full|micro] [--seeds N] [--name NAME]"
-                  + " [--out DIR] [--gateway URL] [--server.port=N ...]");
+                  + " [--out DIR] [--gateway URL] [--judge] [--server.port=N ...]");
           return null;
         }
         default -> passOn.add(args[i]);
@@ -127,7 +133,7 @@ public final class Experiments {
         out == null
             ? (preset.equals("default") ? Path.of("results") : Path.of("results", name))
             : out;
-    return new Options(preset, seeds, name, out, storage, gateway, key, passOn);
+    return new Options(preset, seeds, name, out, storage, gateway, key, judge, passOn);
   }
 
   private static String value(String[] args, int i, String flag) {

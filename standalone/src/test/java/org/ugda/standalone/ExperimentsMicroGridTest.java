@@ -40,7 +40,8 @@ class ExperimentsMicroGridTest {
   private static Http gateway;
   private static Demo.Client client;
   private static final Path OUT = Path.of("target", "experiments-results");
-  private static final ExperimentGrid GRID = ExperimentGrid.of("micro", 1, "micro");
+  private static final ExperimentGrid GRID = ExperimentGrid.of("micro", 1, "micro").judged();
+  private static JudgeStub judge;
   private static ExperimentTables.Report report;
 
   @BeforeAll
@@ -50,7 +51,17 @@ class ExperimentsMicroGridTest {
     TinyWorld.delete(root.resolve("reward"));
     TinyWorld.delete(root.resolve("policy"));
     TinyWorld.delete(OUT);
-    standalone = TinyPlatform.start(root, "target/experiments-postgres", ADMIN_KEY);
+    judge = JudgeStub.start();
+    Path keyFile = Path.of("target", "experiments-judge-key");
+    Files.writeString(keyFile, "sk-experiments-test-key");
+    standalone =
+        TinyPlatform.start(
+            root,
+            "target/experiments-postgres",
+            ADMIN_KEY,
+            "--ugda.relabel.judge.base-url=" + judge.baseUrl(),
+            "--ugda.relabel.judge.api-key-file=" + keyFile.toAbsolutePath(),
+            "--ugda.relabel.judge.model=stub-judge");
     gateway = new Http(standalone.urls().get("gateway").getPort()).withKey(ADMIN_KEY);
     client = new Demo.Client(standalone.urls().get("gateway"), ADMIN_KEY);
   }
@@ -59,6 +70,9 @@ class ExperimentsMicroGridTest {
   static void stop() {
     if (standalone != null) {
       standalone.close();
+    }
+    if (judge != null) {
+      judge.close();
     }
   }
 
@@ -102,8 +116,11 @@ class ExperimentsMicroGridTest {
     assertThat(report.wins())
         .extracting(ExperimentTables.WinRow::baseline)
         .contains("SFT", "PPO 0%");
+    assertThat(md).contains("The judge columns compare");
     for (var w : report.wins()) {
       assertThat(w.win().mean() + w.tie().mean() + w.lose().mean()).isCloseTo(1.0, within(1e-9));
+      assertThat(w.judgeWin().mean() + w.judgeTie().mean() + w.judgeLose().mean())
+          .isCloseTo(1.0, within(1e-9));
       // one seed: a difference without an interval is never called a win
       assertThat(w.verdict()).isEqualTo("tie");
     }
@@ -137,6 +154,14 @@ class ExperimentsMicroGridTest {
       run.at("/results/perPrompt/policy").forEach(x -> each.add(x.asDouble()));
       assertThat(each.stream().mapToDouble(Double::doubleValue).average().orElseThrow())
           .isCloseTo(policy.at("/all/mean").asDouble(), within(1e-9));
+      // every answer was judged: one score 1-5 per answer, none left to the human queue
+      JsonNode scores = run.at("/results/perPrompt/judge");
+      JsonNode answers = run.at("/results/perPrompt/answer");
+      assertThat(scores.size()).isEqualTo(each.size()).isEqualTo(answers.size());
+      for (int i = 0; i < scores.size(); i++) {
+        assertThat(scores.get(i).isNull()).isFalse();
+        assertThat(scores.get(i).asInt()).isBetween(1, 5);
+      }
     }
     // the main table's figures are these runs' (one seed: the mean is the run's own number)
     for (var m : report.main()) {

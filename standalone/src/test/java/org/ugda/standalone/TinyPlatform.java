@@ -10,19 +10,23 @@ import java.nio.file.Path;
 final class TinyPlatform {
   private TinyPlatform() {}
 
-  static Standalone start(Path root, String dataDir, String adminKey) {
+  static Standalone start(Path root, String dataDir, String adminKey, String... more) {
     String r = root.toString();
-    return Standalone.start(
-        "--server.port=0",
-        "--ugda.device=cpu",
-        "--ugda.standalone.data-dir=" + dataDir,
-        "--ugda.reward.storage-root=" + r,
-        "--ugda.policy.storage-root=" + r,
-        "--ugda.selection.storage-root=" + r,
-        "--ugda.pipeline.storage-root=" + r,
-        "--ugda.reward.default-base-model=sft",
-        "--ugda.policy.default-base-model=sft",
-        "--ugda.pipeline.poll-interval=200ms",
-        "--ugda.gateway.admin-key=" + adminKey);
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "--server.port=0",
+                "--ugda.device=cpu",
+                "--ugda.standalone.data-dir=" + dataDir,
+                "--ugda.reward.storage-root=" + r,
+                "--ugda.policy.storage-root=" + r,
+                "--ugda.selection.storage-root=" + r,
+                "--ugda.pipeline.storage-root=" + r,
+                "--ugda.reward.default-base-model=sft",
+                "--ugda.policy.default-base-model=sft",
+                "--ugda.pipeline.poll-interval=200ms",
+                "--ugda.gateway.admin-key=" + adminKey));
+    args.addAll(java.util.List.of(more));
+    return Standalone.start(args.toArray(String[]::new));
   }
 }

@@ -104,7 +104,9 @@ public final class ExperimentTables {
   /**
    * Figure 2: a UGDA cell against another cell of the same noise, paired seed by seed and prompt by
    * prompt. {@code diff} is UGDA minus the baseline per subtask; {@code verdict} reads {@code
-   * diff.all}: {@code better}, {@code worse}, or {@code tie} where its interval crosses zero.
+   * diff.all}: {@code better}, {@code worse}, or {@code tie} where its interval crosses zero. The
+   * {@code judge*} shares compare the LLM judge's 1-5 scores of the two answers (over the prompts
+   * both were scored on; null where the runs were not judged).
    */
   public record WinRow(
       String noise,
@@ -116,6 +118,9 @@ public final class ExperimentTables {
       Stat lose,
       Map<String, Stat> diff,
       String verdict,
+      Stat judgeWin,
+      Stat judgeTie,
+      Stat judgeLose,
       Stat ugdaAccuracy,
       Stat baselineAccuracy,
       Stat ugdaFinalSqrtKl,
@@ -230,6 +235,7 @@ public final class ExperimentTables {
       Cell cell,
       List<String> subtask,
       List<Double> gold,
+      List<Integer> judge,
       Map<String, List<Map<String, Object>>> curves) {}
 
   private static List<Object> mainKey(Cell c) {
@@ -298,9 +304,16 @@ public final class ExperimentTables {
     }
     List<String> subtask = List.of();
     List<Double> gold = List.of();
+    List<Integer> judge = null;
     if (res.get("perPrompt") instanceof Map<?, ?> pp) {
       subtask = (List<String>) pp.get("subtask");
       gold = ((List<Object>) pp.get("policy")).stream().map(ExperimentTables::num).toList();
+      if (pp.get("judge") instanceof List<?> j) {
+        judge = new ArrayList<>();
+        for (Object o : j) {
+          judge.add(intOrNull(o));
+        }
+      }
     }
     var sel = r.request().selection();
     Double seconds =
@@ -329,7 +342,7 @@ public final class ExperimentTables {
             endKl == null ? null : Math.sqrt(Math.max(0, endKl)),
             endProxy,
             seconds);
-    return new Parsed(cell, subtask, gold, curves);
+    return new Parsed(cell, subtask, gold, judge, curves);
   }
 
   private static Map<String, Object> outputs(PipelineRun r, String step) {
@@ -387,6 +400,9 @@ public final class ExperimentTables {
     List<Double> tie = new ArrayList<>();
     List<Double> lose = new ArrayList<>();
     Map<String, List<Double>> diff = new LinkedHashMap<>();
+    List<Double> jWin = new ArrayList<>();
+    List<Double> jTie = new ArrayList<>();
+    List<Double> jLose = new ArrayList<>();
     List<Cell> us = new ArrayList<>();
     List<Cell> bs = new ArrayList<>();
     for (Parsed u : ugda) {
@@ -407,6 +423,30 @@ public final class ExperimentTables {
           l++;
         } else {
           t++;
+        }
+      }
+      if (u.judge != null && b.judge != null && u.judge.size() == b.judge.size()) {
+        int jw = 0;
+        int jt = 0;
+        int jl = 0;
+        for (int i = 0; i < u.judge.size(); i++) {
+          Integer x = u.judge.get(i);
+          Integer y = b.judge.get(i);
+          if (x != null && y != null) {
+            if (x > y) {
+              jw++;
+            } else if (x < y) {
+              jl++;
+            } else {
+              jt++;
+            }
+          }
+        }
+        double jn = jw + jt + jl;
+        if (jn > 0) {
+          jWin.add(jw / jn);
+          jTie.add(jt / jn);
+          jLose.add(jl / jn);
         }
       }
       double n = u.gold.size();
@@ -439,6 +479,9 @@ public final class ExperimentTables {
         Stat.of(lose),
         d,
         verdict,
+        Stat.of(jWin),
+        Stat.of(jTie),
+        Stat.of(jLose),
         Stat.of(us.stream().map(x -> accuracyAll(x)).toList()),
         Stat.of(bs.stream().map(x -> accuracyAll(x)).toList()),
         Stat.of(us.stream().map(Cell::finalSqrtKl).toList()),

@@ -33,6 +33,9 @@ import org.ugda.api.selection.InfluenceForm;
  * @param refine the refinement's settings
  * @param reuse whether a step may take over an identical finished step of an earlier run (default
  *     true); false computes every step afresh, which is how a run is checked to be reproducible
+ * @param judge whether a last step, {@code judge}, has the LLM judge (relabel-service's {@code
+ *     openai} expert) score every evaluation answer of the final policy 1-5 (default false); the
+ *     experiments compare those scores prompt by prompt
  * @param tags free labels (at most 16, keys {@code [a-z0-9_-]}, 1-64 characters, values up to 200)
  *     that group runs: {@code ./ugda experiments} tags its cells {@code experiment}, {@code noise},
  *     {@code sweep}; they do not enter any step's fingerprint
@@ -53,6 +56,7 @@ public record PipelineRequest(
     SelectionSettings selection,
     RefineSettings refine,
     Boolean reuse,
+    Boolean judge,
     java.util.Map<String, String> tags) {
 
   /** The experts a run may use (relabel-service's experts: simulated, openai, human). */

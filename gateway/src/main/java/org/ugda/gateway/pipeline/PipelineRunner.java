@@ -111,7 +111,7 @@ class PipelineRunner {
               : store.reusable(runId, step.name(), store.fingerprint(runId, step.name()));
       if (earlier.isPresent() && stillThere(step.name(), earlier.get().outputs())) {
         store.reuse(runId, step.name(), earlier.get(), Instant.now());
-        if (step.name().equals(Steps.EVALUATE)) {
+        if (step.name().equals(Steps.EVALUATE) || step.name().equals(Steps.JUDGE)) {
           // the results are the evaluate step's figures: the earlier run's, as taken over
           store.results(runId, store.resultsOf(earlier.get().runId()));
         }
@@ -141,6 +141,7 @@ class PipelineRunner {
       case Steps.REFINE -> refine(r);
       case Steps.PPO_REFINED -> ppo(r, Steps.PPO_REFINED);
       case Steps.EVALUATE -> evaluate(r);
+      case Steps.JUDGE -> judge(r);
       default -> throw new StepFailed("unknown step " + r.step);
     }
   }
@@ -385,7 +386,15 @@ class PipelineRunner {
       id = r.call(() -> relabel.createJob(r.key(), new CreateRelabelJob(expert, items))).id();
       r.put(Steps.RELABEL_JOB_ID, id);
     }
-    UUID job = id;
+    RelabelJob j = awaitRelabel(r, id, false);
+    r.put("labelled", j.progress().labelled());
+  }
+
+  /**
+   * Follows a relabel job to its end (or, with {@code humansEnough}, until only the human queue is
+   * left), with its progress on the step; resumes it when interrupted.
+   */
+  private RelabelJob awaitRelabel(Run r, UUID job, boolean humansEnough) {
     while (true) {
       RelabelJob j = r.call(() -> relabel.job(job));
       Map<String, Object> p = new LinkedHashMap<>();
@@ -398,8 +407,13 @@ class PipelineRunner {
       r.progress(p);
       switch (j.state()) {
         case SUCCEEDED -> {
-          r.put("labelled", j.progress().labelled());
-          return;
+          return j;
+        }
+        case AWAITING_HUMANS -> {
+          if (humansEnough) {
+            return j;
+          }
+          r.sleep();
         }
         case FAILED, CANCELLED ->
             throw new StepFailed(
@@ -465,6 +479,7 @@ class PipelineRunner {
     Map<String, Object> perPrompt = new LinkedHashMap<>();
     perPrompt.put("subtask", prompts.stream().map(WorldData.PromptItem::subtask).toList());
     results.put("sft", gold(r, prompts, null, null, perPrompt, "sft"));
+    perPrompt.put("answer", perPrompt.remove("sftAnswer"));
     String last = lastPolicyStep(r);
     if (last != null) {
       UUID runId = uuid(r.outputsOf(last), Steps.POLICY_RUN_ID);
@@ -474,6 +489,7 @@ class PipelineRunner {
               .max()
               .orElseThrow(() -> new StepFailed("policy run " + runId + " has no checkpoint"));
       results.put("policy", gold(r, prompts, runId, epoch, perPrompt, "policy"));
+      perPrompt.put("answer", perPrompt.remove("policyAnswer"));
       results.put("policyRunId", runId.toString());
       results.put("epoch", epoch);
     } else {
@@ -514,6 +530,58 @@ class PipelineRunner {
    * per subtask: mean, population variance, count.
    */
   /**
+   * The LLM judge (relabel-service's {@code openai} expert) scores each evaluation answer of the
+   * final policy 1-5; the scores go into the results as {@code perPrompt.judge} (null where the
+   * judge gave none: an item it sent to the human queue), with their mean as {@code judge}.
+   */
+  @SuppressWarnings("unchecked")
+  private void judge(Run r) {
+    Map<String, Object> results = new LinkedHashMap<>(store.resultsOf(r.runId));
+    Map<String, Object> perPrompt =
+        results.get("perPrompt") instanceof Map<?, ?> m
+            ? new LinkedHashMap<>((Map<String, Object>) m)
+            : null;
+    if (perPrompt == null || !(perPrompt.get("answer") instanceof List<?> answers)) {
+      throw new StepFailed("the evaluate step stored no answers to judge");
+    }
+    List<WorldData.PromptItem> prompts =
+        worldPrompts(WorldFiles.EVAL_PROMPTS, r.request.evalPrompts());
+    UUID id = r.outputUuid(Steps.RELABEL_JOB_ID);
+    if (id == null) {
+      List<RelabelItem> items = new ArrayList<>();
+      for (int i = 0; i < answers.size(); i++) {
+        items.add(
+            new RelabelItem("p" + i, prompts.get(i).prompt(), String.valueOf(answers.get(i))));
+      }
+      id = r.call(() -> relabel.createJob(r.key(), new CreateRelabelJob("openai", items))).id();
+      r.put(Steps.RELABEL_JOB_ID, id);
+    }
+    UUID job = id;
+    RelabelJob done = awaitRelabel(r, job, true);
+    Integer[] scores = new Integer[answers.size()];
+    for (Label l : r.call(() -> relabel.labels(job))) {
+      if (l.externalId() != null && l.externalId().startsWith("p")) {
+        int i = Integer.parseInt(l.externalId().substring(1));
+        if (i >= 0 && i < scores.length) {
+          scores[i] = l.score();
+        }
+      }
+    }
+    List<Integer> judged = java.util.Arrays.asList(scores);
+    perPrompt.put("judge", judged);
+    results.put("perPrompt", perPrompt);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("n", judged.stream().filter(java.util.Objects::nonNull).count());
+    var mean =
+        judged.stream().filter(java.util.Objects::nonNull).mapToInt(Integer::intValue).average();
+    summary.put("mean", mean.isPresent() ? mean.getAsDouble() : null);
+    summary.put("awaitingHuman", done.progress().awaitingHuman());
+    results.put("judge", summary);
+    r.putAll(Map.of("judged", summary.get("n"), "awaitingHuman", done.progress().awaitingHuman()));
+    store.results(r.runId, results);
+  }
+
+  /**
    * The over-optimisation curve of a policy run, one point per PPO step: the KL to the SFT model
    * (the mean over the batch of the summed per-token KL), its square root, the proxy (ensemble
    * mean) reward and the gold reward of that step's rollouts.
@@ -543,6 +611,7 @@ class PipelineRunner {
       Map<String, Object> perPrompt,
       String key) {
     List<Double> each = new ArrayList<>();
+    List<String> answers = new ArrayList<>();
     Map<String, List<Double>> bySubtask = new TreeMap<>();
     for (int i = 0; i < prompts.size(); i += GENERATE_BATCH) {
       List<WorldData.PromptItem> chunk =
@@ -561,12 +630,14 @@ class PipelineRunner {
       for (int k = 0; k < chunk.size(); k++) {
         double g = GoldReward.of(chunk.get(k).prompt(), out.get(k).response());
         each.add(g);
+        answers.add(out.get(k).response());
         bySubtask.computeIfAbsent(chunk.get(k).subtask(), s -> new ArrayList<>()).add(g);
         bySubtask.computeIfAbsent("all", s -> new ArrayList<>()).add(g);
       }
       checkStop(r.stop);
     }
     perPrompt.put(key, each);
+    perPrompt.put(key + "Answer", answers);
     Map<String, Object> out = new TreeMap<>();
     bySubtask.forEach(
         (s, values) -> {

@@ -132,6 +132,9 @@ public class PipelineService implements DisposableBean {
                     r.ppo().sampling());
           };
       out.add(new PipelineStore.PlannedStep(name, f));
+      if (name.equals(Steps.EVALUATE) && Boolean.TRUE.equals(r.judge())) {
+        out.add(new PipelineStore.PlannedStep(Steps.JUDGE, fp("judge", f)));
+      }
     }
     return out;
   }

@@ -74,6 +74,7 @@ final class Presets {
             new PipelineRequest.RefineSettings(
                 0.1, new TrainingSettings(2, 8, 1, null, null, null, null, null, seed)),
             true,
+            false,
             java.util.Map.of());
     ObjectNode merged = PipelineStore.JSON.valueToTree(defaults);
     overlay(merged, PipelineStore.JSON.valueToTree(r));

@@ -28,6 +28,9 @@ public final class Steps {
   /** Gold reward of the final policy per subtask, reward-model accuracy on held-out pairs. */
   public static final String EVALUATE = "evaluate";
 
+  /** The LLM judge scores the final policy's evaluation answers 1-5 (with {@code judge: true}). */
+  public static final String JUDGE = "judge";
+
   // keys of a step's outputs
   /** ensemble: the reward-service ensemble id; refine, evaluate: also there. */
   public static final String ENSEMBLE_ID = "ensembleId";

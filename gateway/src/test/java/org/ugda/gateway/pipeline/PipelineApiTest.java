@@ -192,6 +192,7 @@ class PipelineApiTest {
                     null,
                     null,
                     null,
+                    null,
                     null)))
         .containsExactly("evaluate");
     assertThat(names(request(Method.PPO, 0.0))).containsExactly("ensemble", "ppo", "evaluate");
@@ -231,6 +232,7 @@ class PipelineApiTest {
             null,
             null,
             false,
+            null,
             java.util.Map.of("experiment", "e1", "noise", "clean"));
     assertThat(PipelineService.plan(Presets.resolve(tagged)))
         .isEqualTo(PipelineService.plan(Presets.resolve(plain)));
@@ -250,7 +252,7 @@ class PipelineApiTest {
   private static PipelineRequest request(Method m, Double budget) {
     return new PipelineRequest(
         null, m, budget, 1L, null, "tiny", null, null, null, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 
   private static java.util.List<String> names(PipelineRequest r) {
