@@ -43,6 +43,7 @@ public final class Experiments {
       URI gateway,
       String key,
       boolean judge,
+      boolean reportOnly,
       List<String> passOn) {}
 
   public static void main(String[] args) throws Exception {
@@ -80,7 +81,8 @@ public final class Experiments {
     }
     try {
       Demo.Client client = new Demo.Client(gateway, key);
-      ExperimentTables.Report report = run(grid, client, err);
+      ExperimentTables.Report report =
+          o.reportOnly() ? tables(grid, client) : run(grid, client, err);
       ExperimentReport.write(report, grid, o.out(), (System.nanoTime() - t0) / 1e9);
       err.printf(
           Locale.ROOT,
@@ -103,6 +105,7 @@ public final class Experiments {
     Path out = null;
     URI gateway = null;
     boolean judge = false;
+    boolean reportOnly = false;
     String key = System.getenv("UGDA_ADMIN_KEY");
     Path storage = Path.of(System.getenv().getOrDefault("UGDA_STORAGE_ROOT", "ugda-storage"));
     List<String> passOn = new ArrayList<>();
@@ -115,10 +118,11 @@ public final class Experiments {
         case "--storage" -> storage = Path.of(value(args, ++i, "--storage"));
         case "--gateway" -> gateway = URI.create(value(args, ++i, "--gateway"));
         case "--judge" -> judge = true;
+        case "--report-only" -> reportOnly = true;
         case "--help", "-h" -> {
           System.out.println(
               "usage: ./ugda experiments [--preset default|full|micro] [--seeds N] [--name NAME]"
-                  + " [--out DIR] [--gateway URL] [--judge] [--server.port=N ...]");
+                  + " [--out DIR] [--gateway URL] [--judge] [--report-only] [--server.port=N ...]");
           return null;
         }
         default -> passOn.add(args[i]);
@@ -133,7 +137,7 @@ public final class Experiments {
         out == null
             ? (preset.equals("default") ? Path.of("results") : Path.of("results", name))
             : out;
-    return new Options(preset, seeds, name, out, storage, gateway, key, judge, passOn);
+    return new Options(preset, seeds, name, out, storage, gateway, key, judge, reportOnly, passOn);
   }
 
   private static String value(String[] args, int i, String flag) {
@@ -235,6 +239,11 @@ public final class Experiments {
           String.format(Locale.ROOT, "[%d/%d] %s", i, grid.cells().size(), c.id()),
           err);
     }
+    return tables(grid, client);
+  }
+
+  /** The gateway's tables of the experiment's stored runs, as they are now. */
+  static ExperimentTables.Report tables(ExperimentGrid grid, Demo.Client client) {
     JsonNode tables = client.get("/api/experiments/" + grid.name());
     return JSON.treeToValue(tables, ExperimentTables.Report.class);
   }

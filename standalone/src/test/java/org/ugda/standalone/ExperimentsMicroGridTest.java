@@ -185,6 +185,9 @@ class ExperimentsMicroGridTest {
     ExperimentTables.Report second = Experiments.run(GRID, client, System.err);
     assertThat(gateway.get("/api/runs?limit=500").json().size()).isEqualTo(before);
     assertThat(second.main()).isEqualTo(report.main());
+    // --report-only reads the same tables without submitting anything
+    assertThat(Experiments.tables(GRID, client).main()).isEqualTo(report.main());
+    assertThat(gateway.get("/api/runs?limit=500").json().size()).isEqualTo(before);
   }
 
   @Test

@@ -67,9 +67,19 @@ public class PipelineService implements DisposableBean {
     }
   }
 
+  private static final tools.jackson.databind.json.JsonMapper GIVEN =
+      tools.jackson.databind.json.JsonMapper.builder()
+          .changeDefaultPropertyInclusion(
+              i ->
+                  i.withValueInclusion(
+                      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL))
+          .build();
+
   public Submission submit(PipelineRequest given, String idempotencyKey) {
     Optional<String> key = IdempotencyKeys.check(idempotencyKey);
-    String fingerprint = IdempotencyKeys.fingerprint(PipelineStore.JSON.writeValueAsString(given));
+    // fields left out (null) are left out of the fingerprint too, so a field added to the request
+    // in a later version does not turn the replay of an earlier request into a conflict
+    String fingerprint = IdempotencyKeys.fingerprint(GIVEN.writeValueAsString(given));
     if (key.isPresent()) {
       Optional<UUID> earlier = store.jobs().byKey(key.get());
       if (earlier.isPresent()) {

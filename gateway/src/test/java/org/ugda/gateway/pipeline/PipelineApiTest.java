@@ -213,6 +213,23 @@ class PipelineApiTest {
   }
 
   @Test
+  void aFieldLeftOutAndTheSameFieldSentAsNullAreOneRequest() {
+    String key = "null-fields-" + System.nanoTime();
+    Http.Response first = http.post("/api/runs", "{\"method\":\"sft\",\"preset\":\"tiny\"}", key);
+    assertThat(first.status()).as(first.body()).isEqualTo(202);
+    Http.Response again =
+        http.post(
+            "/api/runs",
+            "{\"method\":\"sft\",\"preset\":\"tiny\",\"judge\":null,\"tags\":null}",
+            key);
+    assertThat(again.status()).as(again.body()).isEqualTo(202);
+    assertThat(again.json().get("id")).isEqualTo(first.json().get("id"));
+    Http.Response other =
+        http.post("/api/runs", "{\"method\":\"sft\",\"preset\":\"tiny\",\"judge\":true}", key);
+    assertThat(other.status()).isEqualTo(409);
+  }
+
+  @Test
   void tagsAndReuseGroupRunsWithoutChangingWhatTheyCompute() {
     PipelineRequest plain = request(Method.UGDA, null);
     PipelineRequest tagged =
