@@ -93,6 +93,18 @@ public final class Demo {
     passOn.add("--ugda.gateway.admin-key=" + key);
     err.println("demo: starting every service and the gateway in this JVM...");
     Standalone standalone = Standalone.startClosingOnShutdown(passOn.toArray(String[]::new));
+    try {
+      run(standalone, p, key, exit, t0);
+    } catch (RuntimeException | InterruptedException e) {
+      // the services' threads would keep the JVM alive after main fails: stop them, then fail
+      standalone.close();
+      throw e;
+    }
+  }
+
+  private static void run(Standalone standalone, Preset p, String key, boolean exit, long t0)
+      throws InterruptedException {
+    PrintStream err = System.err;
     URI gateway = standalone.urls().get("gateway");
     Client client = new Client(gateway, key);
     Map<String, JsonNode> done = new LinkedHashMap<>();

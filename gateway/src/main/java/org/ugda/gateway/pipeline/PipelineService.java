@@ -83,7 +83,7 @@ public class PipelineService implements DisposableBean {
     if (key.isPresent()) {
       Optional<UUID> earlier = store.jobs().byKey(key.get());
       if (earlier.isPresent()) {
-        return replay(key.get(), earlier.get(), fingerprint);
+        return replay(key.get(), earlier.get(), fingerprint, given);
       }
     }
     PipelineRequest request = Presets.resolve(given);
@@ -95,7 +95,7 @@ public class PipelineService implements DisposableBean {
     } catch (RuntimeException e) {
       Optional<UUID> raced = key.flatMap(store.jobs()::byKey);
       if (raced.isPresent()) {
-        return replay(key.get(), raced.get(), fingerprint);
+        return replay(key.get(), raced.get(), fingerprint, given);
       }
       throw e;
     }
@@ -103,8 +103,38 @@ public class PipelineService implements DisposableBean {
     return new Submission(view(id), false);
   }
 
-  private Submission replay(String key, UUID earlier, String fingerprint) {
+  /**
+   * The fingerprints the versions before 2026-12-04 gave the same request: its JSON with every null
+   * field written out, over the request's fields of that version (before {@code judge}; before
+   * {@code reuse}, {@code tags} and {@code selection.eta} too). A replay of a request stored by one
+   * of them is recognised as the same request, not refused as a conflict.
+   */
+  static List<String> legacyFingerprints(PipelineRequest given) {
+    tools.jackson.databind.node.ObjectNode all = PipelineStore.JSON.valueToTree(given);
+    List<String> out = new ArrayList<>();
+    out.add(IdempotencyKeys.fingerprint(PipelineStore.JSON.writeValueAsString(all)));
+    if (!all.path("judge").isNull()) {
+      return out;
+    }
+    all.remove("judge");
+    out.add(IdempotencyKeys.fingerprint(PipelineStore.JSON.writeValueAsString(all)));
+    boolean etaUnset = all.path("selection").isNull() || all.path("selection").path("eta").isNull();
+    if (all.path("reuse").isNull() && all.path("tags").isNull() && etaUnset) {
+      all.remove("reuse");
+      all.remove("tags");
+      if (all.get("selection") instanceof tools.jackson.databind.node.ObjectNode sel) {
+        sel.remove("eta");
+      }
+      out.add(IdempotencyKeys.fingerprint(PipelineStore.JSON.writeValueAsString(all)));
+    }
+    return out;
+  }
+
+  private Submission replay(String key, UUID earlier, String fingerprint, PipelineRequest given) {
     String stored = store.jobs().fingerprint(earlier).orElse("");
+    if (!stored.equals(fingerprint) && legacyFingerprints(given).contains(stored)) {
+      fingerprint = stored;
+    }
     return new Submission(
         IdempotencyKeys.replay(key, stored, fingerprint, view(earlier), earlier), true);
   }

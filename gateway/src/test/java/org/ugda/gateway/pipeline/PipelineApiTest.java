@@ -230,6 +230,59 @@ class PipelineApiTest {
   }
 
   @Test
+  void aRequestStoredByAnEarlierVersionIsStillRecognisedOnReplay() {
+    // what the versions before 2026-12-04 fingerprinted for {"method":"ppo","budget":0,"seed":1}:
+    // every field of that version's request, nulls written out
+    String old =
+        "{\"name\":null,\"method\":\"ppo\",\"budget\":0.0,\"seed\":1,\"expert\":null,"
+            + "\"preset\":null,\"trainPairs\":null,\"testPairs\":null,\"prompts\":null,"
+            + "\"evalPrompts\":null,\"ensemble\":null,\"ppo\":null,\"selection\":null,"
+            + "\"refine\":null}";
+    PipelineRequest given =
+        new PipelineRequest(
+            null,
+            Method.PPO,
+            0.0,
+            1L,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    assertThat(PipelineService.legacyFingerprints(given))
+        .contains(org.ugda.support.idempotency.IdempotencyKeys.fingerprint(old));
+    // a request that sets a field those versions did not have was never stored by them
+    PipelineRequest judged =
+        new PipelineRequest(
+            null,
+            Method.PPO,
+            0.0,
+            1L,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            true,
+            null);
+    assertThat(PipelineService.legacyFingerprints(judged)).hasSize(1);
+  }
+
+  @Test
   void tagsAndReuseGroupRunsWithoutChangingWhatTheyCompute() {
     PipelineRequest plain = request(Method.UGDA, null);
     PipelineRequest tagged =
