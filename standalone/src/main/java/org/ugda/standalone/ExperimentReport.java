@@ -552,8 +552,7 @@ final class ExperimentReport {
   }
 
   static String label(Method method, double budget) {
-    String name = method.wire().toUpperCase(Locale.ROOT);
-    return method == Method.SFT ? name : name + String.format(Locale.ROOT, " %.0f%%", 100 * budget);
+    return ExperimentTables.label(method, budget);
   }
 
   static String fmt(Stat s) {

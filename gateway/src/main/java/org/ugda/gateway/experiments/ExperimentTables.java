@@ -494,10 +494,13 @@ public final class ExperimentTables {
 
   /** How a main cell is named in the tables: {@code PPO 25%}, {@code SFT}, {@code UGDA-RA 25%}. */
   public static String label(Cell c) {
-    String m = c.method().wire().toUpperCase(Locale.ROOT);
-    return c.method() == Method.SFT
-        ? m
-        : m + " " + String.format(Locale.ROOT, "%.0f%%", 100 * c.budget());
+    return label(c.method(), c.budget());
+  }
+
+  /** {@code PPO 25%}; {@code SFT} alone. */
+  public static String label(Method method, double budget) {
+    String m = method.wire().toUpperCase(Locale.ROOT);
+    return method == Method.SFT ? m : m + " " + String.format(Locale.ROOT, "%.0f%%", 100 * budget);
   }
 
   private static SweepRow sweepRow(String sweep, List<Parsed> g) {
