@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -66,15 +67,20 @@ class TransformersServeJudgeTest {
   private static int port;
   private static Path judgeModel;
   private static int judgePort;
+  private static String skipped;
 
   @BeforeAll
   static void start() throws Exception {
     String python = System.getenv("UGDA_TRL_PYTHON");
-    Assumptions.assumeTrue(
-        python != null && Files.isExecutable(Path.of(python)),
-        "UGDA_TRL_PYTHON names no Python with transformers serve; skipped");
+    if (python == null || !Files.isExecutable(Path.of(python))) {
+      skipped = "UGDA_TRL_PYTHON names no Python with transformers serve; skipped";
+      return;
+    }
     Path cli = Path.of(python).resolveSibling("transformers");
-    Assumptions.assumeTrue(Files.isExecutable(cli), "no transformers command beside " + python);
+    if (!Files.isExecutable(cli)) {
+      skipped = "no transformers command beside " + python + "; skipped";
+      return;
+    }
     model = Files.createTempDirectory("ugda-tiny-chat");
     make(python, "tiny_chat_model.py", model);
     judgeModel = Files.createTempDirectory("ugda-tiny-judge");
@@ -135,6 +141,12 @@ class TransformersServeJudgeTest {
         Thread.sleep(500);
       }
     }
+  }
+
+  /** Each test, not the class, is skipped: surefire then counts and reports them as skipped. */
+  @BeforeEach
+  void needsThePython() {
+    Assumptions.assumeTrue(skipped == null, skipped);
   }
 
   @AfterAll
