@@ -1,6 +1,10 @@
 """Writes a tiny random Llama with a word-level tokenizer and an HH chat_template to DIR: a model
 `transformers serve DIR` can load offline, for the judge's test against that server.
 
+The vocabulary also holds the four whitespace-separated pieces of `{"score": 4, "reason": "ok"}`,
+so that `tiny_judge_model.py` can teach the same model that answer. Seeded: the same untrained
+("noise") model every time.
+
 usage: python tiny_chat_model.py DIR
 """
 
@@ -8,17 +12,21 @@ import json
 import os
 import sys
 
+import torch
 from tokenizers import Tokenizer, models, pre_tokenizers
 from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
 
 def main(out):
+    torch.manual_seed(0)
     words = ["<pad>", "<s>", "</s>", "<unk>", "Human:", "Assistant:", "score", "reason", "ok", "{", "}", ":", ",", '"']
+    words += ['{"score":', "4,", '"reason":', '"ok"}']
     words += ["w%d" % i for i in range(50)]
     tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
     fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok, bos_token="<s>", eos_token="</s>", pad_token="<pad>", unk_token="<unk>"
+        tokenizer_object=tok, bos_token="<s>", eos_token="</s>", pad_token="<pad>", unk_token="<unk>",
+        clean_up_tokenization_spaces=False,
     )
     fast.chat_template = (
         "{% for m in messages %}{% if m['role'] == 'assistant' %}\n\nAssistant: {{ m['content'] }}"
