@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.ugda.core.format.AtomicFiles;
 import org.ugda.gateway.experiments.ExperimentTables;
 import org.ugda.gateway.experiments.ExperimentTables.Cell;
 import org.ugda.gateway.experiments.ExperimentTables.Curve;
@@ -66,23 +66,17 @@ final class ExperimentReport {
   static void write(ExperimentTables.Report r, ExperimentGrid grid, Path out, double seconds) {
     try {
       Files.createDirectories(out);
-      atomically(out.resolve("report.json"), JSON.writeValueAsString(r));
-      atomically(out.resolve("cells.csv"), cellsCsv(r));
-      atomically(out.resolve("main.csv"), mainCsv(r));
-      atomically(out.resolve("wins.csv"), winsCsv(r));
-      atomically(out.resolve("sweeps.csv"), sweepsCsv(r));
-      atomically(out.resolve("curves.csv"), curvesCsv(r));
+      AtomicFiles.writeString(out.resolve("report.json"), JSON.writeValueAsString(r));
+      AtomicFiles.writeString(out.resolve("cells.csv"), cellsCsv(r));
+      AtomicFiles.writeString(out.resolve("main.csv"), mainCsv(r));
+      AtomicFiles.writeString(out.resolve("wins.csv"), winsCsv(r));
+      AtomicFiles.writeString(out.resolve("sweeps.csv"), sweepsCsv(r));
+      AtomicFiles.writeString(out.resolve("curves.csv"), curvesCsv(r));
       List<String> plots = ExperimentPlots.write(r, out);
-      atomically(out.resolve(REPORT), markdown(r, grid, seconds, plots));
+      AtomicFiles.writeString(out.resolve(REPORT), markdown(r, grid, seconds, plots));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static void atomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, text);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   // ---- Markdown

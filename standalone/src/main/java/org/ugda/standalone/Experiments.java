@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.ugda.benchmark.cli.ProgressBar;
+import org.ugda.benchmark.world.TinyWorld;
+import org.ugda.core.format.AtomicFiles;
 import org.ugda.gateway.experiments.ExperimentTables;
 import org.ugda.world.WorldFiles;
 import org.ugda.world.WorldGenerator;
@@ -166,7 +168,7 @@ public final class Experiments {
               + " held-out prompts; making it again (the same seed: every other file is unchanged)");
       ProgressBar bar = new ProgressBar(err);
       Path fresh = world.resolveSibling(world.getFileName() + ".regenerated");
-      deleteTree(fresh);
+      TinyWorld.delete(fresh);
       WorldGenerator.generate(p.world(), fresh, pct -> bar.update("world", pct, 100, ""));
       try (var files = Files.list(fresh)) {
         for (Path f : files.toList()) {
@@ -178,17 +180,6 @@ public final class Experiments {
     }
     Demo.prepare(p, storage, err);
     flip(world.resolve(WorldFiles.PAIRS_TRAIN), storage.resolve(ExperimentGrid.FLIPPED_PAIRS));
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(f);
-      }
-    }
   }
 
   /**
@@ -217,13 +208,7 @@ public final class Experiments {
       }
       b.append(line).append('\n');
     }
-    Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
-    Files.writeString(tmp, b.toString());
-    Files.move(
-        tmp,
-        to,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeString(to, b.toString());
   }
 
   /** Runs every cell in order (each waits for the one before: 2 cores), then reads the tables. */
