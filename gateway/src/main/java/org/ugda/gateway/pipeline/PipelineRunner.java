@@ -514,7 +514,12 @@ class PipelineRunner {
     results.put("accuracy", accuracy);
     Map<String, Object> rel = r.outputsOrNull(Steps.RELABEL);
     results.put("relabelled", rel == null ? 0 : rel.getOrDefault("labelled", 0));
-    r.putAll(results);
+    // the step's outputs hold the summary; the per-prompt arrays and the curves live in the
+    // run's results only (stored once)
+    Map<String, Object> summary = new LinkedHashMap<>(results);
+    summary.remove("perPrompt");
+    summary.remove("curves");
+    r.putAll(summary);
     store.results(r.runId, results);
   }
 
