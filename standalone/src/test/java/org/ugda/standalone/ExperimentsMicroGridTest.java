@@ -24,6 +24,7 @@ import org.ugda.gateway.experiments.ExperimentTables;
 import org.ugda.testsupport.DashboardScreenshot;
 import org.ugda.testsupport.HeadlessChromium;
 import org.ugda.testsupport.Http;
+import org.ugda.testsupport.OpenAiStub;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -41,7 +42,7 @@ class ExperimentsMicroGridTest {
   private static Demo.Client client;
   private static final Path OUT = Path.of("target", "experiments-results");
   private static final ExperimentGrid GRID = ExperimentGrid.of("micro", 1, "micro").judged();
-  private static JudgeStub judge;
+  private static OpenAiStub judge;
   private static ExperimentTables.Report report;
 
   @BeforeAll
@@ -51,7 +52,7 @@ class ExperimentsMicroGridTest {
     TinyWorld.delete(root.resolve("reward"));
     TinyWorld.delete(root.resolve("policy"));
     TinyWorld.delete(OUT);
-    judge = JudgeStub.start();
+    judge = OpenAiStub.start();
     Path keyFile = Path.of("target", "experiments-judge-key");
     Files.writeString(keyFile, "sk-experiments-test-key");
     standalone =

@@ -1,4 +1,4 @@
-package org.ugda.relabel.support;
+package org.ugda.testsupport;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

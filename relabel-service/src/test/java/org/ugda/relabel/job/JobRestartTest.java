@@ -29,7 +29,7 @@ import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
 import org.ugda.relabel.RelabelServiceApplication;
 import org.ugda.relabel.support.Items;
-import org.ugda.relabel.support.OpenAiStub;
+import org.ugda.testsupport.OpenAiStub;
 import org.ugda.testsupport.TestDatabase;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -18,8 +18,8 @@ import org.ugda.api.relabel.Label;
 import org.ugda.api.relabel.RelabelItem;
 import org.ugda.api.relabel.RelabelJob;
 import org.ugda.relabel.support.Items;
-import org.ugda.relabel.support.OpenAiStub;
 import org.ugda.relabel.support.RelabelServiceHttpTest;
+import org.ugda.testsupport.OpenAiStub;
 
 /**
  * Relabel jobs with the LLM judge over real HTTP, through the real {@code openai-java} client,

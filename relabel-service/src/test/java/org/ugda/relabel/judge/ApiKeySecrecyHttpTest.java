@@ -10,8 +10,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.ugda.api.job.JobState;
 import org.ugda.api.relabel.RelabelJob;
-import org.ugda.relabel.support.OpenAiStub;
 import org.ugda.relabel.support.RelabelServiceHttpTest;
+import org.ugda.testsupport.OpenAiStub;
 
 /**
  * The LLM key (here a mounted "Secret" file) is used, and never returned by an endpoint, shown in

@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.ugda.relabel.support.OpenAiStub;
+import org.ugda.testsupport.OpenAiStub;
 
 /**
  * The judge's request path (the real {@code openai-java} client, retries, backoff, limits, circuit
